@@ -1,0 +1,77 @@
+/**
+ * Failures with no HTTP answer → breakwater errors: undici's timeout codes name the timer that
+ * fired, socket and DNS codes name what broke. The cause chain is walked because `fetch` wraps
+ * the real error in `TypeError('fetch failed')`.
+ */
+import { BreakwaterError } from '../breakwater-error.ts';
+import {
+  AbortedError,
+  ConnectionError,
+  type ConnectionFailure,
+  type ErrorContext,
+  MalformedResponseError,
+  TimeoutError,
+} from '../families.ts';
+
+export interface NetworkErrorContext extends ErrorContext {
+  /** The timers in force, so the error can say how long each was. */
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+}
+
+const REASONS: Record<string, ConnectionFailure> = {
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'closed',
+  UND_ERR_CLOSED: 'closed',
+  ECONNREFUSED: 'refused',
+  EHOSTUNREACH: 'refused',
+  ENETUNREACH: 'refused',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+};
+
+function chain(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  let current: unknown = err;
+  while (current !== undefined && current !== null && out.length < 8) {
+    out.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+export function classifyNetworkError(err: unknown, ctx: NetworkErrorContext = {}): BreakwaterError {
+  const errors = chain(err);
+  for (const e of errors) if (e instanceof BreakwaterError) return e;
+  const base: ErrorContext = { provider: ctx.provider, model: ctx.model, cause: err };
+  for (const e of errors) {
+    const code = (e as { code?: unknown }).code;
+    const message = (e as { message?: unknown }).message;
+    const text = typeof message === 'string' ? message : String(code ?? e);
+    switch (code) {
+      case 'UND_ERR_CONNECT_TIMEOUT':
+      case 'ETIMEDOUT':
+        return new TimeoutError('connect', ctx.connectTimeoutMs ?? 0, base);
+      case 'UND_ERR_HEADERS_TIMEOUT':
+        return new TimeoutError('first_byte', ctx.firstByteTimeoutMs ?? 0, base);
+      case 'UND_ERR_BODY_TIMEOUT':
+        return new TimeoutError('idle', ctx.idleTimeoutMs ?? 0, base);
+      case 'UND_ERR_ABORTED':
+      case 'ABORT_ERR':
+        return new AbortedError(e, base);
+    }
+    if (typeof code === 'string') {
+      const reason = REASONS[code];
+      if (reason) return new ConnectionError(reason, text, base);
+      if (code.startsWith('ERR_TLS') || code.includes('CERT'))
+        return new ConnectionError('tls', text, base);
+    }
+    if ((e as { name?: unknown }).name === 'AbortError') return new AbortedError(e, base);
+    if (e instanceof SyntaxError) return new MalformedResponseError(text, base);
+  }
+  const first = errors[0];
+  const detail = first instanceof Error ? first.message : String(first);
+  return new ConnectionError('other', detail, base);
+}

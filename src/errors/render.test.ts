@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { classifyResponse } from './classify/index.ts';
+import { RejectedError, TimeoutError } from './families.ts';
+import { renderError } from './render.ts';
+
+describe('renderError', () => {
+  it('renders an OpenAI envelope the SDK reads, with Retry-After', () => {
+    const err = new RejectedError(
+      'rate_limited',
+      'rate limit of 600 RPM reached for openai/gpt-4o',
+      { retryAfterMs: 1500 },
+    );
+    const out = renderError(err, 'openai', { requestId: 'bw_1' });
+    expect(out.status).toBe(429);
+    expect(out.headers['retry-after']).toBe('2');
+    expect(out.headers['retry-after-ms']).toBe('1500');
+    expect(out.headers['x-request-id']).toBe('bw_1');
+    const error = out.body.error as Record<string, unknown>;
+    expect(error.type).toBe('rate_limit_error');
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(error.param).toBeNull();
+    expect(String(error.message)).toContain('600 RPM');
+    expect(String(error.message)).toContain('wait for Retry-After');
+    expect((out.body.breakwater as Record<string, unknown>).origin).toBe('breakwater');
+  });
+
+  it('renders an Anthropic envelope, keeping the upstream error type', () => {
+    const upstream = classifyResponse({
+      dialect: 'anthropic',
+      status: 529,
+      body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+    });
+    const out = renderError(upstream, 'anthropic', { requestId: 'bw_2' });
+    expect(out.status).toBe(529);
+    expect(out.body.type).toBe('error');
+    expect(out.body.request_id).toBe('bw_2');
+    expect((out.body.error as Record<string, unknown>).type).toBe('overloaded_error');
+    expect(out.headers['request-id']).toBe('bw_2');
+  });
+
+  it('translates across dialects: an OpenAI quota error for an Anthropic caller', () => {
+    const upstream = classifyResponse({
+      dialect: 'openai',
+      status: 429,
+      body: {
+        error: {
+          message: 'You exceeded your current quota',
+          type: 'insufficient_quota',
+          code: 'insufficient_quota',
+        },
+      },
+    });
+    const out = renderError(upstream, 'anthropic');
+    expect(out.status).toBe(429);
+    expect((out.body.error as Record<string, unknown>).type).toBe('billing_error');
+    expect(out.headers['x-should-retry']).toBe('false');
+  });
+
+  it('renders the deadline as a 504 with the timer in the message', () => {
+    const out = renderError(
+      new TimeoutError('deadline', 30_000, { provider: 'openai', model: 'gpt-4o' }),
+      'openai',
+    );
+    expect(out.status).toBe(504);
+    expect(String((out.body.error as Record<string, unknown>).message)).toContain(
+      'deadline of 30000 ms',
+    );
+  });
+
+  it('hides the details of an unexpected failure', () => {
+    const out = renderError(new Error('secret internals at /srv/app.ts:42'), 'openai');
+    expect(out.status).toBe(500);
+    expect(JSON.stringify(out.body)).not.toContain('secret internals');
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Errors → an answer in the caller's dialect: status, headers and the provider's own envelope,
+ * so the official SDKs raise their usual classes. The one place errors become HTTP (the gateway's
+ * error handler calls it). A `breakwater` object beside the envelope carries the code, hint and
+ * upstream facts for people and tools; SDKs ignore it.
+ */
+import type { DialectName } from '../dialects/dialect-name.ts';
+import { BreakwaterError } from './breakwater-error.ts';
+import { ERROR_CODES, type ErrorCode } from './codes.ts';
+
+export interface RenderedError {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+export interface RenderOptions {
+  /** The id the gateway gave this request; Anthropic bodies carry it as `request_id`. */
+  requestId?: string;
+}
+
+/** OpenAI clients know these `code` values; the rest keep breakwater's code. */
+const OPENAI_CODES: Partial<Record<ErrorCode, string>> = {
+  rate_limited: 'rate_limit_exceeded',
+  quota_exhausted: 'insufficient_quota',
+  context_overflow: 'context_length_exceeded',
+  authentication: 'invalid_api_key',
+  not_found: 'model_not_found',
+  refusal: 'content_filter',
+};
+
+function toBreakwaterError(err: unknown): BreakwaterError {
+  if (err instanceof BreakwaterError) return err;
+  // An unexpected failure inside breakwater: say so without echoing internals to the client.
+  return new BreakwaterError('server_error', 'internal error in breakwater', {
+    origin: 'breakwater',
+    cause: err,
+    hint: 'This is a bug in breakwater, not in your request; the gateway log has the details.',
+  });
+}
+
+function statusFor(err: BreakwaterError): number {
+  // 499 (caller went away) is not a status a client can receive; answer as a timeout would.
+  return err.status === 499 ? 408 : err.status;
+}
+
+export function renderError(
+  error: unknown,
+  dialect: DialectName,
+  options: RenderOptions = {},
+): RenderedError {
+  const err = toBreakwaterError(error);
+  const status = statusFor(err);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-should-retry': String(err.retryable),
+  };
+  if (err.retryAfterMs !== undefined) {
+    headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfterMs / 1000)));
+    headers['retry-after-ms'] = String(Math.max(0, Math.round(err.retryAfterMs)));
+  }
+  const message = `${err.message} — ${err.hint}`;
+  const extension = {
+    code: err.code,
+    hint: err.hint,
+    retryable: err.retryable,
+    origin: err.origin,
+    provider: err.provider,
+    model: err.model,
+    upstream_status: err.providerStatus,
+    upstream_request_id: err.requestId,
+  };
+
+  if (dialect === 'anthropic') {
+    if (options.requestId) headers['request-id'] = options.requestId;
+    const type =
+      err.origin === 'provider' && err.providerType?.endsWith('_error')
+        ? err.providerType
+        : undefined;
+    return {
+      status,
+      headers,
+      body: {
+        type: 'error',
+        error: { type: type ?? ERROR_CODES[err.code].anthropicType, message },
+        request_id: options.requestId ?? null,
+        breakwater: extension,
+      },
+    };
+  }
+
+  if (options.requestId) headers['x-request-id'] = options.requestId;
+  return {
+    status,
+    headers,
+    body: {
+      error: {
+        message,
+        type: ERROR_CODES[err.code].openaiType,
+        param: err.param ?? null,
+        code: err.providerCode ?? OPENAI_CODES[err.code] ?? err.code,
+      },
+      breakwater: extension,
+    },
+  };
+}
