@@ -9,7 +9,10 @@ import { getHeader, type HeadersLike } from './headers.ts';
  * The wait the server asked for, in milliseconds, or `undefined` when it gave none.
  * A date in the past gives 0 (retry now); a negative or non-finite number gives `undefined`.
  */
-export function parseRetryAfterMs(headers: HeadersLike | undefined, nowMs: number): number | undefined {
+export function parseRetryAfterMs(
+  headers: HeadersLike | undefined,
+  nowMs: number,
+): number | undefined {
   const ms = getHeader(headers, 'retry-after-ms');
   if (ms !== undefined && ms.trim() !== '') {
     const value = Number(ms);
@@ -48,7 +51,8 @@ export function parseRetryHintFromMessage(message: string | undefined): number |
   for (const part of match[1].matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
     const n = Number(part[1]);
     const unit = part[2];
-    total += unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
+    total +=
+      unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
   }
   return total;
 }
