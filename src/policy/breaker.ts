@@ -33,7 +33,7 @@ export interface BreakerOptions {
   clock?: Clock;
 }
 
-export const BREAKER_DEFAULTS = Object.freeze({
+export const BREAKER_DEFAULTS: Readonly<Required<Omit<BreakerOptions, 'clock'>>> = Object.freeze({
   failureThreshold: 5,
   failureRate: 0.5,
   windowMs: 60_000,
@@ -164,7 +164,7 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function validate(o: typeof BREAKER_DEFAULTS): void {
+function validate(o: Required<Omit<BreakerOptions, 'clock'>>): void {
   if (!Number.isInteger(o.failureThreshold) || o.failureThreshold < 1) {
     throw new TypeError(
       `Expected breaker \`failureThreshold\` to be a positive integer, got ${o.failureThreshold}`,
