@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { AbortedError, TimeoutError } from '../errors/index.ts';
+import { ManualClock } from './clock.ts';
+import { Deadline } from './deadline.ts';
+import {
+  abortReason,
+  anySignal,
+  raceAbort,
+  throwIfAborted,
+  throwIfAbortedAsError,
+  toAbortError,
+} from './signals.ts';
+
+describe('anySignal', () => {
+  it('gives undefined for nothing and the signal itself for one', () => {
+    const ac = new AbortController();
+    expect(anySignal()).toBeUndefined();
+    expect(anySignal(undefined, null)).toBeUndefined();
+    expect(anySignal(undefined, ac.signal)).toBe(ac.signal);
+  });
+
+  it('combines the caller, the deadline and a per-attempt timer; the first reason wins', async () => {
+    const clock = new ManualClock();
+    const caller = new AbortController();
+    const deadline = Deadline.after(1_000, clock);
+    const perTry = Deadline.after(300, clock);
+    const combined = anySignal(caller.signal, deadline.signal, perTry.signal)!;
+    await clock.advance(300);
+    expect(combined.aborted).toBe(true);
+    expect(combined.reason).toBe(perTry.error);
+    caller.abort(new Error('later'));
+    await clock.advance(1_000);
+    expect(combined.reason).toBe(perTry.error);
+    deadline.dispose();
+  });
+
+  it('follows the caller when it aborts first', async () => {
+    const clock = new ManualClock();
+    const caller = new AbortController();
+    const deadline = Deadline.after(1_000, clock);
+    const combined = anySignal(caller.signal, deadline.signal)!;
+    const reason = new Error('user left');
+    caller.abort(reason);
+    expect(combined.reason).toBe(reason);
+    await clock.advance(1_000);
+    expect(combined.reason).toBe(reason);
+  });
+
+  it('returns an input that already aborted', () => {
+    const done = new AbortController();
+    done.abort('x');
+    expect(anySignal(new AbortController().signal, done.signal)).toBe(done.signal);
+  });
+});
+
+describe('throwIfAborted / toAbortError', () => {
+  it('throws the reason, or an AbortError when there is none', () => {
+    throwIfAborted(undefined);
+    const ac = new AbortController();
+    throwIfAborted(ac.signal);
+    ac.abort();
+    expect(() => throwIfAborted(ac.signal)).toThrow(DOMException);
+    expect((abortReason(ac.signal) as DOMException).name).toBe('AbortError');
+  });
+
+  it('lets a breakwater error through and wraps anything else as aborted', () => {
+    const timeout = new TimeoutError('deadline', 10);
+    expect(toAbortError(timeout)).toBe(timeout);
+    const aborted = toAbortError(new Error('client went away'), { provider: 'openai' });
+    expect(aborted).toBeInstanceOf(AbortedError);
+    expect(aborted.code).toBe('aborted');
+    expect(aborted.message).toContain('client went away');
+    const ac = new AbortController();
+    ac.abort('bye');
+    expect(() => throwIfAbortedAsError(ac.signal)).toThrow(AbortedError);
+  });
+});
+
+describe('raceAbort', () => {
+  it('passes the promise through without a signal', async () => {
+    await expect(raceAbort(Promise.resolve(1), undefined)).resolves.toBe(1);
+  });
+
+  it('rejects at once when the signal aborts, ahead of a promise that never settles', async () => {
+    const clock = new ManualClock();
+    const deadline = Deadline.after(50, clock);
+    const raced = raceAbort(new Promise<never>(() => {}), deadline.signal);
+    await clock.advance(50);
+    await expect(raced).rejects.toBe(deadline.error);
+  });
+
+  it('rejects with the reason when already aborted and swallows the loser', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('already'));
+    await expect(raceAbort(Promise.reject(new Error('loser')), ac.signal)).rejects.toThrow(
+      'already',
+    );
+  });
+
+  it('removes its listener once the promise settles', async () => {
+    const ac = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = ac.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      added++;
+      add(...args);
+    }) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      removed++;
+      remove(...args);
+    }) as typeof remove;
+    await raceAbort(Promise.resolve('ok'), signal);
+    await expect(raceAbort(Promise.reject(new Error('no')), signal)).rejects.toThrow('no');
+    expect(added).toBe(2);
+    expect(removed).toBe(2);
+  });
+});
