@@ -1,0 +1,131 @@
+/**
+ * The shape of breakwater's configuration, as a user writes it (YAML, JSON or a TypeScript
+ * object) and as the engine reads it after loading (`ResolvedConfig`: every default filled,
+ * every reference checked). Units are in the names: every duration ends in `Ms`.
+ */
+import type { DialectName } from '../dialects/dialect-name.ts';
+
+/** A key, a pool of keys used round robin, or a function asked again after a 401 (rotation). */
+export type ApiKeySource = string | readonly string[] | (() => string | Promise<string>);
+
+export interface ProviderConfig {
+  /** The wire format the provider speaks. @default the provider's name when it is `openai` or `anthropic` */
+  dialect?: DialectName;
+  /** @default https://api.openai.com (openai) or https://api.anthropic.com (anthropic) */
+  baseUrl?: string;
+  apiKey?: ApiKeySource;
+  /** Extra headers sent upstream on every call (e.g. `anthropic-beta`, `OpenAI-Organization`). */
+  headers?: Record<string, string>;
+}
+
+export interface RetryPolicyConfig {
+  /** Attempts per target, the first included. @default 4 */
+  maxAttempts?: number;
+  /** Full-jitter backoff base. @default 1000 */
+  baseMs?: number;
+  /** Backoff cap. @default 60000 */
+  capMs?: number;
+  /** The longest server-requested wait honoured before moving on. @default 60000 */
+  maxRetryDelayMs?: number;
+  /** Retries as a share of a target's recent requests. @default 0.5 */
+  budgetRatio?: number;
+}
+
+export interface TimeoutPolicyConfig {
+  /** @default 5000 */
+  connectMs?: number;
+  /** Until response headers, streaming. Non-streaming grows with max_tokens. @default 30000 */
+  firstByteMs?: number;
+  /** Silence allowed between bytes. @default 15000 */
+  idleMs?: number;
+  /** The whole request, every attempt and wait included. @default 120000 */
+  deadlineMs?: number;
+}
+
+export interface BreakerPolicyConfig {
+  /** @default 5 */
+  failureThreshold?: number;
+  /** @default 0.5 */
+  failureRate?: number;
+  /** @default 60000 */
+  windowMs?: number;
+  /** @default 30000 */
+  openMs?: number;
+  /** @default 300000 */
+  maxOpenMs?: number;
+}
+
+export type CacheMode = 'off' | 'fallback' | 'always';
+
+export interface CachePolicyConfig {
+  /** `fallback` stores good answers and serves them only when every tier failed. @default 'off' */
+  mode?: CacheMode;
+  /** @default 3600000 */
+  ttlMs?: number;
+  /** Serve an expired entry when every tier failed. @default true */
+  allowStale?: boolean;
+}
+
+export interface PolicyConfig {
+  retry?: RetryPolicyConfig;
+  timeouts?: TimeoutPolicyConfig;
+  breaker?: BreakerPolicyConfig;
+  cache?: CachePolicyConfig;
+}
+
+export interface RouteConfig {
+  /** Ordered tiers; each is a `provider/model` target or a list of them tried in order. */
+  tiers: readonly (string | readonly string[])[];
+  /** A larger-context target to use when the prompt does not fit. */
+  contextFallback?: string;
+  /** A friendly message returned as a normal completion when everything else failed. */
+  staticMessage?: string;
+  policy?: PolicyConfig;
+}
+
+export interface BreakwaterConfig {
+  providers: Record<string, ProviderConfig>;
+  routes?: Record<string, RouteConfig>;
+  policy?: PolicyConfig;
+  cache?: {
+    /** Upper bound of the in-memory response cache. @default 67108864 (64 MiB) */
+    maxBytes?: number;
+  };
+}
+
+export interface ResolvedProvider {
+  name: string;
+  dialect: DialectName;
+  baseUrl: string;
+  apiKey: ApiKeySource | undefined;
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedTarget {
+  /** `provider/model`. */
+  id: string;
+  provider: ResolvedProvider;
+  model: string;
+}
+
+export interface ResolvedPolicy {
+  retry: Readonly<Required<RetryPolicyConfig>>;
+  timeouts: Readonly<Required<TimeoutPolicyConfig>>;
+  breaker: Readonly<Required<BreakerPolicyConfig>>;
+  cache: Readonly<Required<CachePolicyConfig>>;
+}
+
+export interface ResolvedRoute {
+  name: string;
+  tiers: readonly (readonly ResolvedTarget[])[];
+  contextFallback: ResolvedTarget | undefined;
+  staticMessage: string | undefined;
+  policy: ResolvedPolicy;
+}
+
+export interface ResolvedConfig {
+  providers: ReadonlyMap<string, ResolvedProvider>;
+  routes: ReadonlyMap<string, ResolvedRoute>;
+  policy: ResolvedPolicy;
+  cacheMaxBytes: number;
+}
