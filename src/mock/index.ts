@@ -1,0 +1,24 @@
+/**
+ * The provider simulator's public surface: `startMock()`, the scenario format and its loaders.
+ */
+
+export type {
+  Behaviour,
+  BehaviourInput,
+  Dialect,
+  DownWindow,
+  Fault,
+  FaultKind,
+  FaultStatus,
+  Latency,
+  RateLimits,
+  ResolvedScenario,
+  Scenario,
+  StatusVariant,
+} from './scenario.ts';
+export { FAULT_KINDS, FAULT_STATUSES, STATUS_VARIANTS } from './scenario.ts';
+export { ScenarioError } from './scenario-fields.ts';
+export { loadScenarioFile, resolveScenario } from './scenario-load.ts';
+export { parseScenario } from './scenario-parse.ts';
+export { type MockServer, type StartMockOptions, startMock } from './server.ts';
+export type { MockStats, OutcomeCounts } from './stats.ts';
