@@ -3,6 +3,7 @@
  * codes.ts) plus a handful of subclasses by family. Identity survives duplicate installs of the
  * package: `instanceof` checks a `Symbol.for` brand, the way undici does.
  */
+import type { AttemptRecord } from './attempt-record.ts';
 import { ERROR_CODES, type ErrorCode } from './codes.ts';
 
 const BRAND = Symbol.for('breakwater.error');
@@ -55,6 +56,8 @@ export class BreakwaterError extends Error {
   readonly providerType: string | undefined;
   readonly providerCode: string | undefined;
   readonly param: string | undefined;
+  /** Every attempt the engine made for the call that ended in this error. */
+  attempts: readonly AttemptRecord[] | undefined;
 
   constructor(code: ErrorCode, message: string, options: BreakwaterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -76,6 +79,7 @@ export class BreakwaterError extends Error {
     this.providerType = options.providerType;
     this.providerCode = options.providerCode;
     this.param = options.param;
+    this.attempts = undefined;
   }
 
   get [BRAND](): true {
@@ -113,6 +117,7 @@ export class BreakwaterError extends Error {
       providerCode: this.providerCode,
       param: this.param,
       hint: this.hint,
+      attempts: this.attempts,
     };
   }
 }

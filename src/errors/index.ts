@@ -1,4 +1,5 @@
 /** The error taxonomy: codes, the base class, the families, classify() and rendering. */
+export { type AttemptRecord, describeAttempts } from './attempt-record.ts';
 export {
   BreakwaterError,
   type BreakwaterErrorOptions,

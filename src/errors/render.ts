@@ -69,6 +69,7 @@ export function renderError(
     model: err.model,
     upstream_status: err.providerStatus,
     upstream_request_id: err.requestId,
+    attempts: err.attempts,
   };
 
   if (dialect === 'anthropic') {

@@ -1,0 +1,31 @@
+/**
+ * One line of "what was tried": every attempt (and every target skipped) on the way to an answer
+ * or a failure. The final error of a failed call carries the whole list so a person sees where
+ * the time and the attempts went.
+ */
+import type { ErrorCode } from './codes.ts';
+
+export interface AttemptRecord {
+  /** `provider/model`. */
+  target: string;
+  /** 0-based index of the tier the target belongs to; -1 for a context-window fallback. */
+  tier: number;
+  /** `ok`, `error`, or `skipped` (breaker open, limiter) without an upstream call. */
+  result: 'ok' | 'error' | 'skipped';
+  code?: ErrorCode;
+  /** The upstream HTTP status, when one came back. */
+  status?: number;
+  latencyMs: number;
+}
+
+/** "openai/gpt-4o 503 unavailable (12 ms), anthropic/claude-sonnet-4-5 skipped circuit_open". */
+export function describeAttempts(attempts: readonly AttemptRecord[]): string {
+  return attempts
+    .map((a) => {
+      if (a.result === 'ok') return `${a.target} ok (${Math.round(a.latencyMs)} ms)`;
+      if (a.result === 'skipped') return `${a.target} skipped ${a.code ?? ''}`.trim();
+      const status = a.status === undefined ? '' : `${a.status} `;
+      return `${a.target} ${status}${a.code ?? 'error'} (${Math.round(a.latencyMs)} ms)`;
+    })
+    .join(', ');
+}
