@@ -76,7 +76,7 @@ export async function handleProvider(
   const { behaviour, poolKey } = behaviourFor(sim.scenario, model);
   const faultDraw = random.next();
   const jitterDraw = random.next();
-  const errorSpec = { model, requestId, inputTokens: request.inputTokens };
+  const errorSpec = { model, requestId, apiKey, inputTokens: request.inputTokens };
 
   const down = downStatus(behaviour.down, sim.elapsedMs(), dialect);
   if (down !== undefined) return fail(kit.error(down, errorSpec));

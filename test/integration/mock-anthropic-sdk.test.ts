@@ -8,6 +8,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
 
+/** A response body, inspected loosely. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary fields of provider bodies
+type Body = any;
+const json = async (r: Response | Promise<Response>): Promise<Body> => (await r).json();
+
 let mock: MockServer;
 let client: Anthropic;
 const model = 'claude-sonnet-4-5';
@@ -115,9 +120,12 @@ describe('anthropic SDK, clean scenario', () => {
       method: 'POST',
       body: JSON.stringify({ model, messages }),
     });
-    const body = await response.json();
+    const body = await json(response);
     expect(response.status).toBe(400);
-    expect(body.error).toEqual({ type: 'invalid_request_error', message: 'max_tokens: Field required' });
+    expect(body.error).toEqual({
+      type: 'invalid_request_error',
+      message: 'max_tokens: Field required',
+    });
     expect(body.request_id).toBe(response.headers.get('request-id'));
   });
 });
@@ -158,7 +166,9 @@ describe('anthropic SDK, injected faults', () => {
   });
 
   it('a cloudflare 413 is HTML, not the JSON envelope', async () => {
-    mock.setScenario(only([{ kind: 'status', status: 413, probability: 1, variant: 'cloudflare' }]));
+    mock.setScenario(
+      only([{ kind: 'status', status: 413, probability: 1, variant: 'cloudflare' }]),
+    );
     const error = await client.messages.create({ model, messages, max_tokens: 10 }).catch((e) => e);
     expect(error.status).toBe(413);
     expect(error.headers.get('content-type')).toBe('text/html');

@@ -80,7 +80,9 @@ describe('openai SDK, clean scenario', () => {
     const call = data.choices[0]?.message.tool_calls?.[0];
     expect(data.choices[0]?.finish_reason).toBe('tool_calls');
     expect(call?.type === 'function' && call.function.name).toBe('get_weather');
-    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ city: 'mock' });
+    expect(call?.type === 'function' && JSON.parse(call.function.arguments)).toEqual({
+      city: 'mock',
+    });
 
     const runner = client.chat.completions.stream({
       model: 'gpt-4o',
@@ -131,7 +133,9 @@ describe('openai SDK, injected faults', () => {
   ];
   it.each(cases)('status %i raises %s', async (status, name) => {
     mock.setScenario(only([{ kind: 'status', status: status as 400, probability: 1 }]));
-    const error = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error.constructor.name).toBe(name);
     expect(error.status).toBe(status);
@@ -158,7 +162,9 @@ describe('openai SDK, injected faults', () => {
     ] as const;
     for (const [status, variant, code] of variants) {
       mock.setScenario(only([{ kind: 'status', status, variant, probability: 1 }]));
-      const error = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e) => e);
+      const error = await client.chat.completions
+        .create({ model: 'gpt-4o', messages })
+        .catch((e) => e);
       expect(error.status).toBe(status);
       expect(error.code).toBe(code);
     }
@@ -166,7 +172,9 @@ describe('openai SDK, injected faults', () => {
 
   it('a reset raises APIConnectionError', async () => {
     mock.setScenario(only([{ kind: 'reset', probability: 1 }]));
-    const error = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(error).not.toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
   });
@@ -182,7 +190,11 @@ describe('openai SDK, injected faults', () => {
 
   it('a mid-stream error frame is thrown while iterating', async () => {
     mock.setScenario(only([{ kind: 'midstream_error', probability: 1, afterChunks: 3 }]));
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+    });
     const seen: string[] = [];
     const error = await (async () => {
       for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? '');
@@ -195,7 +207,11 @@ describe('openai SDK, injected faults', () => {
 
   it('a cut stream ends without [DONE] and without a finish_reason', async () => {
     mock.setScenario(only([{ kind: 'stream_cut', probability: 1, afterChunks: 4 }]));
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+    });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks).toHaveLength(4);
@@ -204,13 +220,17 @@ describe('openai SDK, injected faults', () => {
 
   it('malformed JSON in a 200 body fails to parse', async () => {
     mock.setScenario(only([{ kind: 'malformed_json', probability: 1 }]));
-    const error = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(Error);
   });
 
   it('x-should-retry is sent when the scenario sets it', async () => {
     mock.setScenario(only([{ kind: 'status', status: 503, probability: 1, shouldRetry: false }]));
-    const error = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e) => e);
     expect(error.headers.get('x-should-retry')).toBe('false');
   });
 });
