@@ -1,0 +1,174 @@
+/**
+ * One attempt against a provider: send the request through the pool, wait for the headers, and
+ * hand back a streaming `UpstreamResponse` on 2xx or throw the classified error otherwise.
+ *
+ * Four limits apply, and the error names the one that fired:
+ * - connect (`timeouts.connectMs`, default 5 s): dialling a new connection; the pool's connector.
+ * - first byte (`timeouts.firstByteMs`): from writing the request to the response headers,
+ *   undici's `headersTimeout`. Defaults to `firstByteTimeoutFor({ maxTokens, stream })`, which
+ *   grows with `max_tokens` for non-streaming requests (see first-byte-timeout.ts).
+ * - idle (`timeouts.idleMs`, default 15 s): silence between body bytes, undici's `bodyTimeout`,
+ *   in force for as long as the caller reads the body.
+ * - the caller's `signal` and the request's `deadline`: these cancel at once in every phase —
+ *   waiting for a connection, for the headers, or mid-body — giving `aborted` or
+ *   `deadline_exceeded`.
+ * The per-attempt timers are undici's own, cleared by undici on every path; an aborted or failed
+ * attempt's socket is destroyed, never returned to the pool half-read. undici runs the first-byte
+ * and idle timers on coarse "fast timers" (about 0.5–1 s late, never early), which is noise for
+ * limits of seconds; the deadline and the caller's signal are exact.
+ */
+import type { Dispatcher } from 'undici';
+import { type Clock, systemClock } from '../core/clock.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { anySignal, raceAbort, toAbortError } from '../core/signals.ts';
+import type { DialectName } from '../dialects/dialect-name.ts';
+import type { HeaderRecord } from '../dialects/headers.ts';
+import { parseRequestId } from '../dialects/retry-headers.ts';
+import type { NetworkErrorContext } from '../errors/index.ts';
+import { DEFAULT_MAX_ERROR_BODY_BYTES, errorFromResponse } from './error-response.ts';
+import { firstByteTimeoutFor } from './first-byte-timeout.ts';
+import { kOnRequestStart, type RequestStartOptions } from './request-start.ts';
+import { upstreamFailure } from './upstream-failure.ts';
+import type { UpstreamPool } from './upstream-pool.ts';
+import { UpstreamResponse } from './upstream-response.ts';
+
+export interface UpstreamTimeouts {
+  /** Dialling a new connection, in milliseconds. @default the pool's (5000) */
+  connectMs?: number;
+  /**
+   * From sending the request to the response headers, in milliseconds; 0 disables.
+   * @default firstByteTimeoutFor({ maxTokens, stream }): 30000 streaming, 30000 + 28.125 per max token (≤ 600000) otherwise
+   */
+  firstByteMs?: number;
+  /** Longest silence between body bytes, in milliseconds; 0 disables. @default 15000 */
+  idleMs?: number;
+}
+
+export interface CallUpstreamOptions {
+  /** The pool holding the configured origins. */
+  pool: UpstreamPool;
+  /** A configured origin, e.g. `https://api.openai.com`. */
+  origin: string;
+  /** Path and query, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** @default 'POST' */
+  method?: Dispatcher.HttpMethod;
+  /** Request headers; `content-type: application/json` is added when a body has none. */
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** The wire format the provider speaks, for classifying its errors. */
+  dialect: DialectName;
+  /** The provider's name from the config, for errors and logs. */
+  provider?: string;
+  model?: string;
+  /** Whether the request streams; picks the default first-byte timeout. @default false */
+  stream?: boolean;
+  /** The request's `max_tokens`; grows the non-streaming first-byte timeout. */
+  maxTokens?: number;
+  /** The caller's cancellation. */
+  signal?: AbortSignal;
+  /** The request's overall time budget. */
+  deadline?: Deadline;
+  timeouts?: UpstreamTimeouts;
+  /** Error bodies are read up to this many bytes. @default 1048576 */
+  maxErrorBodyBytes?: number;
+  /** For latency figures and Retry-After dates. @default systemClock */
+  clock?: Clock;
+}
+
+export const UPSTREAM_TIMEOUT_DEFAULTS = Object.freeze({ idleMs: 15_000 });
+
+function checkMs(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a non-negative number of milliseconds, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function withContentType(
+  headers: Record<string, string> | undefined,
+  hasBody: boolean,
+): Record<string, string> | undefined {
+  if (!hasBody) return headers;
+  if (headers)
+    for (const key of Object.keys(headers))
+      if (key.toLowerCase() === 'content-type') return headers;
+  return { 'content-type': 'application/json', ...headers };
+}
+
+/** Sends one attempt; resolves with the streaming 2xx answer, rejects with a breakwater error. */
+export async function callUpstream(options: CallUpstreamOptions): Promise<UpstreamResponse> {
+  const { pool, dialect, provider, model } = options;
+  const clock = options.clock ?? systemClock;
+  const t = options.timeouts ?? {};
+  const connectMs = checkMs('timeouts.connectMs', t.connectMs ?? pool.connectTimeoutMs);
+  const firstByteMs = checkMs(
+    'timeouts.firstByteMs',
+    t.firstByteMs ?? firstByteTimeoutFor({ maxTokens: options.maxTokens, stream: options.stream }),
+  );
+  const idleMs = checkMs('timeouts.idleMs', t.idleMs ?? UPSTREAM_TIMEOUT_DEFAULTS.idleMs);
+  const maxErrorBodyBytes = options.maxErrorBodyBytes ?? DEFAULT_MAX_ERROR_BODY_BYTES;
+  const ctx: NetworkErrorContext = {
+    provider,
+    model,
+    connectTimeoutMs: connectMs,
+    firstByteTimeoutMs: firstByteMs,
+    idleTimeoutMs: idleMs,
+  };
+
+  const signal = anySignal(options.signal, options.deadline?.signal);
+  if (signal?.aborted) throw toAbortError(signal.reason, { provider, model });
+  const dispatcher = pool.dispatcher(options.origin, connectMs);
+
+  const startedAt = clock.now();
+  let writtenAt: number | undefined;
+  const request: Dispatcher.RequestOptions & RequestStartOptions = {
+    path: options.path,
+    method: options.method ?? 'POST',
+    headers: withContentType(options.headers, options.body !== undefined),
+    body: options.body ?? null,
+    headersTimeout: firstByteMs,
+    bodyTimeout: idleMs,
+    signal: signal ?? null,
+    [kOnRequestStart]: () => {
+      writtenAt = clock.now();
+    },
+  };
+
+  let res: Dispatcher.ResponseData;
+  try {
+    // undici only notices an abort once the request holds a connection; the race makes a caller
+    // waiting for a free connection or a slow dial get its answer at once too.
+    res = await raceAbort(dispatcher.request(request), signal);
+  } catch (err) {
+    throw upstreamFailure(err, signal, ctx);
+  }
+
+  const headersAt = clock.now();
+  const headers = res.headers as HeaderRecord;
+  const requestId = parseRequestId(headers);
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    throw await errorFromResponse({
+      dialect,
+      status: res.statusCode,
+      headers,
+      body: res.body,
+      maxBodyBytes: maxErrorBodyBytes,
+      signal,
+      ctx: { ...ctx, requestId },
+      nowMs: headersAt,
+    });
+  }
+  const sentAt = writtenAt ?? startedAt;
+  return new UpstreamResponse({
+    status: res.statusCode,
+    headers,
+    requestId,
+    timings: { connectMs: sentAt - startedAt, firstByteMs: headersAt - sentAt },
+    body: res.body,
+    signal,
+    ctx,
+  });
+}

@@ -1,0 +1,29 @@
+/** The upstream HTTP layer: keep-alive pools per provider origin and one attempt's call. */
+export {
+  type CallUpstreamOptions,
+  callUpstream,
+  UPSTREAM_TIMEOUT_DEFAULTS,
+  type UpstreamTimeouts,
+} from './call-upstream.ts';
+export { type Connector, withConnectTimeout } from './connect-timeout.ts';
+export {
+  type BoundedText,
+  DEFAULT_MAX_ERROR_BODY_BYTES,
+  readBounded,
+} from './error-response.ts';
+export {
+  FIRST_BYTE_TIMEOUT_RULE,
+  type FirstByteTimeoutInput,
+  type FirstByteTimeoutRule,
+  firstByteTimeoutFor,
+} from './first-byte-timeout.ts';
+export { upstreamFailure } from './upstream-failure.ts';
+export {
+  createUpstreamPool,
+  normalizeOrigin,
+  type PoolStats,
+  UPSTREAM_POOL_DEFAULTS,
+  UpstreamPool,
+  type UpstreamPoolOptions,
+} from './upstream-pool.ts';
+export { UpstreamResponse, type UpstreamTimings } from './upstream-response.ts';

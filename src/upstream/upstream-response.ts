@@ -1,0 +1,110 @@
+/**
+ * A 2xx answer from a provider with its body still on the wire. The body is streamed, never
+ * buffered: iterate `body` (or call `text()` / `json()` for a non-streaming answer), once.
+ *
+ * While the body is read, the attempt's idle timer (undici's `bodyTimeout`, which fires only
+ * while data is expected and the reader is not applying backpressure), the caller's signal and
+ * the deadline all still apply; each failure comes out as the breakwater error that names it.
+ * Leaving the loop early, `cancel()`, or any failure destroys the connection instead of handing a
+ * half-read socket back to the pool. A body nobody reads holds its connection until the deadline
+ * or the caller's signal fires, so read it or cancel it.
+ */
+import type { Readable } from 'node:stream';
+import type { HeaderRecord } from '../dialects/headers.ts';
+import { malformedResponse, type NetworkErrorContext } from '../errors/index.ts';
+import { upstreamFailure } from './upstream-failure.ts';
+
+/** How long the attempt took to get going, in milliseconds (read from the call's clock). */
+export interface UpstreamTimings {
+  /**
+   * From the call to the request being written on a connection: waiting for a free connection
+   * plus dialling and TLS when a new one was opened; near 0 on a reused keep-alive connection.
+   */
+  connectMs: number;
+  /** From the request being written to the response headers: time to first byte. */
+  firstByteMs: number;
+}
+
+export interface UpstreamResponseInit {
+  status: number;
+  headers: HeaderRecord;
+  requestId: string | undefined;
+  timings: UpstreamTimings;
+  body: Readable;
+  signal: AbortSignal | undefined;
+  ctx: NetworkErrorContext;
+}
+
+export class UpstreamResponse {
+  readonly status: number;
+  /** Response headers as undici gives them: lower-case names, repeated ones as arrays. */
+  readonly headers: HeaderRecord;
+  /** `x-request-id` (OpenAI) or `request-id` (Anthropic). */
+  readonly requestId: string | undefined;
+  readonly timings: UpstreamTimings;
+  readonly #raw: Readable;
+  readonly #signal: AbortSignal | undefined;
+  readonly #ctx: NetworkErrorContext;
+  #used = false;
+
+  constructor(init: UpstreamResponseInit) {
+    this.status = init.status;
+    this.headers = init.headers;
+    this.requestId = init.requestId;
+    this.timings = init.timings;
+    this.#raw = init.body;
+    this.#signal = init.signal;
+    this.#ctx = { ...init.ctx, requestId: init.requestId };
+  }
+
+  /** Whether the body has been (or is being) read or was cancelled. */
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  /** The body's bytes as they arrive. Can be iterated once. */
+  get body(): AsyncIterable<Uint8Array> {
+    return { [Symbol.asyncIterator]: () => this.#iterate() };
+  }
+
+  /** The whole body as UTF-8 text. */
+  async text(): Promise<string> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of this.body) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** The whole body parsed as JSON; a body that is not JSON is a `malformed_response`. */
+  async json(): Promise<unknown> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw malformedResponse(`body is not JSON (${(err as Error).message})`, {
+        provider: this.#ctx.provider,
+        model: this.#ctx.model,
+        requestId: this.requestId,
+        cause: err,
+      });
+    }
+  }
+
+  /** Stops reading and closes the connection. Safe to call at any time, more than once. */
+  cancel(reason?: Error): void {
+    this.#used = true;
+    if (!this.#raw.destroyed) this.#raw.destroy(reason);
+  }
+
+  async *#iterate(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.#used) throw new TypeError('the upstream response body was already read or cancelled');
+    this.#used = true;
+    try {
+      for await (const chunk of this.#raw) yield chunk as Uint8Array;
+    } catch (err) {
+      throw upstreamFailure(err, this.#signal, this.#ctx);
+    } finally {
+      // Leaving early (break, a throw in the loop body) must not return the socket half-read.
+      if (!this.#raw.readableEnded && !this.#raw.destroyed) this.#raw.destroy();
+    }
+  }
+}
