@@ -102,8 +102,15 @@ export function normalizeForKey(
   if (model !== undefined) out.model = model;
   if (Array.isArray(out.messages))
     out.messages = out.messages.map((m) => normalizeMessage(dialect, m));
-  if (dialect === 'anthropic' && out.system !== undefined)
-    out.system = collapseText(dialect, out.system);
+  if (dialect === 'anthropic') {
+    if (out.system !== undefined) out.system = collapseText(dialect, out.system);
+    // `metadata: { user_id }` is as good as no metadata once the user id is excluded.
+    const metadata = out.metadata;
+    if (typeof metadata === 'object' && metadata !== null) {
+      const { user_id: _userId, ...rest } = metadata as Record<string, unknown>;
+      if (Object.values(rest).every((value) => value === undefined)) delete out.metadata;
+    }
+  }
   return out;
 }
 
