@@ -34,21 +34,31 @@ export interface ReplayOptions {
 
 const DEFAULT_PIECE_CHARS = 32;
 
-/** `text` cut after whole words into pieces of at least `size` characters; `[]` for `''`. */
+/**
+ * `text` cut into pieces of at least `size` characters, each ending before whitespace when there
+ * is some within another `size` characters (as tokens do), else after exactly `size` (compact
+ * JSON), never inside a surrogate pair.
+ * `[]` for `''`.
+ */
 export function splitText(text: string, size = DEFAULT_PIECE_CHARS): string[] {
-  const words = text.match(/\s*\S+|\s+$/g) ?? [];
+  const step = Math.max(1, Math.floor(size));
   const pieces: string[] = [];
-  let piece = '';
-  for (const word of words) {
-    piece += word;
-    if (piece.length >= size) {
-      pieces.push(piece);
-      piece = '';
-    }
+  let start = 0;
+  while (start < text.length) {
+    const min = Math.min(text.length, start + step);
+    const limit = Math.min(text.length, min + step);
+    let end = min;
+    while (end < limit && !WHITESPACE.test(text.charAt(end))) end++;
+    if (end === limit && end < text.length) end = min; // one long word: cut it at `size`
+    const code = text.charCodeAt(end);
+    if (code >= 0xdc00 && code <= 0xdfff) end++;
+    pieces.push(text.slice(start, end));
+    start = end;
   }
-  if (piece) pieces.push(piece);
   return pieces;
 }
+
+const WHITESPACE = /\s/;
 
 // ---- OpenAI --------------------------------------------------------------------------------
 
