@@ -5,8 +5,9 @@
  *   mid-conversation `system` message (newer models) stays in place as a system message.
  * - A user turn's `tool_result` blocks become `tool` messages, emitted first (OpenAI wants them
  *   right after the assistant's `tool_calls`), then the rest of the turn as one user message.
- *   Images inside a tool result move into that user message (a tool message carries text only);
- *   `is_error: true` has no flag in OpenAI, so the result text is prefixed with `Error: `.
+ *   Images and PDFs inside a tool result move into that user message (a tool message carries
+ *   text only); `is_error: true` has no flag in OpenAI, so the result text is prefixed with
+ *   `Error: `.
  * - An assistant turn's text blocks join (no separator: they are one answer, split only by
  *   citations) and `tool_use` blocks become `tool_calls` (see tool-arguments.ts).
  * - `thinking` and `redacted_thinking` blocks have no OpenAI Chat counterpart and are dropped
@@ -52,24 +53,31 @@ function compact(parts: ChatUserContentPart[]): string | ChatUserContentPart[] {
 function toolMessage(
   block: ToolResultBlock,
   field: string,
-  images: ChatUserContentPart[],
+  media: ChatUserContentPart[],
   warnings: TranslationWarning[],
 ): ChatToolMessage {
-  const texts: string[] = [];
-  if (typeof block.content === 'string') texts.push(block.content);
-  else {
-    (block.content ?? []).forEach((part, k) => {
+  const texts: string[] = typeof block.content === 'string' ? [block.content] : [];
+  if (Array.isArray(block.content)) {
+    block.content.forEach((part, k) => {
+      const where = `${field}.content[${k}]`;
       if (part.type === 'text') texts.push(part.text);
+      else if (part.type !== 'image' && part.type !== 'document')
+        unsupported(part, where, warnings);
       else {
         const converted = part.type === 'image' ? toOpenAIImage(part) : toOpenAIDocument(part);
-        if (converted.ok) images.push(converted.value);
-        else warnings.push({ field: `${field}.content[${k}]`, reason: converted.reason });
+        if (!converted.ok) warnings.push({ field: where, reason: converted.reason });
+        else if (converted.value.type === 'text') texts.push(converted.value.text);
+        else media.push(converted.value);
       }
     });
   }
-  const text = texts.join('');
-  const content = block.is_error === true ? TOOL_ERROR_PREFIX + text : text;
-  return { role: 'tool', tool_call_id: block.tool_use_id, content };
+  if (block.is_error === true) texts[0] = TOOL_ERROR_PREFIX + (texts[0] ?? '');
+  // One text stays a string; several stay separate parts, as they were separate blocks.
+  const content =
+    texts.length === 1
+      ? (texts[0] as string)
+      : texts.map((text) => ({ type: 'text' as const, text }));
+  return { role: 'tool', tool_call_id: block.tool_use_id, content: texts.length ? content : '' };
 }
 
 function userMessages(
@@ -79,10 +87,10 @@ function userMessages(
 ): ChatMessage[] {
   const tools: ChatMessage[] = [];
   const parts: ChatUserContentPart[] = [];
-  const images: ChatUserContentPart[] = [];
+  const media: ChatUserContentPart[] = [];
   blocks.forEach((block, j) => {
     const field = `${path}.content[${j}]`;
-    if (block.type === 'tool_result') tools.push(toolMessage(block, field, images, warnings));
+    if (block.type === 'tool_result') tools.push(toolMessage(block, field, media, warnings));
     else if (block.type === 'text') parts.push({ type: 'text', text: block.text });
     else if (block.type === 'image' || block.type === 'document') {
       const converted = block.type === 'image' ? toOpenAIImage(block) : toOpenAIDocument(block);
@@ -90,7 +98,7 @@ function userMessages(
       else warnings.push({ field, reason: converted.reason });
     } else unsupported(block, field, warnings);
   });
-  parts.unshift(...images);
+  parts.unshift(...media);
   if (parts.length) tools.push({ role: 'user', content: compact(parts) });
   return tools;
 }

@@ -36,7 +36,14 @@ describe('request round trips', () => {
           ],
         },
         { role: 'tool', tool_call_id: 'call_a', content: 'Paris' },
-        { role: 'tool', tool_call_id: 'call_b', content: 'error' },
+        {
+          role: 'tool',
+          tool_call_id: 'call_b',
+          content: [
+            { type: 'text', text: 'bad ' },
+            { type: 'text', text: 'arguments' },
+          ],
+        },
         { role: 'assistant', content: 'Paris.' },
         { role: 'user', content: 'Thanks' },
       ],
