@@ -23,6 +23,7 @@ import type {
   ChatCompletionDelta,
   ChatToolCallDelta,
 } from '../dialects/openai/types.ts';
+import { anthropicFrame, OPENAI_DONE_FRAME, openAIFrame } from '../dialects/sse-encode.ts';
 import type { CachedAnswer } from '../store/store.ts';
 
 export interface ReplayOptions {
@@ -235,4 +236,12 @@ export function replay(answer: CachedAnswer, options: ReplayOptions = {}): Repla
   return answer.dialect === 'openai'
     ? { dialect: 'openai', events: replayChatCompletion(answer.response, options) }
     : { dialect: 'anthropic', events: replayMessage(answer.response, options) };
+}
+
+/** The replay as server-sent-event frames, ready to write; OpenAI's ends with `data: [DONE]`. */
+export function replayFrames(answer: CachedAnswer, options: ReplayOptions = {}): string[] {
+  const stream = replay(answer, options);
+  return stream.dialect === 'openai'
+    ? [...stream.events.map(openAIFrame), OPENAI_DONE_FRAME]
+    : stream.events.map(anthropicFrame);
 }
