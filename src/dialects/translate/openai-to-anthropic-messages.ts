@@ -52,17 +52,15 @@ function userBlocks(message: ChatUserMessage, path: string, warnings: Translatio
       if (part.text !== '') blocks.push({ type: 'text', text: part.text });
       return;
     }
-    const converted =
-      part.type === 'image_url'
-        ? toAnthropicImage(part)
-        : part.type === 'file'
-          ? toAnthropicDocument(part)
-          : {
-              ok: false as const,
-              reason: `${String(part.type)} content has no Anthropic counterpart; dropped`,
-            };
-    if (converted.ok) blocks.push(converted.value);
-    else warnings.push({ field: where, reason: converted.reason });
+    if (part.type === 'image_url' || part.type === 'file') {
+      const converted =
+        part.type === 'image_url' ? toAnthropicImage(part) : toAnthropicDocument(part);
+      if (converted.ok) blocks.push(converted.value);
+      else warnings.push({ field: where, reason: converted.reason });
+      return;
+    }
+    const reason = `${String(part.type)} content has no Anthropic counterpart; dropped`;
+    warnings.push({ field: where, reason });
   });
   return blocks;
 }
@@ -73,11 +71,12 @@ function assistantBlocks(
   warnings: TranslationWarning[],
 ) {
   const blocks: ContentBlockParam[] = [];
-  const text = (value: string) => value !== '' && blocks.push({ type: 'text', text: value });
-  if (typeof message.content === 'string') text(message.content);
-  else
-    for (const part of message.content ?? []) text(part.type === 'text' ? part.text : part.refusal);
-  if (typeof message.refusal === 'string') text(message.refusal);
+  const pieces =
+    typeof message.content === 'string'
+      ? [message.content]
+      : (message.content ?? []).map((part) => (part.type === 'text' ? part.text : part.refusal));
+  if (typeof message.refusal === 'string') pieces.push(message.refusal);
+  for (const text of pieces) if (text !== '') blocks.push({ type: 'text', text });
   for (const call of message.tool_calls ?? []) {
     if (call.type === 'function') {
       const input = parseToolArguments(call.function.arguments);
