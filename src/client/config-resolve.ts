@@ -76,7 +76,7 @@ function describe(value: unknown): string {
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function distance(a: string, b: string): number {
@@ -215,12 +215,12 @@ function baseUrlAt(issues: Issues, value: unknown, path: ConfigPath): string | u
     return issues.add(path, `expected an http(s) URL, ${example}, got ${describe(value)}`);
   }
   // Text that may hold a secret (user:password@, ?key=) is never echoed.
-  const shown = /[@?#]/.test(value) ? '' : ` ${JSON.stringify(value)}`;
+  const shown = /[@?#]/.test(value) ? 'the value' : JSON.stringify(value);
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    return issues.add(path, `${shown || 'the value'} is not a URL — write it in full, ${example}`);
+    return issues.add(path, `${shown} is not a URL — write it in full, ${example}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return issues.add(path, `expected an http or https URL, got the ${url.protocol} scheme`);
@@ -377,9 +377,10 @@ function targetAt(ctx: RouteContext, value: unknown, path: ConfigPath): Resolved
   if (provider) return makeTarget(ctx.targets, provider, parsed.model);
   // A provider that failed its own checks is known: it already has its own message.
   if (names.includes(parsed.provider)) return undefined;
+  const guess = closest(parsed.provider, names);
   return issues.add(
     path,
-    `unknown provider "${parsed.provider}" in "${value}"${didYouMean(parsed.provider, names)} — providers are: ${names.join(', ')}`,
+    `unknown provider "${parsed.provider}" in "${value}" — providers are: ${names.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
   );
 }
 
