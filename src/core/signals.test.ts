@@ -25,6 +25,8 @@ describe('anySignal', () => {
     const deadline = Deadline.after(1_000, clock);
     const perTry = Deadline.after(300, clock);
     const combined = anySignal(caller.signal, deadline.signal, perTry.signal)!;
+    // Someone waiting on it, as undici does for the life of a request.
+    combined.addEventListener('abort', () => {});
     await clock.advance(300);
     expect(combined.aborted).toBe(true);
     expect(combined.reason).toBe(perTry.error);

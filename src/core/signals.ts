@@ -5,8 +5,14 @@
  *
  * `anySignal()` is `AbortSignal.any()` with the empty and single cases kept cheap. It keeps the
  * FIRST reason: once one input aborts, the combined signal is aborted with that input's reason and
- * later aborts of other inputs change nothing. So "which one fired" is answered by comparing
- * `combined.reason` with each input's reason, never by checking which inputs are aborted now.
+ * later aborts of other inputs change nothing. So "which one fired" is answered by reading
+ * `combined.reason`, never by checking which inputs are aborted now.
+ *
+ * One Node 24 subtlety: a combined signal that nobody listens to is evaluated lazily, and when it
+ * is finally read after several inputs have aborted it reports the first aborted input in
+ * ARGUMENT order, not in time order. Anything that waits on the signal (undici for the life of a
+ * request, `clock.sleep`, `raceAbort`) adds a listener, which makes it eager and first-in-time.
+ * Pass the inputs in priority order anyway: the caller, then the deadline, then per-try timers.
  */
 import { AbortedError, BreakwaterError, type ErrorContext } from '../errors/index.ts';
 

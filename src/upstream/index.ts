@@ -17,10 +17,10 @@ export {
   type FirstByteTimeoutRule,
   firstByteTimeoutFor,
 } from './first-byte-timeout.ts';
+export { normalizeOrigin } from './origin.ts';
 export { upstreamFailure } from './upstream-failure.ts';
 export {
   createUpstreamPool,
-  normalizeOrigin,
   type PoolStats,
   UPSTREAM_POOL_DEFAULTS,
   UpstreamPool,

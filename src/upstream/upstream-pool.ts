@@ -16,6 +16,7 @@
 import { buildConnector, type Dispatcher, Pool } from 'undici';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { type Connector, withConnectTimeout } from './connect-timeout.ts';
+import { normalizeOrigin } from './origin.ts';
 import { requestStartInterceptor } from './request-start.ts';
 
 export interface UpstreamPoolOptions {
@@ -80,20 +81,6 @@ function durationMs(name: string, value: number): number {
   return value;
 }
 
-/** `https://api.openai.com/v1` → `https://api.openai.com`; anything not http(s) throws. */
-export function normalizeOrigin(origin: string): string {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    throw new TypeError(`Expected an upstream origin like https://api.openai.com, got "${origin}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(`Expected an http or https upstream origin, got "${origin}"`);
-  }
-  return url.origin;
-}
-
 export class UpstreamPool {
   readonly #origins: ReadonlySet<string>;
   readonly #connections: number;
@@ -103,6 +90,8 @@ export class UpstreamPool {
   readonly #connector: Connector | undefined;
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
+  /** `origin connectMs` as callers spell it → dispatcher, so the hot path skips URL parsing. */
+  readonly #byCallKey = new Map<string, Dispatcher>();
   #closed = false;
 
   constructor(options: UpstreamPoolOptions) {
@@ -145,10 +134,16 @@ export class UpstreamPool {
    */
   dispatcher(origin: string, connectTimeoutMs: number = this.#connectTimeoutMs): Dispatcher {
     if (this.#closed) throw new Error('upstream pool is closed');
+    const callKey = `${origin} ${connectTimeoutMs}`;
+    const cached = this.#byCallKey.get(callKey);
+    if (cached) return cached;
     const normalized = normalizeOrigin(origin);
     const key = `${normalized} ${connectTimeoutMs}`;
     const found = this.#entries.get(key);
-    if (found) return found.dispatcher;
+    if (found) {
+      this.#byCallKey.set(callKey, found.dispatcher);
+      return found.dispatcher;
+    }
     if (!this.#origins.has(normalized)) {
       throw new Error(
         `upstream origin ${normalized} is not configured (configured: ${this.origins.join(', ') || 'none'})`,
@@ -166,6 +161,7 @@ export class UpstreamPool {
     });
     const entry = { pool, dispatcher: pool.compose(requestStartInterceptor) };
     this.#entries.set(key, entry);
+    this.#byCallKey.set(callKey, entry.dispatcher);
     return entry.dispatcher;
   }
 
@@ -184,6 +180,7 @@ export class UpstreamPool {
     this.#closed = true;
     await Promise.all([...this.#entries.values()].map((e) => e.pool.close()));
     this.#entries.clear();
+    this.#byCallKey.clear();
   }
 
   /** Closes every connection now; in-flight requests fail with `err`. */
@@ -191,6 +188,7 @@ export class UpstreamPool {
     this.#closed = true;
     await Promise.all([...this.#entries.values()].map((e) => e.pool.destroy(err ?? null)));
     this.#entries.clear();
+    this.#byCallKey.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

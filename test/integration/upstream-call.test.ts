@@ -165,7 +165,6 @@ describe.concurrent('callUpstream: answers', () => {
     const second = await call(pool, server.origin);
     expect(await second.json()).toEqual({ ok: true });
     expect(server.accepted).toBe(1);
-    expect(second.timings.connectMs).toBeLessThan(50);
   });
 
   it('a 2xx body that is not JSON is malformed_response', async ({ onTestFinished }) => {
