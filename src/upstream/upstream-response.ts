@@ -11,7 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { HeaderRecord } from '../dialects/headers.ts';
-import { malformedResponse, type NetworkErrorContext } from '../errors/index.ts';
+import { AbortedError, malformedResponse, type NetworkErrorContext } from '../errors/index.ts';
 import { upstreamFailure } from './upstream-failure.ts';
 
 /** How long the attempt took to get going, in milliseconds (read from the call's clock). */
@@ -89,10 +89,18 @@ export class UpstreamResponse {
     }
   }
 
-  /** Stops reading and closes the connection. Safe to call at any time, more than once. */
+  /**
+   * Stops reading and closes the connection. A read in progress fails with `reason`, by default
+   * an `aborted` error. Safe to call at any time, more than once.
+   */
   cancel(reason?: Error): void {
     this.#used = true;
-    if (!this.#raw.destroyed) this.#raw.destroy(reason);
+    if (this.#raw.destroyed) return;
+    const { provider, model } = this.#ctx;
+    this.#raw.destroy(
+      reason ??
+        new AbortedError('response body cancelled', { provider, model, requestId: this.requestId }),
+    );
   }
 
   async *#iterate(): AsyncGenerator<Uint8Array, void, undefined> {

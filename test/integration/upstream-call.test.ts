@@ -455,6 +455,21 @@ describe.concurrent('callUpstream: caller abort', () => {
     await server.allClosed();
   });
 
+  it('cancel() during a read fails that read as aborted', async ({ onTestFinished }) => {
+    const server = await startServer(onTestFinished, (_req, res) => {
+      res.writeHead(200);
+      const timer = setInterval(() => res.write('x'), 10);
+      res.on('close', () => clearInterval(timer));
+    });
+    const pool = poolFor(onTestFinished, server.origin);
+    const response = await call(pool, server.origin, { timeouts: FAR });
+    const err = (await rejection(
+      drain(response.body, (n) => n === 2 && response.cancel()),
+    )) as AbortedError;
+    expect(err.code).toBe('aborted');
+    await server.allClosed();
+  });
+
   it('cancel() closes the connection of a body nobody reads', async ({ onTestFinished }) => {
     const server = await startServer(onTestFinished, (_req, res) => {
       res.writeHead(200);
