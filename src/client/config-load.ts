@@ -62,6 +62,13 @@ function syntaxError(file: string, message: string, line?: number, column?: numb
   return new ConfigError({ path: [], message: `syntax error: ${message}`, ...where }, file);
 }
 
+/** ` "name"` for the mapping key written at `offset`, or nothing when it cannot be read. */
+function keyAt(source: string, offset: number): string {
+  const match = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(source.slice(offset));
+  const key = match?.[1]?.replace(/^["']|["']$/g, '');
+  return key ? ` ${JSON.stringify(key)}` : '';
+}
+
 /** Parses config text; `file` names it in errors and picks the format by extension. */
 export function parseConfigText(source: string, file: string): Parsed {
   const ext = extname(file).toLowerCase();
@@ -94,7 +101,7 @@ export function parseConfigText(source: string, file: string): Parsed {
     const pos = first.linePos?.[0];
     const message =
       first.code === 'DUPLICATE_KEY'
-        ? `duplicate key ${JSON.stringify(source.slice(first.pos[0], first.pos[1]).replace(/^["']|["']$/g, ''))} — keys must be unique in a mapping`
+        ? `duplicate key${keyAt(source, first.pos[0])} — keys must be unique in a mapping`
         : first.message;
     throw syntaxError(
       file,
