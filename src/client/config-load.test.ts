@@ -102,7 +102,7 @@ routes:
     const err = await failure(path);
     expect(err.file).toBe(path);
     expect(err.issues[0]).toMatchObject({ line: 6, column: 1 });
-    expect(err.message).toMatch(new RegExp(`^${escape(path)}:6:1: syntax error: `));
+    expect(err.message).toMatch(new RegExp(`^${escapeRegExp(path)}:6:1: syntax error: `));
   });
 
   it('names the file, line and column of a JSON syntax error', async () => {
@@ -208,6 +208,6 @@ describe('config/default.yaml', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
