@@ -48,7 +48,9 @@ describe('parseRequestId', () => {
 
 describe('parseRetryHintFromMessage', () => {
   it('reads the hint OpenAI puts in 429 messages', () => {
-    expect(parseRetryHintFromMessage('… Requested 3006. Please try again in 1.146s. Visit …')).toBe(1146);
+    expect(parseRetryHintFromMessage('… Requested 3006. Please try again in 1.146s. Visit …')).toBe(
+      1146,
+    );
     expect(parseRetryHintFromMessage('Please try again in 84ms.')).toBe(84);
     expect(parseRetryHintFromMessage('Please try again in 6m0s.')).toBe(360_000);
     expect(parseRetryHintFromMessage('Rate limit reached')).toBeUndefined();

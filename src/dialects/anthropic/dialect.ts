@@ -1,0 +1,89 @@
+/** The Anthropic Messages dialect, as the engine sees it. */
+import { randomBytes } from 'node:crypto';
+import { replayMessage } from '../../cache/replay.ts';
+import { ERROR_CODES } from '../../errors/codes.ts';
+import type { BreakwaterError } from '../../errors/index.ts';
+import type { Dialect } from '../dialect.ts';
+import { getHeader, type HeadersLike } from '../headers.ts';
+import { anthropicFrame } from '../sse-encode.ts';
+import { MessageAccumulator } from './accumulator.ts';
+import { parseAnthropicStream } from './stream.ts';
+import type { AnthropicMessage, AnthropicStreamEvent, MessageCreateRequest } from './types.ts';
+
+/** The API version the official SDKs pin; a caller's own `anthropic-version` wins. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+export const anthropicDialect: Dialect<
+  MessageCreateRequest,
+  AnthropicMessage,
+  AnthropicStreamEvent
+> = {
+  name: 'anthropic',
+  path: '/v1/messages',
+  streamEnd: '',
+
+  upstreamHeaders(key: string | undefined, forwarded?: HeadersLike) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'anthropic-version': getHeader(forwarded, 'anthropic-version') ?? ANTHROPIC_VERSION,
+    };
+    if (key) headers['x-api-key'] = key;
+    const beta = getHeader(forwarded, 'anthropic-beta');
+    if (beta) headers['anthropic-beta'] = beta;
+    return headers;
+  },
+
+  isStream: (request) => request.stream === true,
+
+  maxTokens: (request) => request.max_tokens,
+
+  forTarget: (request, model) => (request.model === model ? request : { ...request, model }),
+
+  // Anthropic streams always carry usage.
+  wantsStreamUsage: () => true,
+
+  parseStream: (body, ctx) => parseAnthropicStream(body, ctx),
+
+  isContent(event) {
+    if (event.type === 'content_block_delta') return true;
+    if (event.type === 'content_block_start') return event.content_block.type !== 'text';
+    return event.type === 'message_delta' || event.type === 'message_stop';
+  },
+
+  isUsageOnly: () => false,
+
+  frame: (event) => anthropicFrame(event),
+
+  errorFrame(error: BreakwaterError) {
+    const type =
+      error.origin === 'provider' && error.providerType?.endsWith('_error')
+        ? error.providerType
+        : ERROR_CODES[error.code].anthropicType;
+    return anthropicFrame({
+      type: 'error',
+      error: { type, message: `${error.message} — ${error.hint}` },
+    });
+  },
+
+  accumulator(ctx) {
+    const acc = new MessageAccumulator(ctx);
+    return { add: (event) => acc.add(event), result: () => acc.toMessage() };
+  },
+
+  refusal: (response) => (response.stop_reason === 'refusal' ? 'stop_reason refusal' : undefined),
+
+  textAnswer(text, model) {
+    return {
+      id: `msg_bw${randomBytes(12).toString('hex')}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 0, output_tokens: 0 },
+    };
+  },
+
+  replay: (response) => replayMessage(response),
+};

@@ -1,0 +1,59 @@
+/**
+ * What the engine keeps per target (`provider/model`) and per provider: the target's circuit
+ * breaker and retry budget, the provider's key pool. Created on first use, from the policy of
+ * the route that first reaches the target (breakers are per target, not per route: a sick model
+ * is sick for every route that uses it).
+ */
+
+import type { ResolvedPolicy, ResolvedProvider, ResolvedTarget } from '../client/config-types.ts';
+import { KeyPool } from '../client/key-pool.ts';
+import type { Clock } from '../core/clock.ts';
+import { CircuitBreaker } from '../policy/breaker.ts';
+import { RetryBudget } from '../policy/retry-budget.ts';
+
+export interface TargetState {
+  readonly target: ResolvedTarget;
+  readonly breaker: CircuitBreaker;
+  readonly budget: RetryBudget;
+}
+
+export class TargetRegistry {
+  readonly #clock: Clock;
+  readonly #targets = new Map<string, TargetState>();
+  readonly #keys = new Map<string, KeyPool>();
+  readonly #onCreate: (state: TargetState) => void;
+
+  constructor(clock: Clock, onCreate: (state: TargetState) => void = () => {}) {
+    this.#clock = clock;
+    this.#onCreate = onCreate;
+  }
+
+  get(target: ResolvedTarget, policy: ResolvedPolicy): TargetState {
+    let state = this.#targets.get(target.id);
+    if (!state) {
+      const clock = this.#clock;
+      state = {
+        target,
+        breaker: new CircuitBreaker({ ...policy.breaker, clock }),
+        budget: new RetryBudget({ ratio: policy.retry.budgetRatio, clock }),
+      };
+      this.#targets.set(target.id, state);
+      this.#onCreate(state);
+    }
+    return state;
+  }
+
+  keys(provider: ResolvedProvider): KeyPool {
+    let pool = this.#keys.get(provider.name);
+    if (!pool) {
+      pool = new KeyPool(provider.apiKey, { name: provider.name, clock: this.#clock });
+      this.#keys.set(provider.name, pool);
+    }
+    return pool;
+  }
+
+  /** Every target reached so far. */
+  all(): IterableIterator<TargetState> {
+    return this.#targets.values();
+  }
+}

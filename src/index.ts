@@ -1,0 +1,38 @@
+/**
+ * breakwater's public surface: the client, the engine, the simulator, the errors, and the
+ * pieces (policies, dialects, clock) a user may want to compose or test with.
+ */
+
+export { loadConfig, loadConfigFile } from './client/config-load.ts';
+export { resolveConfig } from './client/config-resolve.ts';
+export type {
+  ApiKeySource,
+  BreakwaterConfig,
+  PolicyConfig,
+  ProviderConfig,
+  ResolvedConfig,
+  RouteConfig,
+} from './client/config-types.ts';
+export {
+  type BreakwaterClient,
+  type ClientOptions,
+  createClient,
+  createClientFromFile,
+} from './client/create-client.ts';
+export { type Clock, ManualClock, systemClock } from './core/clock.ts';
+export { Deadline } from './core/deadline.ts';
+export type { DialectName } from './dialects/dialect-name.ts';
+export {
+  type AnswerMeta,
+  type CallOptions,
+  Engine,
+  type EngineAnswer,
+  type EngineEvent,
+  type EngineOptions,
+} from './engine/engine.ts';
+export * from './errors/index.ts';
+export { type MockServer, type Scenario, startMock } from './mock/index.ts';
+export { type Backoff, FullJitterBackoff } from './policy/backoff.ts';
+export { type BreakerOptions, type BreakerState, CircuitBreaker } from './policy/breaker.ts';
+export { type RetryOptions, RetryPolicy } from './policy/retry.ts';
+export { RetryBudget } from './policy/retry-budget.ts';
