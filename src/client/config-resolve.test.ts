@@ -224,35 +224,35 @@ describe('resolveConfig: unknown keys', () => {
   it.each([
     [
       { ...base, polcy: {} },
-      'polcy: unknown option "polcy" — did you mean "policy"? Allowed here: providers, routes, policy, cache',
+      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache)',
     ],
     [
       { providers: { openai: { apikey: 'x' } } },
-      'providers.openai.apikey: unknown option "apikey" — did you mean "apiKey"? Allowed here: dialect, baseUrl, apiKey, headers',
+      'providers.openai.apikey: unknown option "apikey" — did you mean "apiKey"? (allowed here: dialect, baseUrl, apiKey, headers)',
     ],
     [
       withPolicy({ retyr: {} }),
-      'policy.retyr: unknown option "retyr" — did you mean "retry"? Allowed here: retry, timeouts, breaker, cache',
+      'policy.retyr: unknown option "retyr" — did you mean "retry"? (allowed here: retry, timeouts, breaker, cache)',
     ],
     [
       withPolicy({ retry: { maxAttemps: 3 } }),
-      'policy.retry.maxAttemps: unknown option "maxAttemps" — did you mean "maxAttempts"? Allowed here: maxAttempts, baseMs, capMs, maxRetryDelayMs, budgetRatio',
+      'policy.retry.maxAttemps: unknown option "maxAttemps" — did you mean "maxAttempts"? (allowed here: maxAttempts, baseMs, capMs, maxRetryDelayMs, budgetRatio)',
     ],
     [
       withPolicy({ timeouts: { totalMs: 3 } }),
-      'policy.timeouts.totalMs: unknown option "totalMs" Allowed here: connectMs, firstByteMs, idleMs, deadlineMs',
+      'policy.timeouts.totalMs: unknown option "totalMs" (allowed here: connectMs, firstByteMs, idleMs, deadlineMs)',
     ],
     [
       withRoute({ tier: ['openai/gpt-4o'], tiers: ['openai/gpt-4o'] }),
-      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? Allowed here: tiers, contextFallback, staticMessage, policy',
+      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, staticMessage, policy)',
     ],
     [
       withRoute({ tiers: ['openai/x'], policy: { cache: { ttl: 5 } } }),
-      'routes.chat.policy.cache.ttl: unknown option "ttl" — did you mean "ttlMs"? Allowed here: mode, ttlMs, allowStale',
+      'routes.chat.policy.cache.ttl: unknown option "ttl" — did you mean "ttlMs"? (allowed here: mode, ttlMs, allowStale)',
     ],
     [
       { ...base, cache: { maxbytes: 5 } },
-      'cache.maxbytes: unknown option "maxbytes" — did you mean "maxBytes"? Allowed here: maxBytes',
+      'cache.maxbytes: unknown option "maxbytes" — did you mean "maxBytes"? (allowed here: maxBytes)',
     ],
   ])('reports %j', (config, message) => {
     expect(problem(config)).toBe(message);

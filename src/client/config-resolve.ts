@@ -103,12 +103,13 @@ function closest(word: string, allowed: readonly string[]): string | undefined {
   return best;
 }
 
-function didYouMean(word: string, allowed: readonly string[]): string {
+/** ` — did you mean "x"?` or nothing. */
+function closestHint(word: string, allowed: readonly string[]): string {
   const guess = closest(word, allowed);
   return guess ? ` — did you mean "${guess}"?` : '';
 }
 
-/** A mapping; with `allowed`, every other key is reported. `null` counts as empty when `nullIsEmpty`. */
+/** A mapping; with `allowed`, every other key (whose value is not `undefined`) is reported. */
 function objectAt(
   issues: Issues,
   value: unknown,
@@ -121,7 +122,7 @@ function objectAt(
       if (allowed.includes(key) || item === undefined) continue;
       issues.add(
         [...path, key],
-        `unknown option "${key}"${didYouMean(key, allowed)} Allowed here: ${allowed.join(', ')}`,
+        `unknown option "${key}"${closestHint(key, allowed)} (allowed here: ${allowed.join(', ')})`,
       );
     }
   }
