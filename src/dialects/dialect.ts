@@ -6,11 +6,19 @@
 import type { BreakwaterError } from '../errors/index.ts';
 import type { DialectContext, DialectName } from './dialect-name.ts';
 import type { HeadersLike } from './headers.ts';
+import type { Usage } from './usage.ts';
 
 export interface Accumulator<Ev, Res> {
   add(event: Ev): void;
   /** The final answer the events add up to. */
   result(): Res;
+}
+
+/** Follows the usage a stream reports as its events go by. */
+export interface UsageTracker<Ev> {
+  add(event: Ev): void;
+  /** What the stream reported so far; undefined when it reported nothing (never a made-up 0). */
+  readonly usage: Usage | undefined;
 }
 
 export interface Dialect<Req, Res, Ev> {
@@ -44,6 +52,9 @@ export interface Dialect<Req, Res, Ev> {
   refusal(response: Res): string | undefined;
   /** A normal, complete answer carrying `text`, for the static fallback. */
   textAnswer(text: string, model: string, nowMs: number): Res;
+  /** The usage an answer reports, normalized; undefined when it has none. */
+  responseUsage(response: Res): Usage | undefined;
+  usageTracker(): UsageTracker<Ev>;
   /** The events of a stored answer, for a streaming caller. */
   replay(response: Res, includeUsage: boolean): Ev[];
 }

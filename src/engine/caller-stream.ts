@@ -3,36 +3,57 @@
  * the first content, then the rest), translated into the caller's dialect when they differ,
  * framed as SSE, and closed with the dialect's terminator. A failure after the commit cannot be
  * retried any more, so it ends the stream with a well-formed error frame in the caller's dialect
- * — never a hang, never a stream that just stops. Leaving early (the client went away) closes
- * the upstream stream, which destroys its socket.
+ * — never a hang, never a stream that just stops. However the stream ends — complete, failed,
+ * or abandoned by the caller, even before its first read — the upstream stream is closed (its
+ * socket destroyed) and `onEnd` runs exactly once with the usage the target reported.
  */
+import type { UsageTracker } from '../dialects/dialect.ts';
 import type { DialectContext } from '../dialects/dialect-name.ts';
+import type { Usage } from '../dialects/usage.ts';
 import { type BreakwaterError, classifyNetworkError } from '../errors/index.ts';
 import type { AnyDialect, EventTranslator } from './bridge.ts';
 import type { OpenedStream } from './stream-commit.ts';
 
 const encoder = new TextEncoder();
 
+export interface StreamEnd {
+  /** What the target reported; undefined when the stream ended before its usage came. */
+  usage: Usage | undefined;
+  /** Set when the stream failed after the commit point. */
+  error?: BreakwaterError;
+  /** The caller left before the end. */
+  abandoned: boolean;
+}
+
 export interface CallerStreamOptions {
   opened: OpenedStream<unknown>;
   caller: AnyDialect;
+  /** Follows the target's own usage figures, before any translation. */
+  usage: UsageTracker<unknown>;
   /** Turns target events into caller events; absent when both speak the same dialect. */
   translator: EventTranslator | undefined;
   /** Drop usage-only chunks the caller did not ask for (breakwater asked for them). */
   dropUsageOnly: boolean;
   ctx: DialectContext;
-  /** The whole answer, as the caller's dialect folds it, once the stream ended cleanly. */
+  /** The whole answer as the caller's dialect folds it, once the stream ended cleanly. */
   onComplete?: (answer: unknown) => void;
-  /** The stream failed after the commit point. */
-  onError?: (error: BreakwaterError) => void;
-  /** Runs once, however the stream ends (complete, failed, or abandoned by the caller). */
-  onClose?: () => void;
+  /** Runs exactly once, however the stream ends. */
+  onEnd: (end: StreamEnd) => void;
 }
 
-export async function* callerStream(options: CallerStreamOptions): AsyncGenerator<Uint8Array> {
-  const { opened, caller, translator, dropUsageOnly, ctx } = options;
+export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8Array> {
+  const { opened, caller, translator, dropUsageOnly, ctx, usage } = options;
   const acc = options.onComplete ? caller.accumulator(ctx) : undefined;
   let finished = opened.done;
+  let ended = false;
+  let error: BreakwaterError | undefined;
+
+  const end = async () => {
+    if (ended) return;
+    ended = true;
+    if (!finished) await opened.rest.return?.().catch(() => undefined);
+    options.onEnd({ usage: usage.usage, error, abandoned: !finished && !error });
+  };
   const emit = (events: unknown[]): Uint8Array | undefined => {
     let text = '';
     for (const event of events) {
@@ -42,35 +63,59 @@ export async function* callerStream(options: CallerStreamOptions): AsyncGenerato
     }
     return text === '' ? undefined : encoder.encode(text);
   };
-  const convert = (event: unknown): unknown[] => (translator ? translator.push(event) : [event]);
-  try {
-    for (const event of opened.head) {
-      const bytes = emit(convert(event));
-      if (bytes) yield bytes;
-    }
-    while (!finished) {
-      const next = await opened.rest.next();
-      if (next.done) {
-        finished = true;
-        break;
+  const convert = (event: unknown): unknown[] => {
+    usage.add(event);
+    return translator ? translator.push(event) : [event];
+  };
+
+  async function* frames(): AsyncGenerator<Uint8Array> {
+    try {
+      for (const event of opened.head) {
+        const bytes = emit(convert(event));
+        if (bytes) yield bytes;
       }
-      const bytes = emit(convert(next.value));
-      if (bytes) yield bytes;
+      while (!finished) {
+        const next = await opened.rest.next();
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        const bytes = emit(convert(next.value));
+        if (bytes) yield bytes;
+      }
+      if (translator) {
+        const bytes = emit(translator.end());
+        if (bytes) yield bytes;
+      }
+      const answer = acc?.result();
+      if (caller.streamEnd) yield encoder.encode(caller.streamEnd);
+      if (acc) options.onComplete?.(answer);
+    } catch (err) {
+      error = classifyNetworkError(err, ctx);
+      finished = true;
+      // The caller already has content: end its stream the way the provider would.
+      yield encoder.encode(caller.errorFrame(error));
+    } finally {
+      await end();
     }
-    if (translator) {
-      const bytes = emit(translator.end());
-      if (bytes) yield bytes;
-    }
-    const answer = acc?.result();
-    if (caller.streamEnd) yield encoder.encode(caller.streamEnd);
-    if (acc) options.onComplete?.(answer);
-  } catch (err) {
-    const error = classifyNetworkError(err, ctx);
-    options.onError?.(error);
-    // The caller already has content: end its stream the way the provider would.
-    yield encoder.encode(caller.errorFrame(error));
-  } finally {
-    if (!finished) await opened.rest.return?.().catch(() => undefined);
-    options.onClose?.();
   }
+
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = frames();
+      return {
+        next: () => inner.next(),
+        // A generator that never started skips its `finally`; close upstream here as well.
+        return: async (value?: unknown) => {
+          await inner.return(undefined);
+          await end();
+          return { done: true, value };
+        },
+        throw: async (err?: unknown) => {
+          await end();
+          return inner.throw(err);
+        },
+      };
+    },
+  };
 }

@@ -39,6 +39,7 @@ import type { CacheStore } from '../store/store.ts';
 import { callUpstream } from '../upstream/call-upstream.ts';
 import { firstByteTimeoutFor } from '../upstream/first-byte-timeout.ts';
 import { createUpstreamPool, type UpstreamPool } from '../upstream/upstream-pool.ts';
+import { type Admission, type Lease, openAdmission, type Priority } from './admission.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { type Bridge, createBridges, DIALECTS } from './bridge.ts';
 import { callerStream } from './caller-stream.ts';
@@ -56,6 +57,8 @@ export interface EngineOptions {
   cacheStore?: CacheStore;
   /** `max_tokens` for an Anthropic target when an OpenAI caller set none. @default 4096 */
   defaultMaxTokens?: number;
+  /** What must say yes before an attempt leaves (rate limiter, budgets). @default admit all */
+  admission?: Admission;
 }
 
 export interface CallOptions {
@@ -67,8 +70,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** The caller's headers; a few (anthropic-version, anthropic-beta, OpenAI-Organization) pass on. */
   headers?: HeadersLike;
-  /** The gateway client this call belongs to, for cache namespacing. */
+  /** The gateway client this call belongs to: cache namespace, budgets and limits. */
   tenant?: string;
+  /** Place in the limiter's queue. @default 'normal' */
+  priority?: Priority;
   /** Do not serve from the cache. */
   noCache?: boolean;
   /** Do not store the answer. */
@@ -100,6 +105,8 @@ export type EngineEvent =
 interface Delivered {
   target: ResolvedTarget;
   bridge: Bridge;
+  lease: Lease;
+  headers: Record<string, string | string[] | number | undefined>;
   json?: unknown;
   opened?: OpenedStream<unknown>;
 }
@@ -124,6 +131,7 @@ export class Engine {
   readonly #bridge: ReturnType<typeof createBridges>;
   readonly #cache: AnswerCache;
   readonly #retries = new Map<string, RetryPolicy>();
+  readonly #admission: Admission;
   readonly #events = new EventEmitter<EngineEvent>();
   /** Every attempt and breaker transition, for telemetry and tests. */
   readonly onEvent = this.#events.event;
@@ -136,6 +144,7 @@ export class Engine {
       options.pool ??
       createUpstreamPool({ origins: [...config.providers.values()].map((p) => p.baseUrl) });
     this.#bridge = createBridges({ defaultMaxTokens: options.defaultMaxTokens });
+    this.#admission = options.admission ?? openAdmission;
     this.#cache = new AnswerCache(config, this.#clock, options.cacheStore);
     this.#targets = new TargetRegistry(this.#clock, (state) => {
       state.breaker.onStateChange((transition) =>
@@ -229,9 +238,11 @@ export class Engine {
     const policy = run.route.policy;
     const state = this.#targets.get(target, policy);
     const bridge = this.#bridge(run.dialect, target.provider.dialect);
+    let upstream: Record<string, unknown>;
     let body: string;
     try {
-      body = JSON.stringify(bridge.request(run.request, target.model).request);
+      upstream = bridge.request(run.request, target.model).request;
+      body = JSON.stringify(upstream);
     } catch (err) {
       // This target cannot take the request (e.g. n > 1 across dialects): try the next one.
       const error = classifyNetworkError(err);
@@ -245,10 +256,13 @@ export class Engine {
       return failure(error.code === 'validation' ? asSkippable(error, target) : error);
     }
     const retry = this.#retryPolicy(run.route, state);
-    const result = await retry.execute(() => this.#attempt(run, state, bridge, body, tier), {
-      remainingMs: () => run.deadline.remainingMs(),
-      signal: run.options.signal,
-    });
+    const result = await retry.execute(
+      () => this.#attempt(run, state, bridge, upstream, body, tier),
+      {
+        remainingMs: () => run.deadline.remainingMs(),
+        signal: run.options.signal,
+      },
+    );
     return result.outcome;
   }
 
@@ -256,6 +270,7 @@ export class Engine {
     run: Run,
     state: TargetState,
     bridge: Bridge,
+    upstream: Record<string, unknown>,
     body: string,
     tier: number,
   ): Promise<Outcome<Delivered>> {
@@ -281,6 +296,30 @@ export class Engine {
           },
         ),
       );
+    }
+    let lease: Lease;
+    try {
+      lease = await this.#admission.acquire({
+        target,
+        route: run.route,
+        dialect: bridge.target.name,
+        request: upstream,
+        priority: run.options.priority ?? 'normal',
+        deadline: run.deadline,
+        signal: run.options.signal,
+        tenant: run.options.tenant,
+      });
+    } catch (err) {
+      breaker.release(admission.probe);
+      const error = classifyNetworkError(err);
+      this.#record(run, {
+        target: target.id,
+        tier,
+        result: 'skipped',
+        code: error.code,
+        latencyMs: 0,
+      });
+      return failure(error);
     }
     const keys = this.#targets.keys(target.provider);
     const ctx = { provider: target.provider.name, model: target.model };
@@ -308,12 +347,16 @@ export class Engine {
           timeouts,
           clock: this.#clock,
         });
-        const delivered: Delivered = { target, bridge };
+        const delivered: Delivered = { target, bridge, lease, headers: res.headers };
         if (run.stream) {
           const events = bridge.target.parseStream(res.body, ctx);
           delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
         } else {
           delivered.json = await res.json();
+          lease.settle({
+            usage: bridge.target.responseUsage(delivered.json),
+            headers: res.headers,
+          });
         }
         breaker.success(admission.probe);
         this.#record(run, {
@@ -345,6 +388,7 @@ export class Engine {
         }
         if (error.healthSignal) breaker.failure(admission.probe);
         else breaker.release(admission.probe);
+        lease.settle({ error });
         return failure(error);
       }
     }
@@ -391,9 +435,11 @@ export class Engine {
     const state = this.#targets.get(target, run.route.policy);
     const deadline = run.deadline;
     const caller = bridge.caller;
+    const lease = delivered.lease;
     const stream = callerStream({
       opened: delivered.opened,
       caller,
+      usage: bridge.target.usageTracker(),
       translator: bridge.stream(run.request),
       dropUsageOnly: !bridge.translates && !caller.wantsStreamUsage(run.request),
       ctx: { provider: target.provider.name, model: target.model },
@@ -401,10 +447,11 @@ export class Engine {
         ? (answer) =>
             void this.#cache.store(run.dialect, run.route, run.options, run.cacheKey, answer)
         : undefined,
-      onError: (error) => {
-        if (error.healthSignal) state.breaker.failure();
+      onEnd: ({ usage, error }) => {
+        if (error?.healthSignal) state.breaker.failure();
+        deadline.dispose();
+        lease.settle({ usage, headers: delivered.headers, error });
       },
-      onClose: () => deadline.dispose(),
     });
     // Past the commit point the deadline no longer cuts the stream short; the idle timer does.
     deadline.dispose();

@@ -6,9 +6,16 @@ import type { BreakwaterError } from '../../errors/index.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
 import { anthropicFrame } from '../sse-encode.ts';
+import type { Usage } from '../usage.ts';
 import { MessageAccumulator } from './accumulator.ts';
 import { parseAnthropicStream } from './stream.ts';
-import type { AnthropicMessage, AnthropicStreamEvent, MessageCreateRequest } from './types.ts';
+import type {
+  AnthropicMessage,
+  AnthropicStreamEvent,
+  AnthropicUsage,
+  MessageCreateRequest,
+} from './types.ts';
+import { fromAnthropicUsage } from './usage.ts';
 
 /** The API version the official SDKs pin; a caller's own `anthropic-version` wins. */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -82,6 +89,28 @@ export const anthropicDialect: Dialect<
       stop_reason: 'end_turn',
       stop_sequence: null,
       usage: { input_tokens: 0, output_tokens: 0 },
+    };
+  },
+
+  responseUsage: (response) => (response.usage ? fromAnthropicUsage(response.usage) : undefined),
+
+  usageTracker() {
+    // message_start carries the input side; message_delta's usage is cumulative and may leave
+    // fields null, which keep their earlier value.
+    let raw: Record<string, unknown> | undefined;
+    const merge = (fields: object) => {
+      raw ??= {};
+      for (const [name, value] of Object.entries(fields))
+        if (value !== null && value !== undefined) raw[name] = value;
+    };
+    return {
+      add(event) {
+        if (event.type === 'message_start' && event.message.usage) merge(event.message.usage);
+        else if (event.type === 'message_delta' && event.usage) merge(event.usage);
+      },
+      get usage(): Usage | undefined {
+        return raw ? fromAnthropicUsage(raw as unknown as AnthropicUsage) : undefined;
+      },
     };
   },
 

@@ -6,9 +6,11 @@ import type { BreakwaterError } from '../../errors/index.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
 import { OPENAI_DONE_FRAME, openAIFrame } from '../sse-encode.ts';
+import type { Usage } from '../usage.ts';
 import { ChatCompletionAccumulator } from './accumulator.ts';
 import { parseOpenAIStream } from './stream.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './types.ts';
+import { fromOpenAIUsage } from './usage.ts';
 
 /** Caller headers worth passing on to OpenAI. */
 const FORWARDED = ['openai-organization', 'openai-project', 'openai-beta'] as const;
@@ -99,6 +101,20 @@ export const openaiDialect: Dialect<ChatCompletionRequest, ChatCompletion, ChatC
         },
       ],
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    };
+  },
+
+  responseUsage: (response) => (response.usage ? fromOpenAIUsage(response.usage) : undefined),
+
+  usageTracker() {
+    let usage: Usage | undefined;
+    return {
+      add(chunk) {
+        if (chunk.usage) usage = fromOpenAIUsage(chunk.usage);
+      },
+      get usage() {
+        return usage;
+      },
     };
   },
 
