@@ -26,6 +26,8 @@ export interface AdmissionRequest {
   signal: AbortSignal | undefined;
   /** The gateway client the call belongs to. */
   tenant: string | undefined;
+  /** A short non-secret fingerprint of the upstream key the attempt will use. */
+  keyId: string | undefined;
 }
 
 export interface Settlement {

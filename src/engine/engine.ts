@@ -11,6 +11,7 @@
  * (the caller's) cancels all of it. The final error carries every attempt made.
  */
 
+import { createHash } from 'node:crypto';
 import { resolveRoute } from '../client/config-resolve.ts';
 import type {
   ResolvedConfig,
@@ -297,6 +298,10 @@ export class Engine {
         ),
       );
     }
+    const keys = this.#targets.keys(target.provider);
+    const ctx = { provider: target.provider.name, model: target.model };
+    const timeouts = this.#timeouts(run, bridge);
+    let key = await keys.current();
     let lease: Lease;
     try {
       lease = await this.#admission.acquire({
@@ -308,6 +313,7 @@ export class Engine {
         deadline: run.deadline,
         signal: run.options.signal,
         tenant: run.options.tenant,
+        keyId: keyId(key),
       });
     } catch (err) {
       breaker.release(admission.probe);
@@ -321,10 +327,6 @@ export class Engine {
       });
       return failure(error);
     }
-    const keys = this.#targets.keys(target.provider);
-    const ctx = { provider: target.provider.name, model: target.model };
-    const timeouts = this.#timeouts(run, bridge);
-    let key = await keys.current();
     let rotated = false;
     for (;;) {
       const started = this.#clock.now();
@@ -516,6 +518,13 @@ export class Engine {
       hint: `Send a route name or a provider/model target (${known}providers: ${providers.join(', ')}).`,
     });
   }
+}
+
+/** A short, non-secret name for an upstream key, so limits can be kept per key. */
+function keyId(key: string | undefined): string | undefined {
+  return key === undefined
+    ? undefined
+    : createHash('sha256').update(key).digest('hex').slice(0, 12);
 }
 
 function canFallBack(error: BreakwaterError): boolean {
