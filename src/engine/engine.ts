@@ -258,7 +258,8 @@ export class Engine {
     }
     const retry = this.#retryPolicy(run.route, state);
     const result = await retry.execute(
-      () => this.#attempt(run, state, bridge, upstream, body, tier),
+      ({ attempt }) =>
+        this.#attempt(run, state, bridge, upstream, body, tier, attempt === retry.maxAttempts - 1),
       {
         remainingMs: () => run.deadline.remainingMs(),
         signal: run.options.signal,
@@ -274,6 +275,7 @@ export class Engine {
     upstream: Record<string, unknown>,
     body: string,
     tier: number,
+    final: boolean,
   ): Promise<Outcome<Delivered>> {
     const { target, breaker } = state;
     const admission = breaker.admit();
@@ -300,7 +302,7 @@ export class Engine {
     }
     const keys = this.#targets.keys(target.provider);
     const ctx = { provider: target.provider.name, model: target.model };
-    const timeouts = this.#timeouts(run, bridge);
+    const timeouts = this.#timeouts(run, bridge, state, final);
     let key = await keys.current();
     let lease: Lease;
     try {
@@ -349,6 +351,9 @@ export class Engine {
           timeouts,
           clock: this.#clock,
         });
+        (run.stream ? state.firstByte.stream : state.firstByte.whole).record(
+          res.timings.firstByteMs,
+        );
         const delivered: Delivered = { target, bridge, lease, headers: res.headers };
         if (run.stream) {
           const events = bridge.target.parseStream(res.body, ctx);
@@ -396,15 +401,23 @@ export class Engine {
     }
   }
 
-  #timeouts(run: Run, bridge: Bridge) {
+  /**
+   * The attempt's timers. A long non-streaming generation is not a hang — its first byte comes
+   * only when it is done — so the static first-byte limit grows with max_tokens. Once the
+   * target has answered enough, an attempt slower than 3 × its recent p99 is taken for a hang
+   * (policy/latency-tracker.ts); the final attempt always gets the full static limit, so a slow
+   * but valid answer still comes through.
+   */
+  #timeouts(run: Run, bridge: Bridge, state: TargetState, final: boolean) {
     const t = run.route.policy.timeouts;
-    // A long non-streaming generation is not a hang: its first byte comes only when it is done.
-    const firstByteMs = run.stream
+    const ceiling = run.stream
       ? t.firstByteMs
       : Math.max(
           t.firstByteMs,
           firstByteTimeoutFor({ maxTokens: bridge.caller.maxTokens(run.request), stream: false }),
         );
+    const tracker = run.stream ? state.firstByte.stream : state.firstByte.whole;
+    const firstByteMs = final ? ceiling : tracker.timeoutMs(ceiling);
     return { connectMs: t.connectMs, firstByteMs, idleMs: t.idleMs };
   }
 

@@ -9,12 +9,15 @@ import type { ResolvedPolicy, ResolvedProvider, ResolvedTarget } from '../client
 import { KeyPool } from '../client/key-pool.ts';
 import type { Clock } from '../core/clock.ts';
 import { CircuitBreaker } from '../policy/breaker.ts';
+import { LatencyTracker } from '../policy/latency-tracker.ts';
 import { RetryBudget } from '../policy/retry-budget.ts';
 
 export interface TargetState {
   readonly target: ResolvedTarget;
   readonly breaker: CircuitBreaker;
   readonly budget: RetryBudget;
+  /** Recent times to first byte, apart for streams and whole answers, which differ by far. */
+  readonly firstByte: { readonly stream: LatencyTracker; readonly whole: LatencyTracker };
 }
 
 export class TargetRegistry {
@@ -36,6 +39,7 @@ export class TargetRegistry {
         target,
         breaker: new CircuitBreaker({ ...policy.breaker, clock }),
         budget: new RetryBudget({ ratio: policy.retry.budgetRatio, clock }),
+        firstByte: { stream: new LatencyTracker(), whole: new LatencyTracker() },
       };
       this.#targets.set(target.id, state);
       this.#onCreate(state);
