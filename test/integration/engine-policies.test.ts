@@ -34,7 +34,10 @@ function engine(clock: ManualClock, policy: BreakwaterConfig['policy'] = {}) {
   return e;
 }
 
-const ask = (model: string) => ({ model: `openai/${model}`, messages: [{ role: 'user', content: 'Hi' }] });
+const ask = (model: string) => ({
+  model: `openai/${model}`,
+  messages: [{ role: 'user', content: 'Hi' }],
+});
 const requests = (model: string) => mock.stats().models[model]?.requests ?? 0;
 
 beforeAll(async () => {
@@ -53,7 +56,9 @@ describe('engine policies', () => {
   it('ends a call at its deadline, even while the provider hangs', async () => {
     const clock = new ManualClock(Date.now());
     const e = engine(clock, { timeouts: { firstByteMs: 600_000 } });
-    const call = e.call('openai', ask('gpt-hang'), { deadlineMs: 5000 }).catch((err: unknown) => err);
+    const call = e
+      .call('openai', ask('gpt-hang'), { deadlineMs: 5000 })
+      .catch((err: unknown) => err);
     await vi.waitFor(() => expect(requests('gpt-hang')).toBe(1));
     await clock.advance(4999);
     await clock.advance(1);
@@ -80,7 +85,9 @@ describe('engine policies', () => {
   it('moves on at once when Retry-After outlives the deadline, with the wait in the error', async () => {
     const clock = new ManualClock(Date.now());
     const e = engine(clock);
-    const error = (await e.call('openai', ask('gpt-429'), { deadlineMs: 1000 }).catch((err: unknown) => err)) as BreakwaterError;
+    const error = (await e
+      .call('openai', ask('gpt-429'), { deadlineMs: 1000 })
+      .catch((err: unknown) => err)) as BreakwaterError;
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(2000);
     expect(requests('gpt-429')).toBe(1);
@@ -91,13 +98,19 @@ describe('engine policies', () => {
     const e = engine(clock, { retry: { maxAttempts: 1 } });
     for (let i = 0; i < 5; i++) await e.call('openai', ask('gpt-500')).catch(() => undefined);
     expect(requests('gpt-500')).toBe(5);
-    const skipped = (await e.call('openai', ask('gpt-500')).catch((err: unknown) => err)) as BreakwaterError;
+    const skipped = (await e
+      .call('openai', ask('gpt-500'))
+      .catch((err: unknown) => err)) as BreakwaterError;
     expect(skipped.code).toBe('circuit_open');
     expect(skipped.retryAfterMs).toBe(30_000);
     expect(requests('gpt-500')).toBe(5);
 
     await clock.advance(30_000);
-    const results = await Promise.all(Array.from({ length: 20 }, () => e.call('openai', ask('gpt-500')).catch((err: unknown) => err as BreakwaterError)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        e.call('openai', ask('gpt-500')).catch((err: unknown) => err as BreakwaterError),
+      ),
+    );
     expect(requests('gpt-500')).toBe(6);
     expect(results.filter((r) => r.code === 'server_error')).toHaveLength(1);
     expect(results.filter((r) => r.code === 'circuit_open')).toHaveLength(19);
@@ -109,7 +122,9 @@ describe('engine policies', () => {
     const clock = new ManualClock(Date.now());
     const e = engine(clock, { retry: { baseMs: 10_000, capMs: 10_000 } });
     const ac = new AbortController();
-    const call = e.call('openai', ask('gpt-429'), { signal: ac.signal }).catch((err: unknown) => err);
+    const call = e
+      .call('openai', ask('gpt-429'), { signal: ac.signal })
+      .catch((err: unknown) => err);
     await vi.waitFor(() => expect(requests('gpt-429')).toBe(1));
     await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0));
     ac.abort(new Error('user closed the tab'));
@@ -124,7 +139,9 @@ describe('engine policies', () => {
     const clock = new ManualClock(Date.now());
     const e = engine(clock);
     const ac = new AbortController();
-    const call = e.call('openai', ask('gpt-hang'), { signal: ac.signal }).catch((err: unknown) => err);
+    const call = e
+      .call('openai', ask('gpt-hang'), { signal: ac.signal })
+      .catch((err: unknown) => err);
     await vi.waitFor(() => expect(requests('gpt-hang')).toBe(1));
     ac.abort();
     expect(((await call) as BreakwaterError).code).toBe('aborted');
