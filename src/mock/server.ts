@@ -2,11 +2,12 @@
  * `startMock()`: the provider simulator on node:http (raw sockets are needed to hang, stall and
  * reset). Routes: `POST /v1/chat/completions` (OpenAI), `POST /v1/messages` and
  * `/v1/messages/count_tokens` (Anthropic), `GET /v1/models`, and the control endpoints
- * `GET /__stats`, `POST /__reset`, `PUT|POST /__scenario` (a JSON scenario).
+ * `GET /__stats`, `POST /__reset`, `PUT|POST /__scenario` (a scenario as JSON, or YAML).
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { parse as parseYaml } from 'yaml';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { readBody, sendJson } from './http-io.ts';
 import { modelsList } from './models-list.ts';
@@ -125,7 +126,7 @@ async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse):
 
 async function swapScenario(sim: Simulator, req: IncomingMessage, res: ServerResponse) {
   try {
-    sim.setScenario(parseScenario(JSON.parse(await readBody(req))));
+    sim.setScenario(parseScenario(parseYaml(await readBody(req))));
     return sendJson(res, 200, { ok: true });
   } catch (error) {
     const field = error instanceof ScenarioError ? error.field : undefined;
