@@ -42,7 +42,7 @@ export interface ResolveOptions {
 
 const TOP_KEYS = ['providers', 'routes', 'policy', 'cache'];
 const PROVIDER_KEYS = ['dialect', 'baseUrl', 'apiKey', 'headers'];
-const ROUTE_KEYS = ['tiers', 'contextFallback', 'staticMessage', 'policy'];
+const ROUTE_KEYS = ['tiers', 'contextFallback', 'staticMessage', 'onRefusal', 'policy'];
 const CACHE_KEYS = ['maxBytes'];
 const SECTIONS = Object.keys(POLICY_RULES) as (keyof ResolvedPolicy)[];
 const DIALECTS: readonly DialectName[] = ['openai', 'anthropic'];
@@ -433,12 +433,22 @@ function routeAt(
       `expected a non-empty string, got ${describe(given.staticMessage)}`,
     );
   }
+  let onRefusal: 'answer' | 'fallback' = 'answer';
+  if (given.onRefusal === 'answer' || given.onRefusal === 'fallback') {
+    onRefusal = given.onRefusal;
+  } else if (given.onRefusal !== undefined) {
+    issues.add(
+      [...path, 'onRefusal'],
+      `expected "answer" (return the refusal as is) or "fallback" (try the next tier), got ${describe(given.onRefusal)}`,
+    );
+  }
   const policy = policyAt(issues, given.policy, [...path, 'policy'], global);
   return Object.freeze({
     name,
     tiers: Object.freeze(tiers.map((tier) => Object.freeze(tier))),
     contextFallback,
     staticMessage,
+    onRefusal,
     policy,
   });
 }
@@ -546,6 +556,7 @@ export function resolveRoute(config: ResolvedConfig, name: string): ResolvedRout
     tiers: Object.freeze([Object.freeze([target])]),
     contextFallback: undefined,
     staticMessage: undefined,
+    onRefusal: 'answer',
     policy: config.policy,
   });
   if (entry.targetRoutes.size < MAX_CACHED_TARGET_ROUTES) entry.targetRoutes.set(name, route);

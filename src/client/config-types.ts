@@ -80,6 +80,13 @@ export interface RouteConfig {
   contextFallback?: string;
   /** A friendly message returned as a normal completion when everything else failed. */
   staticMessage?: string;
+  /**
+   * What a refusal (OpenAI `finish_reason: content_filter`, Anthropic `stop_reason: refusal`)
+   * does: `answer` returns it as the answer; `fallback` tries the next tier as for a failure.
+   * Streams commit at their first content, so only non-streaming answers can fall back.
+   * @default 'answer'
+   */
+  onRefusal?: 'answer' | 'fallback';
   policy?: PolicyConfig;
 }
 
@@ -120,6 +127,7 @@ export interface ResolvedRoute {
   tiers: readonly (readonly ResolvedTarget[])[];
   contextFallback: ResolvedTarget | undefined;
   staticMessage: string | undefined;
+  onRefusal: 'answer' | 'fallback';
   policy: ResolvedPolicy;
 }
 

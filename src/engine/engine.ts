@@ -31,6 +31,7 @@ import {
   BreakwaterError,
   classifyNetworkError,
   describeAttempts,
+  RefusalError,
   RejectedError,
 } from '../errors/index.ts';
 import { FullJitterBackoff } from '../policy/backoff.ts';
@@ -364,6 +365,21 @@ export class Engine {
             usage: bridge.target.responseUsage(delivered.json),
             headers: res.headers,
           });
+          const refusal =
+            run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
+          if (refusal) {
+            // A verdict on this answer, not on the target's health: no breaker count, no retry.
+            breaker.release(admission.probe);
+            this.#record(run, {
+              target: target.id,
+              tier,
+              result: 'error',
+              code: 'refusal',
+              status: res.status,
+              latencyMs: this.#clock.now() - started,
+            });
+            return failure(new RefusalError(refusal, { ...ctx, requestId: res.requestId }));
+          }
         }
         breaker.success(admission.probe);
         this.#record(run, {

@@ -108,7 +108,10 @@ describe('engine policies', () => {
     await clock.advance(30_000);
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        e.call('openai', ask('gpt-500')).catch((err: unknown) => err as BreakwaterError),
+        e.call('openai', ask('gpt-500')).then(
+          () => undefined as never,
+          (err: unknown) => err as BreakwaterError,
+        ),
       ),
     );
     expect(requests('gpt-500')).toBe(6);
