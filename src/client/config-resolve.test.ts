@@ -244,7 +244,7 @@ describe('resolveConfig: unknown keys', () => {
     ],
     [
       withRoute({ tier: ['openai/gpt-4o'], tiers: ['openai/gpt-4o'] }),
-      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, staticMessage, policy)',
+      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, staticMessage, onRefusal, policy)',
     ],
     [
       withRoute({ tiers: ['openai/x'], policy: { cache: { ttl: 5 } } }),
@@ -448,5 +448,25 @@ describe('resolveRoute and resolveTarget', () => {
     const target = resolveTarget(config, 'openai/gpt-4o-mini');
     expect(target).toBe(config.routes.get('chat')?.tiers[0]?.[0]);
     expect(resolveTarget(config, 'openai/o3')).toBe(resolveTarget(config, 'openai/o3'));
+  });
+});
+
+describe('resolveConfig: onRefusal', () => {
+  it('defaults to answer, accepts fallback, and names the field it rejects', () => {
+    const base = { providers: { openai: { apiKey: 'k' } } };
+    const routes = (onRefusal: unknown) => ({
+      ...base,
+      routes: { chat: { tiers: ['openai/gpt-4o'], onRefusal } },
+    });
+    expect(
+      resolveConfig({ ...base, routes: { chat: { tiers: ['openai/gpt-4o'] } } }).routes.get('chat')
+        ?.onRefusal,
+    ).toBe('answer');
+    expect(resolveConfig(routes('fallback') as never).routes.get('chat')?.onRefusal).toBe(
+      'fallback',
+    );
+    expect(() => resolveConfig(routes('retry') as never)).toThrow(
+      'routes.chat.onRefusal: expected "answer"',
+    );
   });
 });
