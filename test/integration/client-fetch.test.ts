@@ -53,6 +53,9 @@ const scenario: Scenario = {
     'claude-down': { down: [{ fromS: 0, toS: 100_000, status: 529 }] },
     'gpt-bad-request': { faults: [{ kind: 'status', status: 400, probability: 1 }] },
     'gpt-midfail': { faults: [{ kind: 'midstream_error', afterChunks: 3, probability: 1 }] },
+    'gpt-small': {
+      faults: [{ kind: 'status', status: 400, variant: 'context_length', probability: 1 }],
+    },
   },
 };
 
@@ -271,5 +274,43 @@ describe('client.fetch with the official SDKs', () => {
     } finally {
       mock.setScenario(scenario);
     }
+  });
+
+  it('sends a prompt that does not fit to the route’s larger-context target', async () => {
+    const c = client({
+      routes: {
+        chat: { tiers: ['openai/gpt-small'], contextFallback: 'anthropic/claude-sonnet-4-5' },
+      },
+    });
+    const { openai } = sdks(c);
+    const { data, response } = await openai.chat.completions
+      .create({ model: 'chat', messages: [{ role: 'user', content: 'A very long document…' }] })
+      .withResponse();
+    expect(data.model).toBe('claude-sonnet-4-5');
+    expect(response.headers.get('x-breakwater-fallback')).toBe('context');
+    // A context-length 400 is never retried on the small model.
+    expect(mock.stats().models['gpt-small']?.requests).toBe(1);
+  });
+
+  it('serves deterministic requests from the cache in always mode, and only those', async () => {
+    const c = client({
+      routes: { chat: { tiers: ['openai/gpt-4o'], policy: { cache: { mode: 'always' } } } },
+    });
+    const { openai } = sdks(c);
+    const before = mock.stats().models['gpt-4o']?.requests ?? 0;
+    const ask = {
+      model: 'chat',
+      temperature: 0,
+      messages: [{ role: 'user' as const, content: 'Capital of France?' }],
+    };
+    const first = await openai.chat.completions.create(ask);
+    const { data, response } = await openai.chat.completions.create(ask).withResponse();
+    expect(data.choices[0]?.message.content).toBe(first.choices[0]?.message.content);
+    expect(response.headers.get('x-breakwater-cache')).toBe('hit');
+    expect(mock.stats().models['gpt-4o']?.requests).toBe(before + 1);
+    // Not deterministic: always asks the provider.
+    await openai.chat.completions.create({ ...ask, temperature: 0.7 });
+    await openai.chat.completions.create({ ...ask, temperature: 0.7 });
+    expect(mock.stats().models['gpt-4o']?.requests).toBe(before + 3);
   });
 });
