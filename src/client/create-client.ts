@@ -16,11 +16,14 @@ import { loadConfigFile } from './config-load.ts';
 import { resolveConfig } from './config-resolve.ts';
 import type { BreakwaterConfig } from './config-types.ts';
 import type { Env } from './env-interpolate.ts';
+import { type EventLogger, logEngineEvents } from './event-log.ts';
 import { createFetch } from './fetch-adapter.ts';
 
 export interface ClientOptions extends EngineOptions {
   /** Variables for `${NAME}` interpolation in the config. @default process.env */
   env?: Env;
+  /** Where breaker transitions and failed attempts are logged (pino-compatible). @default silent */
+  logger?: EventLogger;
 }
 
 export interface BreakwaterClient {
@@ -41,7 +44,7 @@ export function createClient(
   options: ClientOptions = {},
 ): BreakwaterClient {
   const engine = new Engine(resolveConfig(config, { env: options.env }), options);
-  return clientOver(engine);
+  return clientOver(engine, options);
 }
 
 /** A client from a YAML or JSON config file. */
@@ -50,10 +53,11 @@ export async function createClientFromFile(
   options: ClientOptions = {},
 ): Promise<BreakwaterClient> {
   const engine = new Engine(await loadConfigFile(path, { env: options.env }), options);
-  return clientOver(engine);
+  return clientOver(engine, options);
 }
 
-function clientOver(engine: Engine): BreakwaterClient {
+function clientOver(engine: Engine, options: ClientOptions): BreakwaterClient {
+  if (options.logger) logEngineEvents(engine, options.logger);
   return {
     fetch: createFetch(engine),
     engine,

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/client/config-resolve.ts';
 import type { BreakwaterConfig } from '../../src/client/config-types.ts';
+import { logEngineEvents } from '../../src/client/event-log.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { BreakwaterError } from '../../src/errors/index.ts';
@@ -119,6 +120,27 @@ describe('engine policies', () => {
     expect(results.filter((r) => r.code === 'circuit_open')).toHaveLength(19);
     const [state] = [...e.targets()];
     expect(state?.breaker.toJSON()).toMatchObject({ state: 'open', openMs: 60_000 });
+  });
+
+  it('logs every breaker transition and failed attempt, without the key', async () => {
+    const clock = new ManualClock(Date.now());
+    const e = engine(clock, { retry: { maxAttempts: 1 } });
+    const lines: string[] = [];
+    const log = (fields: Record<string, unknown>, message: string) =>
+      lines.push(`${message} ${JSON.stringify(fields)}`);
+    logEngineEvents(e, { info: log, warn: log });
+    for (let i = 0; i < 5; i++) await e.call('openai', ask('gpt-500')).catch(() => undefined);
+    await clock.advance(30_000);
+    mock.setScenario({ ...scenario, models: {} });
+    await e.call('openai', ask('gpt-500'));
+    const transitions = lines.filter((l) => l.includes('"event":"breaker"'));
+    expect(transitions.map((l) => l.split(' {')[0])).toEqual([
+      'circuit opened for openai/gpt-500 for 30000 ms',
+      'circuit half-open for openai/gpt-500: one probe',
+      'circuit closed for openai/gpt-500',
+    ]);
+    expect(lines.filter((l) => l.includes('"event":"attempt"'))).toHaveLength(5);
+    expect(lines.join('\n')).not.toContain('sk-test');
   });
 
   it('stops a backoff sleep at once when the caller aborts, with no further attempt', async () => {
