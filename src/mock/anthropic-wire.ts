@@ -15,7 +15,12 @@ export interface AnthropicContext {
   random: Random;
 }
 
-const STOP = { end: 'end_turn', length: 'max_tokens', tool: 'tool_use' } as const;
+const STOP = {
+  end: 'end_turn',
+  length: 'max_tokens',
+  tool: 'tool_use',
+  refusal: 'refusal',
+} as const;
 
 function usage(c: Completion, outputTokens: number) {
   return {

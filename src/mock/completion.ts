@@ -23,7 +23,7 @@ export interface Completion {
   /** Answer text, one piece per output token; empty for a tool call. */
   pieces: string[];
   tool: ToolCall | undefined;
-  stop: 'end' | 'length' | 'tool';
+  stop: 'end' | 'length' | 'tool' | 'refusal';
   inputTokens: number;
   outputTokens: number;
 }

@@ -18,7 +18,12 @@ export interface OpenAIContext {
   includeUsage: boolean;
 }
 
-const FINISH = { end: 'stop', length: 'length', tool: 'tool_calls' } as const;
+const FINISH = {
+  end: 'stop',
+  length: 'length',
+  tool: 'tool_calls',
+  refusal: 'content_filter',
+} as const;
 
 function usage(c: Completion) {
   return {

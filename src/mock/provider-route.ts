@@ -99,7 +99,12 @@ export async function handleProvider(
   Object.assign(headers, kit.rateHeaders(pool, sim.clock.now()));
 
   const fault = drawFault(behaviour.faults, dialect, faultDraw);
-  const completion = planCompletion(request, behaviour, random);
+  const planned = planCompletion(request, behaviour, random);
+  // A refusal is an answer, not an error: a few words, then the refusal stop reason.
+  const completion: typeof planned =
+    fault?.kind === 'refusal'
+      ? { ...planned, tool: undefined, pieces: planned.pieces.slice(0, 3), stop: 'refusal' }
+      : planned;
   sim.limiter.chargeOutput(pool, completion.outputTokens, request.maxTokens !== undefined);
   const { fixedMs, jitterMs, perTokenMs } = behaviour.latency;
   await respond({

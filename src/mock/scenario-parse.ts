@@ -47,6 +47,7 @@ const FAULT_FIELDS: Record<Fault['kind'], string[]> = {
   malformed_json: [],
   stream_cut: ['afterChunks'],
   midstream_error: ['afterChunks'],
+  refusal: [],
 };
 
 const ALL_FAULT_FIELDS = [...new Set(Object.values(FAULT_FIELDS).flat())];
@@ -133,6 +134,7 @@ function fault(value: unknown, path: string): Fault {
       return statusFault(obj, path, common);
     case 'hang':
     case 'malformed_json':
+    case 'refusal':
       return { kind, ...common };
     case 'slow_first_byte':
       return { kind, ...common, delayMs: number(obj.delayMs, join(path, 'delayMs')) };

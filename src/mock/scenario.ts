@@ -37,6 +37,7 @@ export const FAULT_KINDS = [
   'malformed_json',
   'stream_cut',
   'midstream_error',
+  'refusal',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -69,6 +70,8 @@ export type Fault = FaultCommon &
     | { kind: 'malformed_json' }
     | { kind: 'stream_cut'; afterChunks: number }
     | { kind: 'midstream_error'; afterChunks: number }
+    /** A 200 answer the model refused: OpenAI `content_filter`, Anthropic `refusal`. */
+    | { kind: 'refusal' }
   );
 
 export interface Latency {

@@ -53,6 +53,7 @@ const scenario: Scenario = {
     'claude-down': { down: [{ fromS: 0, toS: 100_000, status: 529 }] },
     'gpt-bad-request': { faults: [{ kind: 'status', status: 400, probability: 1 }] },
     'gpt-midfail': { faults: [{ kind: 'midstream_error', afterChunks: 3, probability: 1 }] },
+    'gpt-refuses': { faults: [{ kind: 'refusal', probability: 1 }] },
     'gpt-small': {
       faults: [{ kind: 'status', status: 400, variant: 'context_length', probability: 1 }],
     },
@@ -312,5 +313,25 @@ describe('client.fetch with the official SDKs', () => {
     await openai.chat.completions.create({ ...ask, temperature: 0.7 });
     await openai.chat.completions.create({ ...ask, temperature: 0.7 });
     expect(mock.stats().models['gpt-4o']?.requests).toBe(before + 3);
+  });
+
+  it('falls back on a refusal when the route says so, and returns it when not', async () => {
+    const c = client({
+      routes: {
+        strict: {
+          tiers: ['openai/gpt-refuses', 'anthropic/claude-sonnet-4-5'],
+          onRefusal: 'fallback',
+        },
+        plain: { tiers: ['openai/gpt-refuses', 'anthropic/claude-sonnet-4-5'] },
+      },
+    });
+    const { openai } = sdks(c);
+    const ask = (model: string) =>
+      openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] });
+    const plain = await ask('plain');
+    expect(plain.choices[0]?.finish_reason).toBe('content_filter');
+    const strict = await ask('strict');
+    expect(strict.model).toBe('claude-sonnet-4-5');
+    expect(strict.choices[0]?.finish_reason).toBe('stop');
   });
 });
