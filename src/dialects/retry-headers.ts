@@ -3,6 +3,7 @@
  * (float milliseconds, read first), `retry-after` (float seconds, else an HTTP date),
  * `x-should-retry` (exactly "true" or "false"), and the request ids each provider sends.
  */
+import { parseDurationMs } from './duration.ts';
 import { getHeader, type HeadersLike } from './headers.ts';
 
 /**
@@ -46,13 +47,5 @@ export function parseRequestId(headers: HeadersLike | undefined): string | undef
 export function parseRetryHintFromMessage(message: string | undefined): number | undefined {
   if (!message) return undefined;
   const match = /try again in ((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)/i.exec(message);
-  if (!match?.[1]) return undefined;
-  let total = 0;
-  for (const part of match[1].matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
-    const n = Number(part[1]);
-    const unit = part[2];
-    total +=
-      unit === 'ms' ? n : unit === 's' ? n * 1000 : unit === 'm' ? n * 60_000 : n * 3_600_000;
-  }
-  return total;
+  return match?.[1] ? parseDurationMs(match[1]) : undefined;
 }
