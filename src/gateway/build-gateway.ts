@@ -1,0 +1,199 @@
+/**
+ * `buildGateway(options)`: the Fastify server that speaks both providers' APIs over one engine.
+ *
+ *   POST /v1/chat/completions          OpenAI Chat Completions (JSON or SSE)
+ *   POST /v1/messages                  Anthropic Messages (JSON or SSE)
+ *   POST /v1/messages/count_tokens     Anthropic token count (an offline estimate)
+ *   GET  /v1/models                    routes and targets, in a list both SDKs read
+ *   GET  /healthz  /readyz  /status    alive; may take traffic; breakers and limiter
+ *
+ * Every answer carries the gateway's own `x-request-id` (and Anthropic's `request-id` on its
+ * paths); every error goes through the one error handler; one log line is written per request
+ * when its connection's answer is over. The instance is returned unstarted: `listen()` it (see
+ * safe-bind.ts for where), `inject()` it in tests, and `app.breakwater.drain(graceMs)` it to shut
+ * down gracefully.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { ResolvedConfig } from '../client/config-types.ts';
+import { Engine, type EngineOptions } from '../engine/engine.ts';
+import { createLogger, type Logger } from '../telemetry/logger.ts';
+import { logRequest } from '../telemetry/request-log.ts';
+import { authenticate, isOpenPath } from './auth.ts';
+import { type ClientKeyInput, ClientKeyring } from './client-keys.ts';
+import { completionHandler } from './completion-route.ts';
+import { countTokensHandler } from './count-tokens.ts';
+import { type DrainResult, drain, InFlight } from './drain.ts';
+import { dialectForPath, handleError } from './error-handler.ts';
+import { Exchange } from './exchange.ts';
+import { pathNotFound, shuttingDown } from './gateway-errors.ts';
+import { jsonBodyParser } from './json-body.ts';
+import { modelList } from './models-list.ts';
+import { type ReadinessCheck, readiness } from './readiness.ts';
+import { gatewayStatus, type LimiterStatusSource } from './status.ts';
+
+export interface GatewayOptions {
+  config: ResolvedConfig;
+  /** The engine to serve. @default a new Engine over `config` and `engineOptions`, closed with the gateway */
+  engine?: Engine;
+  /** For the engine the gateway creates. */
+  engineOptions?: EngineOptions;
+  /** The gateway's client keys (plain keys are hashed at once), or a ready keyring. @default none: open, loopback only */
+  clientKeys?: readonly ClientKeyInput[] | ClientKeyring;
+  /** @default a pino logger on stdout (see telemetry/logger.ts) */
+  logger?: Logger;
+  /** The largest request body accepted, in bytes. @default 33554432 (32 MiB, as Anthropic) */
+  bodyLimitBytes?: number;
+  /** Figures for `/status` (in flight, queue depth, RPM/TPM use). @default the admission's, when it has `status()` */
+  limiter?: LimiterStatusSource;
+  /** Stores that must answer for `/readyz` to say ready. @default none */
+  readiness?: readonly ReadinessCheck[];
+  /** How long a client is asked to wait before retrying a request refused while draining. @default 1000 */
+  drainRetryAfterMs?: number;
+}
+
+export interface GatewayControl {
+  readonly engine: Engine;
+  /** Client keys configured: 0 means open, to be bound to loopback only. */
+  readonly clientKeys: number;
+  inFlight(): number;
+  /** Stops taking requests, lets those in flight finish within `graceMs`, then closes. */
+  drain(graceMs: number): Promise<DrainResult>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    bw: Exchange;
+  }
+  interface FastifyInstance {
+    breakwater: GatewayControl;
+  }
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+
+function requestIds(): () => string {
+  const prefix = `req_${randomBytes(6).toString('hex')}`;
+  let n = 0;
+  return () => `${prefix}${(n++).toString(36).padStart(6, '0')}`;
+}
+
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`Expected \`${name}\` to be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+export function buildGateway(options: GatewayOptions): FastifyInstance {
+  const { config } = options;
+  const bodyLimit = positiveInteger(
+    options.bodyLimitBytes,
+    'bodyLimitBytes',
+    DEFAULT_BODY_LIMIT_BYTES,
+  );
+  const retryAfterMs = positiveInteger(options.drainRetryAfterMs, 'drainRetryAfterMs', 1_000);
+  const keyring =
+    options.clientKeys instanceof ClientKeyring
+      ? options.clientKeys
+      : new ClientKeyring(options.clientKeys ?? []);
+  const ownsEngine = options.engine === undefined;
+  const engine = options.engine ?? new Engine(config, options.engineOptions);
+  const admission = options.engineOptions?.admission as Partial<LimiterStatusSource> | undefined;
+  const limiter =
+    options.limiter ??
+    (typeof admission?.status === 'function' ? (admission as LimiterStatusSource) : undefined);
+  const checks = options.readiness ?? [];
+  const logger = options.logger ?? createLogger();
+  const inFlight = new InFlight();
+  const startedAt = Date.now();
+  const now = () => performance.now();
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // The gateway writes its own line per request; no per-request child loggers either.
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (root) => root,
+    bodyLimit,
+    genReqId: requestIds(),
+    requestIdHeader: false,
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+
+  app.decorateRequest('bw', null as unknown as Exchange);
+  app.decorate('breakwater', {
+    engine,
+    clientKeys: keyring.size,
+    inFlight: () => inFlight.count,
+    drain: (graceMs: number) => drain(app, inFlight, graceMs),
+  } satisfies GatewayControl);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit },
+    jsonBodyParser(app),
+  );
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request) => {
+    throw pathNotFound(request.method, request.url.split('?')[0]!);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const exchange = new Exchange(now());
+    request.bw = exchange;
+    inFlight.start();
+    const res = reply.raw;
+    res.once('close', () => {
+      inFlight.end();
+      const finished = res.writableEnded;
+      if (!finished) exchange.abort?.abort(new Error('the client closed the connection'));
+      logRequest(
+        request.log,
+        exchange.record(request.id, request.method, request.url, res.statusCode, finished, now()),
+      );
+    });
+    reply.header('x-request-id', request.id);
+    if (dialectForPath(request.url) === 'anthropic') reply.header('request-id', request.id);
+    if (inFlight.draining) {
+      reply.header('connection', 'close');
+      throw shuttingDown(retryAfterMs);
+    }
+    if (keyring.size > 0 && !isOpenPath(request.url)) authenticate(request, keyring);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (inFlight.draining) reply.header('connection', 'close');
+  });
+
+  const completion = { engine, now };
+  app.post('/v1/chat/completions', completionHandler(completion, 'openai'));
+  app.post('/v1/messages', completionHandler(completion, 'anthropic'));
+  app.post('/v1/messages/count_tokens', countTokensHandler(config));
+  app.get('/v1/models', async (request) =>
+    modelList(config, request.bw.identity, new Date(startedAt)),
+  );
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const result = await readiness(checks, inFlight.draining);
+    return reply
+      .code(result.ready ? 200 : 503)
+      .send({ status: result.ready ? 'ready' : 'not_ready', ...result });
+  });
+  app.get('/status', async () =>
+    gatewayStatus({
+      config,
+      engine,
+      limiter,
+      draining: inFlight.draining,
+      inFlight: inFlight.count,
+      startedAt,
+      now: Date.now(),
+    }),
+  );
+
+  if (ownsEngine) app.addHook('onClose', async () => engine.close());
+  return app;
+}

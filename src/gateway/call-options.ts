@@ -1,0 +1,44 @@
+/**
+ * Per-call options from request headers, the same ones `client.fetch` reads:
+ * `x-breakwater-deadline-ms` (the whole call's time budget), `x-breakwater-route` (a route to use
+ * instead of the body's `model`), `cache-control: no-cache | no-store`. No header can name an
+ * upstream URL or key: those come from the config only.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { CallOptions } from '../engine/engine.ts';
+import { RejectedError } from '../errors/index.ts';
+
+/** The longest deadline a caller may ask for: ten minutes, the SDKs' own default timeout. */
+export const MAX_DEADLINE_MS = 600_000;
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function callOptionsFrom(
+  headers: IncomingHttpHeaders,
+  signal: AbortSignal,
+  tenant: string | undefined,
+): CallOptions {
+  const options: CallOptions = { signal, headers, tenant };
+  const deadline = one(headers['x-breakwater-deadline-ms']);
+  if (deadline !== undefined) {
+    const ms = Number(deadline);
+    if (!(Number.isFinite(ms) && ms > 0 && ms <= MAX_DEADLINE_MS)) {
+      throw new RejectedError(
+        'validation',
+        `x-breakwater-deadline-ms must be a number of milliseconds in (0, ${MAX_DEADLINE_MS}]`,
+        { param: 'x-breakwater-deadline-ms' },
+      );
+    }
+    options.deadlineMs = ms;
+  }
+  const route = one(headers['x-breakwater-route']);
+  if (route) options.route = route;
+  const cacheControl = one(headers['cache-control']);
+  if (cacheControl) {
+    if (/\bno-cache\b/i.test(cacheControl)) options.noCache = true;
+    if (/\bno-store\b/i.test(cacheControl)) options.noStore = true;
+  }
+  return options;
+}

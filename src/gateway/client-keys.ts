@@ -1,0 +1,137 @@
+/**
+ * The gateway's own client keys: who may call it, and which routes each caller may use.
+ *
+ * Keys are kept only as SHA-256 digests: a plain key given in the options is hashed at once and
+ * dropped, and a key file may hold digests only (`keyHash`), so no plain key need ever be written
+ * down on the gateway's side. A presented key is hashed and compared with every stored digest by
+ * `timingSafeEqual`, without stopping at the first match, so the time taken says nothing about
+ * which key (or how much of one) matched.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export interface ClientKeyInput {
+  /** A name for logs, limits and budgets (the request's tenant). Never the key itself. */
+  id: string;
+  /** The key, in plain text; hashed on load. Give this or `keyHash`. */
+  key?: string;
+  /** The key's SHA-256, as 64 hex digits (optionally prefixed `sha256:`). */
+  keyHash?: string;
+  /** Routes (or `provider/model` targets) this key may use. @default every route */
+  routes?: readonly string[];
+}
+
+/** Who a request comes from, once its key matched. */
+export interface ClientIdentity {
+  readonly id: string;
+  /** `undefined`: every route. */
+  readonly routes: ReadonlySet<string> | undefined;
+}
+
+interface StoredKey {
+  readonly digest: Buffer;
+  readonly identity: ClientIdentity;
+}
+
+/** Shorter keys are refused: a gateway key must not be guessable. */
+export const MIN_CLIENT_KEY_LENGTH = 16;
+
+const HASH = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
+
+/** The digest a `keyHash` holds for `key`: `sha256:` and 64 hex digits. */
+export function hashClientKey(key: string): string {
+  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+}
+
+function fail(index: number, message: string): never {
+  throw new TypeError(`client key #${index + 1}: ${message}`);
+}
+
+function store(input: ClientKeyInput, index: number): StoredKey {
+  if (typeof input !== 'object' || input === null) fail(index, 'expected an object');
+  const { id, key, keyHash, routes } = input;
+  if (typeof id !== 'string' || !ID.test(id)) {
+    fail(index, 'expected `id` to be a name of 1–64 letters, digits or ._:@- characters');
+  }
+  let digest: Buffer;
+  if (key !== undefined && keyHash !== undefined) fail(index, 'give `key` or `keyHash`, not both');
+  if (typeof key === 'string') {
+    if (key.length < MIN_CLIENT_KEY_LENGTH || /\s/.test(key)) {
+      fail(
+        index,
+        `expected \`key\` to have at least ${MIN_CLIENT_KEY_LENGTH} characters and no spaces`,
+      );
+    }
+    digest = createHash('sha256').update(key, 'utf8').digest();
+  } else if (typeof keyHash === 'string') {
+    const hex = HASH.exec(keyHash.trim())?.[1];
+    if (!hex) fail(index, 'expected `keyHash` to be 64 hex digits (the key’s SHA-256)');
+    digest = Buffer.from(hex, 'hex');
+  } else {
+    fail(index, 'expected `key` or `keyHash` to be a string');
+  }
+  if (routes !== undefined) {
+    if (!Array.isArray(routes) || routes.some((r) => typeof r !== 'string' || r === '')) {
+      fail(index, 'expected `routes` to be a list of route names');
+    }
+  }
+  const identity: ClientIdentity = Object.freeze({
+    id,
+    routes: routes === undefined || routes.includes('*') ? undefined : new Set(routes),
+  });
+  return { digest, identity };
+}
+
+export class ClientKeyring {
+  readonly #keys: readonly StoredKey[];
+
+  constructor(inputs: readonly ClientKeyInput[]) {
+    const keys = inputs.map(store);
+    const ids = new Set<string>();
+    const digests = new Set<string>();
+    keys.forEach((k, index) => {
+      if (ids.has(k.identity.id)) fail(index, `duplicate id "${k.identity.id}"`);
+      const hex = k.digest.toString('hex');
+      if (digests.has(hex)) fail(index, 'the same key is listed twice');
+      ids.add(k.identity.id);
+      digests.add(hex);
+    });
+    this.#keys = Object.freeze(keys);
+  }
+
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  /** The identity whose key was presented, or `undefined`. Constant time in the key's content. */
+  authenticate(presented: string): ClientIdentity | undefined {
+    const digest = createHash('sha256').update(presented, 'utf8').digest();
+    let found: ClientIdentity | undefined;
+    for (const stored of this.#keys) {
+      if (timingSafeEqual(digest, stored.digest)) found = stored.identity;
+    }
+    return found;
+  }
+}
+
+/** May `identity` use `route` (a route name, or the `provider/model` a client named)? */
+export function mayUse(identity: ClientIdentity | undefined, route: string): boolean {
+  return identity?.routes === undefined || identity.routes.has(route);
+}
+
+/**
+ * `BREAKWATER_CLIENT_KEYS`: comma-separated `id:key` pairs (or bare keys, named `key-1`, `key-2`…
+ * by position). Route limits need a key file.
+ */
+export function parseClientKeysEnv(text: string): ClientKeyInput[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part, index) => {
+      const colon = part.indexOf(':');
+      return colon > 0
+        ? { id: part.slice(0, colon), key: part.slice(colon + 1) }
+        : { id: `key-${index + 1}`, key: part };
+    });
+}

@@ -1,0 +1,76 @@
+/**
+ * `POST /v1/chat/completions` (OpenAI) and `POST /v1/messages` (Anthropic): the HTTP twin of
+ * `client.fetch`. The body's shape is checked, the client key's route list consulted, and the
+ * engine called with an AbortSignal tied to the client's socket; the answer goes back as JSON or
+ * as a stream, with headers saying what happened. Errors are thrown to the one error handler.
+ *
+ * `x-breakwater-overhead-ms` is the time the gateway spent before the answer's headers that was
+ * not spent waiting on upstream attempts: parsing, routing, translation, and any queue or backoff
+ * wait. It is whole milliseconds apart from the attempts' own timing, which the engine's clock
+ * gives in milliseconds.
+ */
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { DialectName } from '../dialects/dialect-name.ts';
+import { answerHeaders } from '../engine/answer-headers.ts';
+import type { AnswerMeta, Engine } from '../engine/engine.ts';
+import { callOptionsFrom } from './call-options.ts';
+import { mayUse } from './client-keys.ts';
+import { routeForbidden } from './gateway-errors.ts';
+import { checkShape } from './request-shape.ts';
+import { sendStream } from './sse-reply.ts';
+
+export interface CompletionContext {
+  engine: Engine;
+  /** High-resolution time in milliseconds, for the overhead header. */
+  now: () => number;
+}
+
+function overheadMs(startedAt: number, now: number, meta: AnswerMeta): number {
+  let upstream = 0;
+  for (const attempt of meta.trail) upstream += attempt.latencyMs;
+  return Math.max(0, Math.round((now - startedAt - upstream) * 100) / 100);
+}
+
+/** The route a request names, and whether its client key may use it. */
+export function authorizeRoute(request: FastifyRequest, route: string): void {
+  const exchange = request.bw;
+  exchange.route = route;
+  if (!mayUse(exchange.identity, route)) throw routeForbidden(exchange.identity!.id, route);
+}
+
+export function completionHandler(
+  ctx: CompletionContext,
+  dialect: DialectName,
+): RouteHandlerMethod {
+  const endpoint = dialect === 'openai' ? 'chat' : 'messages';
+  return async function complete(request: FastifyRequest, reply: FastifyReply) {
+    const exchange = request.bw;
+    exchange.dialect = dialect;
+    const body = request.body as Record<string, unknown>;
+    checkShape(dialect, endpoint, body);
+    exchange.stream = body.stream === true;
+    const abort = new AbortController();
+    exchange.abort = abort;
+    const options = callOptionsFrom(request.headers, abort.signal, exchange.identity?.id);
+    authorizeRoute(request, options.route ?? (body.model as string));
+
+    const answer = await ctx.engine.call(dialect, body, options);
+    exchange.meta = answer.meta;
+    const headers = answerHeaders(answer.meta);
+    const overhead = overheadMs(exchange.startedAt, ctx.now(), answer.meta);
+    exchange.overheadMs = overhead;
+    headers['x-breakwater-overhead-ms'] = String(overhead);
+    if (answer.kind === 'json') {
+      return reply.code(200).headers(headers).send(answer.body);
+    }
+    if (abort.signal.aborted) {
+      // The client left while the stream was being opened: close it without a byte.
+      await answer.body[Symbol.asyncIterator]().return?.();
+      reply.hijack();
+      reply.raw.destroy();
+      return reply;
+    }
+    await sendStream(reply, answer.body, headers);
+    return reply;
+  };
+}

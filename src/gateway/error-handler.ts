@@ -1,0 +1,55 @@
+/**
+ * The gateway's one error boundary: whatever went wrong — a `BreakwaterError` from the engine,
+ * the gateway's own refusals, Fastify's body-parsing errors, or a bug — is answered here through
+ * `renderError`, in the dialect of the path the client called, with the status, `Retry-After`
+ * and the provider's own error envelope, so the official SDKs raise their usual classes.
+ *
+ * `Retry-After` is sent whenever a wait would help: the error's own wait (a limiter, a breaker's
+ * probe time, the provider's hint), or one second for a retryable 429/503/529 that carried none.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { DialectName } from '../dialects/dialect-name.ts';
+import { BreakwaterError, renderError } from '../errors/index.ts';
+import { fromFastifyError } from './gateway-errors.ts';
+
+const WAIT_STATUSES = new Set([429, 503, 529]);
+/** Stands for a bug in the request log (its code, `server_error`, is all the log line needs). */
+const INTERNAL = new BreakwaterError('server_error', 'internal error in breakwater', {
+  origin: 'breakwater',
+});
+
+/** Anthropic's paths answer in its dialect; everything else in OpenAI's (the common one). */
+export function dialectForPath(url: string): DialectName {
+  return url.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+}
+
+function asBreakwaterError(err: unknown): BreakwaterError | undefined {
+  if (err instanceof BreakwaterError) return err;
+  if (typeof err === 'object' && err !== null) return fromFastifyError(err as FastifyError);
+  return undefined;
+}
+
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const known = asBreakwaterError(err);
+  const exchange = request.bw;
+  if (!known) {
+    // A bug: the details go to the log, the client gets a plain 500 without internals.
+    request.log.error({ err, requestId: request.id }, 'unexpected error in the gateway');
+  }
+  if (exchange) exchange.error = known ?? INTERNAL;
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.destroy();
+    return;
+  }
+  const dialect = exchange?.dialect ?? dialectForPath(request.url);
+  const rendered = renderError(known ?? err, dialect, { requestId: request.id });
+  const headers = rendered.headers;
+  if (
+    headers['retry-after'] === undefined &&
+    WAIT_STATUSES.has(rendered.status) &&
+    known?.retryable
+  ) {
+    headers['retry-after'] = '1';
+  }
+  reply.code(rendered.status).headers(headers).send(rendered.body);
+}

@@ -1,0 +1,24 @@
+/** The gateway's public surface: `buildGateway()`, client keys, the safe-bind rule, status types. */
+export {
+  buildGateway,
+  DEFAULT_BODY_LIMIT_BYTES,
+  type GatewayControl,
+  type GatewayOptions,
+} from './build-gateway.ts';
+export {
+  type ClientIdentity,
+  type ClientKeyInput,
+  ClientKeyring,
+  hashClientKey,
+  parseClientKeysEnv,
+} from './client-keys.ts';
+export { loadClientKeysFile } from './client-keys-file.ts';
+export type { DrainResult } from './drain.ts';
+export type { ReadinessCheck } from './readiness.ts';
+export { assertSafeBind, isLoopback } from './safe-bind.ts';
+export type {
+  GatewayStatus,
+  LimiterStatus,
+  LimiterStatusSource,
+  TargetLimiterStatus,
+} from './status.ts';
