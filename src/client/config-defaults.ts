@@ -1,15 +1,16 @@
 /**
  * The config's rules in one place: every default from the `@default` JSDoc in config-types.ts as
- * a frozen object, the range each option accepts, and `ConfigError`, raised when a config breaks
- * them. docs/config.md lists the same defaults and ranges; a test keeps the two in step, and
- * another keeps the defaults equal to the policies' own (retry, backoff, breaker, retry budget).
+ * a frozen object and the range each option accepts. docs/config.md lists the same defaults and
+ * ranges; a test keeps the two in step, and another keeps the defaults equal to the policies' own
+ * (retry, backoff, breaker, retry budget).
  *
- * `ConfigError` lives here, in the leaf of the config modules, so that interpolation, resolution
- * and loading can all raise it without importing one another in a cycle.
+ * `ConfigError`, raised when a config breaks these rules, lives in config-error.ts; it is
+ * re-exported here for the modules that import it from this one.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
-import { RejectedError } from '../errors/index.ts';
 import type { CacheMode, ResolvedPolicy } from './config-types.ts';
+
+export { ConfigError, type ConfigIssue, type ConfigPath, formatPath } from './config-error.ts';
 
 export const DEFAULT_RETRY = Object.freeze({
   maxAttempts: 4,
@@ -117,71 +118,3 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
 
 /** `cache.maxBytes`: 0 stores nothing; at most 16 GiB. */
 export const CACHE_MAX_BYTES_RULE: NumberRule = int(0, 17_179_869_184, 'bytes');
-
-/** A location in the config tree: `['routes', 'chat', 'tiers', 1]`. */
-export type ConfigPath = readonly (string | number)[];
-
-export interface ConfigIssue {
-  readonly path: ConfigPath;
-  /** What is wrong and how to fix it; never contains a key. */
-  readonly message: string;
-  /** 1-based, when the config came from a file. */
-  readonly line?: number;
-  readonly column?: number;
-}
-
-/** `routes.chat.tiers[1]`; names that are not plain words are quoted: `routes["openai/gpt-4o"]`. */
-export function formatPath(path: ConfigPath): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-
-function renderIssue(issue: ConfigIssue, file: string | undefined): string {
-  let where = file ?? '';
-  if (file && issue.line !== undefined) where += `:${issue.line}:${issue.column ?? 1}`;
-  const path = formatPath(issue.path);
-  return [where, path, issue.message].filter(Boolean).join(': ');
-}
-
-/**
- * A config that cannot be used: code `validation`, with every problem found (not just the first)
- * in `issues`, each naming its path. `param` is the first issue's path.
- */
-export class ConfigError extends RejectedError {
-  readonly issues: readonly ConfigIssue[];
-  /** The file the config came from, when it came from one. */
-  readonly file: string | undefined;
-
-  constructor(issues: ConfigIssue | readonly ConfigIssue[], file?: string, cause?: unknown) {
-    const list = Object.freeze(Array.isArray(issues) ? [...issues] : [issues as ConfigIssue]);
-    const lines = list.map((issue) => renderIssue(issue, file));
-    const message =
-      lines.length === 1
-        ? (lines[0] ?? '')
-        : `${lines.length} problems in the config:\n  ${lines.join('\n  ')}`;
-    super('validation', message, {
-      param: list[0] ? formatPath(list[0].path) || undefined : undefined,
-      hint: 'Fix the option the message names; docs/config.md lists every option.',
-      cause,
-    });
-    this.name = 'ConfigError';
-    this.issues = list;
-    this.file = file;
-  }
-
-  /** The same problems, told as coming from `file` (with line and column where known). */
-  withFile(
-    file: string,
-    locate?: (path: ConfigPath) => { line: number; column: number } | undefined,
-  ): ConfigError {
-    const issues = this.issues.map((issue) =>
-      issue.line === undefined && locate ? { ...issue, ...locate(issue.path) } : issue,
-    );
-    return new ConfigError(issues, file, this.cause);
-  }
-}
