@@ -2,10 +2,14 @@
  * The `breakwater` command: dispatches to one module per subcommand.
  */
 import { runMock } from './mock.ts';
+import { runServe } from './serve.ts';
 
 const USAGE = `breakwater — a resilience layer for LLM APIs
 
 Usage:
+  breakwater serve [--config FILE] [--port N] [--host H] [--client-keys-file FILE] [--grace-ms N]
+      Start the gateway (OpenAI- and Anthropic-compatible) on 127.0.0.1:8700. Without --config it
+      serves config/default.yaml, with the simulator standing in for providers without keys.
   breakwater mock [--scenario FILE] [--port N] [--host H] [--seed N]
       Start the provider simulator (OpenAI and Anthropic look-alike with fault injection).
   breakwater help
@@ -15,6 +19,8 @@ Usage:
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'serve':
+      return runServe(rest);
     case 'mock':
       await runMock(rest);
       return 0;

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ResolvedConfig } from '../client/config-types.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine, type EngineOptions } from '../engine/engine.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { logRequest } from '../telemetry/request-log.ts';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   limiter?: LimiterStatusSource;
   /** Stores that must answer for `/readyz` to say ready. @default none */
   readiness?: readonly ReadinessCheck[];
+  /** For the shutdown grace period. @default systemClock */
+  clock?: Clock;
   /** How long a client is asked to wait before retrying a request refused while draining. @default 1000 */
   drainRetryAfterMs?: number;
 }
@@ -128,7 +131,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     engine,
     clientKeys: keyring.size,
     inFlight: () => inFlight.count,
-    drain: (graceMs: number) => drain(app, inFlight, graceMs),
+    drain: (graceMs: number) => drain(app, inFlight, graceMs, options.clock ?? systemClock),
   } satisfies GatewayControl);
 
   app.removeAllContentTypeParsers();
@@ -153,7 +156,15 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
       if (!finished) exchange.abort?.abort(new Error('the client closed the connection'));
       logRequest(
         request.log,
-        exchange.record(request.id, request.method, request.url, res.statusCode, finished, now()),
+        exchange.record(
+          request.id,
+          request.method,
+          request.url,
+          // 499 (nginx's "client closed request"): the client left before any answer was sent.
+          res.headersSent || finished ? res.statusCode : 499,
+          finished,
+          now(),
+        ),
       );
     });
     reply.header('x-request-id', request.id);

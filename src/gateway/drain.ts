@@ -6,6 +6,7 @@
  * Then the gateway's `onClose` hooks run (the engine's pools close).
  */
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../core/clock.ts';
 
 export interface DrainResult {
   /** Requests still in flight when the grace period ended (their connections were cut). */
@@ -45,20 +46,25 @@ export async function drain(
   app: FastifyInstance,
   inFlight: InFlight,
   graceMs: number,
+  clock: Clock,
 ): Promise<DrainResult> {
   let cut = 0;
   const server = app.server;
   // Connections whose answer just ended would otherwise idle until their keep-alive runs out.
   inFlight.beginDrain(() => server.closeIdleConnections());
   const closed = app.close();
-  const timer = setTimeout(() => {
-    cut = inFlight.count;
-    server.closeAllConnections();
-  }, graceMs);
+  const graceOver = new AbortController();
+  clock.sleep(graceMs, graceOver.signal).then(
+    () => {
+      cut = inFlight.count;
+      server.closeAllConnections();
+    },
+    () => {},
+  );
   try {
     await closed;
   } finally {
-    clearTimeout(timer);
+    graceOver.abort();
   }
   return { cut };
 }
