@@ -1,0 +1,85 @@
+/**
+ * OpenAI's BPE encodings (gpt-tokenizer, a pure-JS port of tiktoken) and which model uses which,
+ * following tiktoken's own `model.py`: `o200k_base` for gpt-4o, gpt-4.1, gpt-4.5, gpt-5*, the
+ * o-series and chatgpt-4o; `cl100k_base` for gpt-4, gpt-3.5-turbo and the embedding models.
+ * gpt-oss uses `o200k_harmony`, whose plain-text counts equal `o200k_base`'s.
+ *
+ * Each encoding's merge table takes ~300 ms and tens of MB to load, so it is loaded on first use
+ * (synchronously, from the package's CommonJS build) and never at import time: a gateway that
+ * only talks to Anthropic never pays for it.
+ */
+import { createRequire } from 'node:module';
+import type { Tokenizer } from './tokenizer.ts';
+
+export type OpenAIEncodingName = 'o200k_base' | 'cl100k_base';
+
+interface EncodingModule {
+  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
+}
+
+const require = createRequire(import.meta.url);
+const loaded = new Map<OpenAIEncodingName, EncodingModule>();
+/** User text is never allowed to contain special tokens: `<|endoftext|>` is counted as text. */
+const PLAIN_TEXT = Object.freeze({ disallowedSpecial: new Set<string>() });
+
+function load(name: OpenAIEncodingName): EncodingModule {
+  let mod = loaded.get(name);
+  if (!mod) {
+    mod = require(`gpt-tokenizer/cjs/encoding/${name}`) as EncodingModule;
+    loaded.set(name, mod);
+  }
+  return mod;
+}
+
+/** Model-name prefixes, checked in order: the more specific `gpt-4o` before `gpt-4`. */
+const PREFIXES: readonly (readonly [string, OpenAIEncodingName])[] = [
+  ['gpt-5', 'o200k_base'],
+  ['gpt-4.1', 'o200k_base'],
+  ['gpt-4.5', 'o200k_base'],
+  ['gpt-4o', 'o200k_base'],
+  ['chatgpt-4o', 'o200k_base'],
+  ['gpt-oss', 'o200k_base'],
+  ['codex-', 'o200k_base'],
+  ['o1', 'o200k_base'],
+  ['o3', 'o200k_base'],
+  ['o4', 'o200k_base'],
+  ['gpt-4', 'cl100k_base'],
+  ['gpt-3.5', 'cl100k_base'],
+  ['gpt-35', 'cl100k_base'],
+  ['text-embedding-', 'cl100k_base'],
+  ['davinci-002', 'cl100k_base'],
+  ['babbage-002', 'cl100k_base'],
+];
+
+/**
+ * The encoding `model` uses, and whether the model is known. Fine-tuned names (`ft:gpt-4o:…`)
+ * use their base model's. Unknown models get `o200k_base`, as tiktoken's cookbook does.
+ */
+export function encodingForModel(model: string): { encoding: OpenAIEncodingName; known: boolean } {
+  const name = (model.startsWith('ft:') ? model.slice(3) : model).toLowerCase();
+  for (const [prefix, encoding] of PREFIXES) {
+    if (name.startsWith(prefix)) return { encoding, known: true };
+  }
+  return { encoding: 'o200k_base', known: false };
+}
+
+const tokenizers = new Map<OpenAIEncodingName, Tokenizer>();
+
+/** A `Tokenizer` over one OpenAI encoding; the merge table loads on the first `count`. */
+export function openaiTokenizer(encoding: OpenAIEncodingName): Tokenizer {
+  let tokenizer = tokenizers.get(encoding);
+  if (!tokenizer) {
+    tokenizer = Object.freeze({
+      name: encoding,
+      exact: true,
+      count: (text: string) => (text ? load(encoding).countTokens(text, PLAIN_TEXT) : 0),
+    });
+    tokenizers.set(encoding, tokenizer);
+  }
+  return tokenizer;
+}
+
+/** The tokenizer for an OpenAI model (o200k_base when the model is unknown). */
+export function tokenizerForModel(model: string): Tokenizer {
+  return openaiTokenizer(encodingForModel(model).encoding);
+}
