@@ -62,7 +62,8 @@ const lines = (s: Stack) => s.logs.map((l) => JSON.parse(l)).filter((l) => l.msg
 
 describe('client disconnects', () => {
   it('closes the upstream stream when the client leaves mid-stream', async () => {
-    const s = (stack = await startStack({ scenario, policy: slowPolicy }));
+    const s = await startStack({ scenario, policy: slowPolicy });
+    stack = s;
     const controller = new AbortController();
     const res = await open(s.url, 'openai/gpt-4o', controller.signal);
     await firstChunk(res);
@@ -74,7 +75,8 @@ describe('client disconnects', () => {
   });
 
   it('cancels the engine call when the client leaves before the answer', async () => {
-    const s = (stack = await startStack({ scenario, policy: slowPolicy }));
+    const s = await startStack({ scenario, policy: slowPolicy });
+    stack = s;
     const controller = new AbortController();
     const pending = open(s.url, 'openai/gpt-hang', controller.signal).catch((e: Error) => e);
     await eventually(() => upstreamRunning(s.pool) === 1);
@@ -90,7 +92,8 @@ describe('client disconnects', () => {
 describe('drain', () => {
   it('lets open streams finish, refuses new connections, then closes', async () => {
     const clock = new ManualClock();
-    const s = (stack = await startStack({ scenario, policy: slowPolicy, gateway: { clock } }));
+    const s = await startStack({ scenario, policy: slowPolicy, gateway: { clock } });
+    stack = s;
     const readers = await Promise.all(
       Array.from({ length: 5 }, async () => firstChunk(await open(s.url, 'openai/gpt-4o'))),
     );
@@ -105,7 +108,8 @@ describe('drain', () => {
 
   it('turns away a request that still arrives on an open connection', async () => {
     const clock = new ManualClock();
-    const s = (stack = await startStack({ scenario, policy: slowPolicy, gateway: { clock } }));
+    const s = await startStack({ scenario, policy: slowPolicy, gateway: { clock } });
+    stack = s;
     const socket = connect(Number(new URL(s.url).port), '127.0.0.1');
     let text = '';
     socket.on('data', (chunk) => {
@@ -136,7 +140,8 @@ describe('drain', () => {
 
   it('cuts what is left when the grace period ends', async () => {
     const clock = new ManualClock();
-    const s = (stack = await startStack({ scenario, policy: slowPolicy, gateway: { clock } }));
+    const s = await startStack({ scenario, policy: slowPolicy, gateway: { clock } });
+    stack = s;
     const reader = await firstChunk(await open(s.url, 'openai/gpt-stall'));
     const drained = s.app.breakwater.drain(5_000);
     await clock.advance(4_999);
