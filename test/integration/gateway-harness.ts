@@ -94,3 +94,56 @@ export async function eventually(check: () => boolean, limitMs = 3_000): Promise
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** Client keys of the compatibility and chaos suites' gateways. */
+export const CLIENT_KEY = 'bw-client-key-0123456789abcdef';
+export const LIMITED_KEY = 'bw-limited-key-0123456789abcdef';
+
+/**
+ * One model per fault, for each provider: `gpt-<fault>` answers OpenAI requests, `claude-<fault>`
+ * Anthropic ones. Every fault fires on every request, so each call takes the failure path.
+ */
+export function faultScenario(): Scenario {
+  const models: NonNullable<Scenario['models']> = {};
+  const faults: Record<string, NonNullable<NonNullable<Scenario['default']>['faults']>> = {
+    '429': [{ kind: 'status', status: 429, retryAfterS: 2, probability: 1 }],
+    '400': [{ kind: 'status', status: 400, probability: 1 }],
+    '500': [{ kind: 'status', status: 500, probability: 1 }],
+    '503': [{ kind: 'status', status: 503, probability: 1 }],
+    '529': [{ kind: 'status', status: 529, probability: 1 }],
+    hang: [{ kind: 'hang', probability: 1 }],
+    slow: [{ kind: 'slow_first_byte', delayMs: 5_000, probability: 1 }],
+    stall: [{ kind: 'stall_midstream', afterChunks: 3, delayMs: 5_000, probability: 1 }],
+    reset: [{ kind: 'reset', afterChunks: 3, probability: 1 }],
+    malformed: [{ kind: 'malformed_json', probability: 1 }],
+    cut: [{ kind: 'stream_cut', afterChunks: 3, probability: 1 }],
+    midfail: [{ kind: 'midstream_error', afterChunks: 6, probability: 1 }],
+  };
+  for (const [name, list] of Object.entries(faults)) {
+    models[`gpt-${name}`] = { faults: list };
+    models[`claude-${name}`] = { faults: list };
+  }
+  models['gpt-tools'] = { toolCall: true };
+  models['claude-tools'] = { toolCall: true };
+  models['gpt-down'] = { down: [{ fromS: 0, status: 503 }] };
+  models['claude-down'] = { down: [{ fromS: 0, status: 529 }] };
+  return { seed: 7, default: { outputTokens: 16 }, models };
+}
+
+/** Routes for cross-dialect fallback: a provider that is down, then the other provider. */
+export const FALLBACK_ROUTES = {
+  'to-claude': { tiers: ['openai/gpt-down', 'anthropic/claude-sonnet-4-5'] },
+  'to-gpt': { tiers: ['anthropic/claude-down', 'openai/gpt-4o'] },
+  chat: { tiers: ['openai/gpt-4o-mini'] },
+};
+
+/** Fast policy that fails at once on a long Retry-After instead of waiting for it. */
+export const COMPAT_POLICY: PolicyConfig = {
+  ...FAST_POLICY,
+  retry: { ...FAST_POLICY.retry, maxRetryDelayMs: 50 },
+};
+
+export const COMPAT_KEYS = [
+  { id: 'app', key: CLIENT_KEY },
+  { id: 'limited', key: LIMITED_KEY, routes: ['chat'] },
+];
