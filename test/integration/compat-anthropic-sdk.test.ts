@@ -54,11 +54,11 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 
 describe('@anthropic-ai/sdk → gateway', () => {
   it('creates messages, plain and streaming, with the gateway’s request id', async () => {
-    const { data, response } = await anthropic.messages
+    const { data, response, request_id } = await anthropic.messages
       .create(ask('anthropic/claude-sonnet-4-5'))
       .withResponse();
     expect(data.content[0]?.type).toBe('text');
-    expect(data._request_id).toMatch(/^req_/);
+    expect(request_id).toMatch(/^req_/);
     expect(response.headers.get('x-breakwater-target')).toBe('anthropic/claude-sonnet-4-5');
 
     const final = await anthropic.messages
