@@ -65,7 +65,8 @@ function checkOpenAI(s: Shape, body: Record<string, unknown>): void {
       s.string(message, 'role', path, true);
       s.string(message, 'name', path);
       if (message.role === 'tool') s.string(message, 'tool_call_id', path, true);
-      s.content(message, path, 'openai');
+      // Only an assistant turn (one that calls tools) may leave `content` out.
+      s.content(message, path, 'openai', message.role !== 'assistant');
       s.list(
         message,
         'tool_calls',
@@ -133,7 +134,7 @@ export function checkShape(dialect: DialectName, endpoint: Endpoint, body: unkno
   if (depthOf(request) > MAX_DEPTH) {
     throw new RejectedError('validation', `the request is nested deeper than ${MAX_DEPTH} levels`);
   }
-  const s = new Shape();
+  const s = new Shape(dialect);
   const model = s.string(request, 'model', '', true);
   if (model !== undefined && (model.trim() === '' || model.length > 256)) {
     throw new RejectedError(

@@ -1,7 +1,8 @@
 /**
- * Small typed readers for request-shape.ts: each checks one field's type, treats `null` as absent
- * (as both providers do for optional fields), and throws a `RejectedError` whose message and
- * `param` name the field by its path (`messages.2.content.0.text`, the providers' own style).
+ * Small typed readers for request-shape.ts. Each checks one field's type and throws a
+ * `RejectedError` whose message and `param` name the field by its path
+ * (`messages.2.content.0.text`, the providers' own style). `null` counts as absent in OpenAI
+ * requests, as OpenAI reads it; Anthropic's API and SDK have no nulls, so there it is refused.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { RejectedError } from '../errors/index.ts';
@@ -23,6 +24,13 @@ function isObject(value: unknown): value is Json {
 }
 
 export class Shape {
+  /** OpenAI reads `null` as "not given"; Anthropic's API and SDK have no nulls (omit the field). */
+  readonly #nullIsAbsent: boolean;
+
+  constructor(dialect: DialectName) {
+    this.#nullIsAbsent = dialect === 'openai';
+  }
+
   #fail(path: string, expected: string, value: unknown): never {
     throw new RejectedError('validation', `\`${path}\` must be ${expected}, got ${kind(value)}`, {
       param: path,
@@ -35,6 +43,15 @@ export class Shape {
 
   #get(obj: Json, field: string, path: string, required: boolean): unknown {
     const value = obj[field];
+    if (value === null && !this.#nullIsAbsent) {
+      throw new RejectedError(
+        'validation',
+        `\`${at(path, field)}\` must not be null: leave it out`,
+        {
+          param: at(path, field),
+        },
+      );
+    }
     if ((value === undefined || value === null) && required) this.#missing(at(path, field));
     return value ?? undefined;
   }
@@ -110,11 +127,11 @@ export class Shape {
   }
 
   /** A message's `content`: a string, or a list of typed parts (OpenAI) or blocks (Anthropic). */
-  content(message: Json, path: string, dialect: DialectName): void {
+  content(message: Json, path: string, dialect: DialectName, required = true): void {
     const value = message.content;
     if (typeof value === 'string') return;
     if (value === undefined || value === null) {
-      if (dialect === 'anthropic') this.#missing(at(path, 'content'));
+      if (required) this.#missing(at(path, 'content'));
       return;
     }
     if (dialect === 'anthropic') {
