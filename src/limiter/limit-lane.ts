@@ -1,0 +1,427 @@
+/**
+ * One limit scope's admission: its buckets, adaptive factor, concurrency slots and bounded
+ * priority queue. A request goes at once when nobody of its class or higher is waiting and the
+ * buckets can pay; otherwise it waits its turn — unless the expected wait (the refill needed for
+ * everyone ahead plus itself) outlives its deadline, when it fails fast with `rate_limited` and
+ * the wait as Retry-After, or the queue is full (`queue_full`).
+ *
+ * One timer per lane wakes the queue when the head can next be admitted; it is re-armed after
+ * every change and cleared when the queue empties. Waits end on the caller's abort signal and
+ * the deadline, always removing the waiter and its listeners.
+ *
+ * Every admitted request holds a `Ticket` until it is settled; a ticket still held when its
+ * deadline plus the grace period has passed is expired through its owner (self-healing, so a
+ * lost settlement can never hold a concurrency slot or a budget reservation for good).
+ */
+import type { Clock } from '../core/clock.ts';
+import type { Deadline } from '../core/deadline.ts';
+import type { DialectName } from '../dialects/dialect-name.ts';
+import type { RateLimitState } from '../dialects/rate-limit.ts';
+import type { Priority } from '../engine/admission.ts';
+import { AbortedError, RejectedError } from '../errors/index.ts';
+import { type AdaptiveOptions, AdaptiveRate, type AdaptiveState } from './adaptive-rate.ts';
+import { adoptHeaders } from './header-adoption.ts';
+import { type BucketsState, LimitBuckets, type Limits } from './limit-buckets.ts';
+import type { LimiterEvent } from './limiter-events.ts';
+import {
+  addCost,
+  type Cost,
+  DIMENSIONS,
+  type Dimension,
+  subtractCost,
+  ZERO_COST,
+} from './request-cost.ts';
+import { WaitQueue } from './wait-queue.ts';
+
+export interface LaneOptions {
+  /** The scope's key, e.g. `openai/gpt-4o#3f2a…` (target and upstream key fingerprint). */
+  scope: string;
+  provider: string;
+  model: string;
+  dialect: DialectName;
+  limits: Limits;
+  maxConcurrent: number | undefined;
+  maxDepth: number;
+  maxWaitMs: number;
+  leaseGraceMs: number;
+  learn: boolean;
+  adaptive: AdaptiveOptions;
+  clock: Clock;
+  emit: (event: LimiterEvent) => void;
+  initial?: LaneState;
+}
+
+export interface LaneState {
+  buckets: BucketsState;
+  adaptive: AdaptiveState;
+}
+
+/** An admitted request's hold on the lane, until settled. */
+export interface Ticket {
+  readonly cost: Cost;
+  readonly sentAt: number;
+  /** The lane's `charged` counters right after this ticket took its cost. */
+  readonly mark: Cost;
+  readonly expiresAt: number;
+  readonly deadlineAt: number;
+  settled: boolean;
+  /** Called when the ticket outlived its deadline and grace without being settled. */
+  readonly expire: () => void;
+}
+
+export interface TicketSettlement {
+  /** Charge (positive) or refund (negative) per dimension: actual minus reserved. */
+  delta?: Partial<Cost>;
+  headers?: RateLimitState;
+  /** The provider said slow down: a 429 (`rate_limited`) or OpenAI's 503 Slow Down. */
+  throttled?: 'rate_limited' | 'slow_down';
+  retryAfterMs?: number;
+  /** A clean answer, which lets the adaptive factor grow back. */
+  success?: boolean;
+}
+
+interface Waiter {
+  readonly priority: Priority;
+  readonly cost: Cost;
+  readonly enqueuedAt: number;
+  readonly admit: () => void;
+  readonly fail: (error: unknown) => void;
+}
+
+/** The longest server-requested pause honoured; past it, the deadline check decides. */
+const MAX_BLOCK_MS = 60_000;
+
+export class LimitLane {
+  readonly buckets: LimitBuckets;
+  readonly #o: LaneOptions;
+  readonly #adaptive: AdaptiveRate;
+  readonly #queue: WaitQueue<Waiter>;
+  readonly #held = new Set<Ticket>();
+  readonly #configured: ReadonlySet<Dimension>;
+  #timer: AbortController | undefined;
+  #sweeping = false;
+  readonly counts = {
+    admitted: 0,
+    queued: 0,
+    rateLimited: 0,
+    queueFull: 0,
+    upstream429: 0,
+    slowDowns: 0,
+    leasesExpired: 0,
+    maxQueueWaitMs: 0,
+  };
+
+  constructor(options: LaneOptions) {
+    this.#o = options;
+    this.buckets = new LimitBuckets(options.limits, options.clock, options.initial?.buckets);
+    this.#adaptive = new AdaptiveRate(options.adaptive, options.initial?.adaptive);
+    this.buckets.setFactor(this.#adaptive.factor);
+    this.#queue = new WaitQueue(options.maxDepth);
+    this.#configured = new Set(DIMENSIONS.filter((d) => options.limits[d] !== undefined));
+  }
+
+  get target(): string {
+    return `${this.#o.provider}/${this.#o.model}`;
+  }
+
+  get inFlight(): number {
+    return this.#held.size;
+  }
+
+  get waiting(): number {
+    return this.#queue.size;
+  }
+
+  /** Resolves with a ticket once `cost` is admitted; rejects with breakwater's own errors. */
+  admit(
+    cost: Cost,
+    priority: Priority,
+    deadline: Deadline,
+    signal: AbortSignal | undefined,
+    expire: () => void,
+  ): Promise<Ticket> {
+    const { clock } = this.#o;
+    this.sweep();
+    if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason, this.#ctx()));
+    if (!this.buckets.fits(cost)) return Promise.reject(this.#tooLarge(cost));
+    const ticket = (): Ticket => this.#hold(cost, deadline, expire);
+    if (this.#queue.ahead(priority).next().done && this.#slotFree() && this.buckets.take(cost)) {
+      this.counts.admitted++;
+      this.#emitAdmitted(priority, 0);
+      return Promise.resolve(ticket());
+    }
+    let line = cost;
+    let ahead = 0;
+    for (const w of this.#queue.ahead(priority)) {
+      line = addCost(line, w.cost);
+      ahead++;
+    }
+    const waitMs = this.buckets.lineWaitMs(line);
+    const allowedMs = Math.min(deadline.remainingMs(), this.#o.maxWaitMs);
+    if (waitMs > allowedMs) return Promise.reject(this.#tooLong(waitMs, allowedMs, ahead));
+    if (this.#queue.full) return Promise.reject(this.#full());
+
+    return new Promise<Ticket>((resolve, reject) => {
+      const enqueuedAt = clock.now();
+      const deadlineSignal = deadline.signal;
+      const cleanup = () => {
+        signal?.removeEventListener('abort', onAbort);
+        deadlineSignal.removeEventListener('abort', onDeadline);
+      };
+      const cancel = (error: unknown) => {
+        if (!this.#queue.remove(waiter)) return;
+        cleanup();
+        reject(error);
+        this.#pump();
+      };
+      const onAbort = () => cancel(new AbortedError(signal?.reason, this.#ctx()));
+      const onDeadline = () => cancel(deadline.error);
+      const waiter: Waiter = {
+        priority,
+        cost,
+        enqueuedAt,
+        admit: () => {
+          cleanup();
+          const waited = clock.now() - enqueuedAt;
+          this.counts.admitted++;
+          this.counts.maxQueueWaitMs = Math.max(this.counts.maxQueueWaitMs, waited);
+          this.#emitAdmitted(priority, waited);
+          resolve(ticket());
+        },
+        fail: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      this.#queue.push(waiter);
+      this.counts.queued++;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      deadlineSignal.addEventListener('abort', onDeadline, { once: true });
+      this.#pump();
+    });
+  }
+
+  /** Ends a ticket's hold: reconcile, adopt headers, adapt the rate, free the slot. */
+  settle(ticket: Ticket, s: TicketSettlement): void {
+    if (ticket.settled) return;
+    ticket.settled = true;
+    this.#held.delete(ticket);
+    const now = this.#o.clock.now();
+    const delta: Cost = { ...ZERO_COST, ...s.delta };
+    for (const dim of DIMENSIONS) this.buckets.charge(dim, delta[dim]);
+    if (s.headers) this.#adopt(ticket, s.headers, delta, now);
+    if (s.throttled) this.#throttled(s.throttled, s.retryAfterMs, now);
+    else if (s.success && this.#adaptive.succeeded(now)) {
+      this.buckets.setFactor(this.#adaptive.factor);
+    }
+    this.#pump();
+  }
+
+  /** Expires tickets held past their deadline plus grace. */
+  sweep(): void {
+    if (this.#held.size === 0 || this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      this.#expire(this.#o.clock.now());
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  #expire(now: number): void {
+    for (const ticket of [...this.#held]) {
+      if (ticket.settled || ticket.expiresAt > now) continue;
+      this.counts.leasesExpired++;
+      this.#o.emit({
+        type: 'lease_expired',
+        scope: this.#o.scope,
+        target: this.target,
+        overdueMs: now - ticket.deadlineAt,
+      });
+      ticket.expire();
+      // The owner settles it; if it did not, the slot is freed regardless.
+      if (!ticket.settled) this.settle(ticket, {});
+    }
+  }
+
+  depths(): Record<Priority, number> {
+    return this.#queue.depths();
+  }
+
+  get factor(): number {
+    return this.#adaptive.factor;
+  }
+
+  toJSON(): LaneState {
+    return { buckets: this.buckets.toJSON(), adaptive: this.#adaptive.toJSON() };
+  }
+
+  #hold(cost: Cost, deadline: Deadline, expire: () => void): Ticket {
+    const sentAt = this.#o.clock.now();
+    const ticket: Ticket = {
+      cost,
+      sentAt,
+      mark: { ...this.buckets.charged },
+      deadlineAt: deadline.atMs,
+      expiresAt: deadline.atMs + this.#o.leaseGraceMs,
+      settled: false,
+      expire,
+    };
+    this.#held.add(ticket);
+    return ticket;
+  }
+
+  #slotFree(): boolean {
+    const max = this.#o.maxConcurrent;
+    return max === undefined || this.#held.size < max;
+  }
+
+  #adopt(ticket: Ticket, headers: RateLimitState, delta: Cost, now: number): void {
+    const later = subtractCost(subtractCost(this.buckets.charged, ticket.mark), delta);
+    const adopted = adoptHeaders(this.buckets, {
+      state: headers,
+      dialect: this.#o.dialect,
+      sentAt: ticket.sentAt,
+      now,
+      later,
+      learn: this.#o.learn,
+      configured: this.#configured,
+    });
+    if (Object.keys(adopted.limits).length > 0) {
+      this.#o.emit({
+        type: 'limits_adopted',
+        scope: this.#o.scope,
+        target: this.target,
+        limits: adopted.limits,
+      });
+    }
+  }
+
+  #throttled(reason: 'rate_limited' | 'slow_down', retryAfterMs: number | undefined, now: number) {
+    if (reason === 'rate_limited') this.counts.upstream429++;
+    else this.counts.slowDowns++;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      const until = now + Math.min(retryAfterMs, MAX_BLOCK_MS);
+      this.buckets.blockedUntil = Math.max(this.buckets.blockedUntil, until);
+    }
+    if (this.#adaptive.throttled(now, reason === 'slow_down')) {
+      this.buckets.setFactor(this.#adaptive.factor);
+    }
+    this.#o.emit({
+      type: 'throttled',
+      scope: this.#o.scope,
+      target: this.target,
+      reason,
+      factor: this.#adaptive.factor,
+      retryAfterMs,
+    });
+  }
+
+  /** Admits every waiter that can go now, in order; then re-arms the one timer. */
+  #pump(): void {
+    this.sweep();
+    const now = this.#o.clock.now();
+    for (const w of [...this.#queue]) {
+      if (now - w.enqueuedAt < this.#o.maxWaitMs) continue;
+      this.#queue.remove(w);
+      w.fail(this.#tooLong(now - w.enqueuedAt, this.#o.maxWaitMs, 0));
+    }
+    for (;;) {
+      const head = this.#queue.peek();
+      if (!head || !this.#slotFree() || !this.buckets.take(head.cost)) break;
+      this.#queue.shift();
+      head.admit();
+    }
+    this.#arm(now);
+  }
+
+  #arm(now: number): void {
+    this.#timer?.abort();
+    this.#timer = undefined;
+    const head = this.#queue.peek();
+    if (!head) return;
+    let ms = this.#slotFree() ? this.buckets.waitMs(head.cost) : this.#untilExpiry(now);
+    for (const w of this.#queue) ms = Math.min(ms, w.enqueuedAt + this.#o.maxWaitMs - now);
+    const timer = new AbortController();
+    this.#timer = timer;
+    this.#o.clock.sleep(Math.max(1, ms), timer.signal).then(
+      () => {
+        if (this.#timer !== timer) return;
+        this.#timer = undefined;
+        this.#pump();
+      },
+      () => {},
+    );
+  }
+
+  #untilExpiry(now: number): number {
+    let first = Number.POSITIVE_INFINITY;
+    for (const t of this.#held) first = Math.min(first, t.expiresAt);
+    return first - now;
+  }
+
+  #emitAdmitted(priority: Priority, waitMs: number): void {
+    this.#o.emit({ type: 'admitted', scope: this.#o.scope, target: this.target, priority, waitMs });
+  }
+
+  #ctx() {
+    return { provider: this.#o.provider, model: this.#o.model };
+  }
+
+  #tooLarge(cost: Cost): RejectedError {
+    const dim = DIMENSIONS.find((d) => cost[d] > (this.buckets.limit(d) ?? Infinity)) ?? 'tokens';
+    return new RejectedError(
+      'rate_limited',
+      `request too large for ${this.target}: it needs ${cost[dim]} ${label(dim)} and the limit is ${this.buckets.limit(dim)} per minute`,
+      {
+        ...this.#ctx(),
+        hint: 'Send less input or a lower max_tokens, or route to a target with a higher limit.',
+      },
+    );
+  }
+
+  #tooLong(waitMs: number, allowedMs: number, ahead: number): RejectedError {
+    this.counts.rateLimited++;
+    this.#o.emit({
+      type: 'rejected',
+      scope: this.#o.scope,
+      target: this.target,
+      code: 'rate_limited',
+      retryAfterMs: waitMs,
+    });
+    const who = ahead > 0 ? ` behind ${ahead} waiting` : '';
+    return new RejectedError(
+      'rate_limited',
+      `rate limit of ${this.target}: the wait would be ${seconds(waitMs)}${who}, more than the ${seconds(allowedMs)} left`,
+      { ...this.#ctx(), retryAfterMs: waitMs },
+    );
+  }
+
+  #full(): RejectedError {
+    this.counts.queueFull++;
+    let line = ZERO_COST;
+    for (const w of this.#queue) line = addCost(line, w.cost);
+    const retryAfterMs = Math.max(1000, this.buckets.lineWaitMs(line));
+    this.#o.emit({
+      type: 'rejected',
+      scope: this.#o.scope,
+      target: this.target,
+      code: 'queue_full',
+      retryAfterMs,
+    });
+    const { maxDepth } = this.#queue;
+    return new RejectedError(
+      'queue_full',
+      `queue full: ${this.#queue.size}/${maxDepth} waiting for ${this.target}`,
+      { ...this.#ctx(), retryAfterMs },
+    );
+  }
+}
+
+function label(dim: Dimension): string {
+  return dim === 'requests' ? 'requests' : dim === 'tokens' ? 'tokens' : `${dim} tokens`;
+}
+
+function seconds(ms: number): string {
+  return ms === Number.POSITIVE_INFINITY ? 'unbounded' : `${(ms / 1000).toFixed(1)} s`;
+}

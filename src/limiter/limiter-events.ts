@@ -1,0 +1,51 @@
+/**
+ * What the limiter announces, for logs and metrics (STYLE.md §10): telemetry subscribes with
+ * `limiter.onEvent(listener)`; nothing is built for a listener that is not there. Budget events
+ * come from the budget guard through the same emitter.
+ */
+
+import type { BudgetEvent } from '../budget/budget-events.ts';
+import type { Priority } from '../engine/admission.ts';
+import type { Dimension } from './request-cost.ts';
+
+export type LimiterEvent =
+  | {
+      type: 'admitted';
+      scope: string;
+      target: string;
+      priority: Priority;
+      /** Time spent in the queue (0 when admitted at once). */
+      waitMs: number;
+    }
+  | {
+      type: 'rejected';
+      scope: string;
+      target: string;
+      code: 'rate_limited' | 'queue_full' | 'budget_exceeded';
+      retryAfterMs?: number;
+    }
+  | {
+      type: 'throttled';
+      scope: string;
+      target: string;
+      /** `rate_limited`: a 429 from the provider; `slow_down`: OpenAI's 503 Slow Down. */
+      reason: 'rate_limited' | 'slow_down';
+      /** The admitted-rate factor after the decrease (1 = the full limit). */
+      factor: number;
+      retryAfterMs?: number;
+    }
+  | {
+      type: 'limits_adopted';
+      scope: string;
+      target: string;
+      /** Limits learned or lowered from the provider's headers, per minute. */
+      limits: Partial<Record<Dimension, number>>;
+    }
+  | {
+      type: 'lease_expired';
+      scope: string;
+      target: string;
+      /** How long past its deadline the lease was left unsettled. */
+      overdueMs: number;
+    }
+  | BudgetEvent;

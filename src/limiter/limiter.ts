@@ -1,0 +1,255 @@
+/**
+ * The engine's admission: rate limits and spend budgets before every upstream attempt.
+ *
+ *   acquire: count the prompt (calibrated) → reserve prompt + max output →
+ *            budget: reserve the worst-case cost, or `budget_exceeded` →
+ *            lane (target × upstream key): admit now, queue by priority, or fail fast
+ *            (`rate_limited` with the wait as Retry-After, `queue_full`)
+ *   settle:  reconcile buckets with the usage, adopt the answer's rate-limit headers, adapt the
+ *            rate (AIMD) on 429 / Slow Down, charge the actual cost, learn the prompt ratio
+ *
+ * The lease is settled exactly once whatever happens; a lease never settled is expired at its
+ * deadline plus `leaseGraceMs` and charged its worst case, so nothing can leak. A call stopped
+ * before it was sent (by the limiter or the caller) gives its budget reservation back.
+ */
+import { BudgetGuard, type BudgetHold } from '../budget/budget-guard.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { type Event, EventEmitter } from '../core/events.ts';
+import { parseAnthropicRateLimitHeaders } from '../dialects/anthropic/rate-limit-headers.ts';
+import type { DialectName } from '../dialects/dialect-name.ts';
+import { parseOpenAIRateLimitHeaders } from '../dialects/openai/rate-limit-headers.ts';
+import { totalInputTokens } from '../dialects/usage.ts';
+import type { Admission, AdmissionRequest, Lease, Settlement } from '../engine/admission.ts';
+import type { BreakwaterError } from '../errors/index.ts';
+import { PromptCalibration } from '../tokens/calibration.ts';
+import { ModelCatalog } from '../tokens/model-catalog.ts';
+import { countPromptTokens, type PromptCount } from '../tokens/prompt-tokens.ts';
+import { type LaneState, LimitLane, type Ticket } from './limit-lane.ts';
+import type { LimiterEvent } from './limiter-events.ts';
+import {
+  LIMITER_DEFAULTS,
+  type LimiterOptions,
+  type LimiterState,
+  type LimitRule,
+} from './limiter-options.ts';
+import { type LimiterStats, laneStats } from './limiter-stats.ts';
+import { type OutputCharge, reconcileDelta } from './reconcile.ts';
+import { type Reservation, reserve } from './request-cost.ts';
+import { matchRule } from './rule-match.ts';
+
+export interface Limiter extends Admission {
+  /** Every admission, rejection, throttle, adopted limit, expired lease and budget event. */
+  readonly onEvent: Event<LimiterEvent>;
+  /** Queue depths, in-flight leases, bucket levels, counters and budget spend. */
+  stats(): LimiterStats;
+  /** Serialisable state: bucket levels, learned limits, factors, ratios, budget spend. */
+  toJSON(): LimiterState;
+  /** Expires leases left unsettled past their deadline and grace (also done on every acquire). */
+  sweep(): void;
+}
+
+interface Scoped {
+  lane: LimitLane;
+  outputCharge: OutputCharge;
+}
+
+const parseHeaders = (dialect: DialectName, headers: Settlement['headers'], now: number) =>
+  dialect === 'openai'
+    ? parseOpenAIRateLimitHeaders(headers, now)
+    : parseAnthropicRateLimitHeaders(headers);
+
+export function createLimiter(options: LimiterOptions = {}): Limiter {
+  const clock: Clock = options.clock ?? systemClock;
+  const rules = options.targets ?? {};
+  const learn = options.learnFromHeaders ?? LIMITER_DEFAULTS.learnFromHeaders;
+  const assumedOutput = options.assumedOutputTokens ?? LIMITER_DEFAULTS.assumedOutputTokens;
+  const leaseGraceMs = options.leaseGraceMs ?? LIMITER_DEFAULTS.leaseGraceMs;
+  const maxDepth = options.queue?.maxDepth ?? LIMITER_DEFAULTS.maxDepth;
+  const maxWaitMs = options.queue?.maxWaitMs ?? LIMITER_DEFAULTS.maxWaitMs;
+  const catalog =
+    options.catalog instanceof ModelCatalog ? options.catalog : new ModelCatalog(options.catalog);
+  const calibration =
+    options.calibration === false ? undefined : (options.calibration ?? new PromptCalibration());
+  if (calibration && options.initialState?.calibration) {
+    calibration.restore(options.initialState.calibration);
+  }
+  const events = new EventEmitter<LimiterEvent>();
+  const emit = (event: LimiterEvent) => {
+    if (events.hasListeners) events.emit(event);
+  };
+  const budget = options.budgets
+    ? new BudgetGuard(options.budgets, catalog, clock, emit)
+    : undefined;
+  if (budget && options.initialState?.budgets) budget.restore(options.initialState.budgets);
+  const lanes = new Map<string, Scoped>();
+  const counted = new WeakMap<object, PromptCount>();
+
+  function scopeFor(request: AdmissionRequest): Scoped {
+    const { target } = request;
+    const match = matchRule<LimitRule>(rules, target.provider.name, target.model);
+    const rule = match?.rule ?? {};
+    const base = rule.shared && match ? `rule:${match.pattern}` : target.id;
+    const perKey = (rule.per ?? 'key') === 'key' && request.keyId !== undefined;
+    const scope = perKey ? `${base}#${request.keyId}` : base;
+    let scoped = lanes.get(scope);
+    if (!scoped) {
+      const lane = new LimitLane({
+        scope,
+        provider: target.provider.name,
+        model: target.model,
+        dialect: request.dialect,
+        limits: { requests: rule.rpm, tokens: rule.tpm, input: rule.itpm, output: rule.otpm },
+        maxConcurrent: rule.maxConcurrent,
+        maxDepth,
+        maxWaitMs,
+        leaseGraceMs,
+        learn,
+        adaptive: options.adaptive ?? {},
+        clock,
+        emit,
+        initial: options.initialState?.lanes[scope] as LaneState | undefined,
+      });
+      const outputCharge =
+        rule.outputCharge ?? (request.dialect === 'openai' ? 'reserved' : 'actual');
+      scoped = { lane, outputCharge };
+      lanes.set(scope, scoped);
+    }
+    return scoped;
+  }
+
+  function promptOf(request: AdmissionRequest): PromptCount {
+    let count = counted.get(request.request);
+    if (!count) {
+      count = countPromptTokens(request.dialect, request.request, request.target.model);
+      counted.set(request.request, count);
+    }
+    return count;
+  }
+
+  async function acquire(request: AdmissionRequest): Promise<Lease> {
+    const { target, dialect } = request;
+    const { lane, outputCharge } = scopeFor(request);
+    const raw = promptOf(request);
+    const prompt = calibration ? calibration.apply(target.id, raw.tokens) : raw.tokens;
+    const reservation = reserve(dialect, request.request, prompt, assumedOutput);
+    let hold: BudgetHold | undefined;
+    if (budget) {
+      const info = catalog.get(target.model, target.provider.name);
+      hold = budget.reserve({
+        route: request.route.name,
+        tenant: request.tenant,
+        provider: target.provider.name,
+        model: target.model,
+        promptTokens: prompt,
+        // Without a maximum the model's own is the worst case.
+        outputTokens: reservation.explicitMax
+          ? reservation.outputTokens
+          : Math.min(info?.maxOutputTokens ?? reservation.outputTokens, 128_000),
+      });
+    }
+    let lease: LimiterLease | undefined;
+    let ticket: Ticket;
+    try {
+      ticket = await lane.admit(
+        reservation.cost,
+        request.priority,
+        request.deadline,
+        request.signal,
+        () => lease?.settle({}),
+      );
+    } catch (error) {
+      if (hold) budget!.release(hold);
+      throw error;
+    }
+    lease = new LimiterLease({
+      lane,
+      ticket,
+      hold,
+      budget,
+      calibration,
+      reservation,
+      outputCharge,
+      dialect,
+      clock,
+      targetId: target.id,
+      rawPrompt: raw.tokens,
+    });
+    return lease;
+  }
+
+  return {
+    acquire,
+    onEvent: events.event,
+    sweep() {
+      for (const { lane } of lanes.values()) lane.sweep();
+    },
+    stats() {
+      return {
+        lanes: [...lanes.entries()].map(([scope, { lane }]) => laneStats(scope, lane)),
+        budgets: budget?.report() ?? {},
+      };
+    },
+    toJSON() {
+      const state: LimiterState = { lanes: {} };
+      for (const [scope, { lane }] of lanes) state.lanes[scope] = lane.toJSON();
+      if (calibration) state.calibration = calibration.toJSON();
+      if (budget) state.budgets = budget.toJSON();
+      return state;
+    },
+  };
+}
+
+interface LeaseContext {
+  lane: LimitLane;
+  ticket: Ticket;
+  hold: BudgetHold | undefined;
+  budget: BudgetGuard | undefined;
+  calibration: PromptCalibration | undefined;
+  reservation: Reservation;
+  outputCharge: OutputCharge;
+  dialect: DialectName;
+  clock: Clock;
+  targetId: string;
+  rawPrompt: number;
+}
+
+/** One admitted attempt; only its first settlement counts. */
+class LimiterLease implements Lease {
+  readonly #c: LeaseContext;
+  #settled = false;
+
+  constructor(context: LeaseContext) {
+    this.#c = context;
+  }
+
+  settle(result: Settlement): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const c = this.#c;
+    const { usage, error } = result;
+    const complete = error === undefined;
+    c.lane.settle(c.ticket, {
+      delta: reconcileDelta(c.dialect, c.reservation, usage, c.outputCharge, complete),
+      headers: parseHeaders(c.dialect, result.headers, c.clock.now()),
+      throttled: throttleOf(error),
+      retryAfterMs: error?.retryAfterMs,
+      success: complete && usage !== undefined,
+    });
+    if (usage && !usage.estimated) {
+      c.calibration?.observe(c.targetId, c.rawPrompt, totalInputTokens(usage));
+    }
+    if (c.hold) {
+      // An error answer (an HTTP status) was refused before any generation: nothing is billed.
+      const refused = error?.providerStatus !== undefined && usage === undefined;
+      if (refused) c.budget!.release(c.hold);
+      else c.budget!.settle(c.hold, usage, complete);
+    }
+  }
+}
+
+function throttleOf(error: BreakwaterError | undefined): 'rate_limited' | 'slow_down' | undefined {
+  if (error?.origin !== 'provider') return undefined;
+  if (error.code === 'rate_limited') return 'rate_limited';
+  if (error.providerCode === 'slow_down') return 'slow_down';
+  return undefined;
+}
