@@ -1,0 +1,128 @@
+/**
+ * `breakwater serve` as a child process, in front of a simulator whose streams take about a
+ * second: 100 streams are opened, SIGTERM arrives while all of them are mid-way, and every one
+ * still ends complete (`data: [DONE]`), no new connection is taken, and the process exits 0.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockServer, startMock } from '../../src/mock/index.ts';
+
+const STREAMS = 100;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+let mock: MockServer;
+let dir: string;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  mock = await startMock({
+    seed: 2,
+    default: { outputTokens: 50, latency: { perTokenMs: 20 } },
+  });
+  dir = await mkdtemp(join(tmpdir(), 'breakwater-sigterm-'));
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await mock.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Resolves with the first match of `pattern` in what `stream` writes. */
+function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = pattern.exec(text);
+      if (match) {
+        stream.off('data', onData);
+        resolve(match);
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () =>
+      reject(new Error(`stream ended without ${pattern}: ${text.slice(-500)}`)),
+    );
+  });
+}
+
+async function readAll(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  head: string,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = head;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text;
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+describe('breakwater serve', () => {
+  it('finishes 100 open streams after SIGTERM, then exits 0', async () => {
+    const config = join(dir, 'gateway.yaml');
+    await writeFile(
+      config,
+      [
+        'providers:',
+        '  openai:',
+        `    baseUrl: ${mock.url}`,
+        '    apiKey: sk-test-sigterm-0123456789',
+        'policy:',
+        '  timeouts: { firstByteMs: 10000, idleMs: 10000, deadlineMs: 20000 }',
+        '',
+      ].join('\n'),
+    );
+    const env = { ...process.env };
+    delete env.BREAKWATER_CLIENT_KEYS;
+    child = spawn(
+      process.execPath,
+      ['src/cli/main.ts', 'serve', '--config', config, '--port', '0'],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child!.once('exit', (code) => resolve(code)),
+    );
+    const url = (await waitFor(child.stderr!, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+
+    const body = JSON.stringify({
+      model: 'openai/gpt-4o',
+      stream: true,
+      messages: [{ role: 'user', content: 'Tell me a story.' }],
+    });
+    const opened = await Promise.all(
+      Array.from({ length: STREAMS }, async () => {
+        const res = await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        expect(res.status).toBe(200);
+        const reader = res.body!.getReader();
+        const first = await reader.read();
+        return { reader, head: new TextDecoder().decode(first.value) };
+      }),
+    );
+
+    const stopping = waitFor(child.stdout!, /"msg":"shutting down"/);
+    child.kill('SIGTERM');
+    await stopping;
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+
+    const bodies = await Promise.all(opened.map(({ reader, head }) => readAll(reader, head)));
+    const complete = bodies.filter((b) => b.trimEnd().endsWith('data: [DONE]'));
+    expect(complete.length).toBe(STREAMS);
+    expect(bodies.every((b) => !b.includes('"error"'))).toBe(true);
+    expect(await exited).toBe(0);
+  }, 30_000);
+});
