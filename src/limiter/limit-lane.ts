@@ -160,6 +160,7 @@ export class LimitLane {
     const allowedMs = Math.min(deadline.remainingMs(), this.#o.maxWaitMs);
     if (waitMs > allowedMs) return Promise.reject(this.#tooLong(waitMs, allowedMs, ahead));
     if (this.#queue.full) return Promise.reject(this.#full());
+    if (deadline.expired) return Promise.reject(deadline.error);
 
     return new Promise<Ticket>((resolve, reject) => {
       const enqueuedAt = clock.now();
