@@ -60,7 +60,8 @@ describe('breakwater serve', () => {
       body: data,
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).choices[0].message.content).toBeTruthy();
+    const answer = (await res.json()) as { choices: { message: { content: string } }[] };
+    expect(answer.choices[0]?.message.content).toBeTruthy();
     expect(res.headers.get('x-breakwater-route')).toBe('chat');
     run.proc.kill('SIGTERM');
     expect(await run.exited).toBe(0);
