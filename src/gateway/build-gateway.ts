@@ -46,7 +46,7 @@ export interface GatewayOptions {
   logger?: Logger;
   /** The largest request body accepted, in bytes. @default 33554432 (32 MiB, as Anthropic) */
   bodyLimitBytes?: number;
-  /** Figures for `/status` (in flight, queue depth, RPM/TPM use). @default the admission's, when it has `status()` */
+  /** Figures for `/status` (lanes, queue depths, budgets). @default the engine admission's, when it has `stats()` */
   limiter?: LimiterStatusSource;
   /** Stores that must answer for `/readyz` to say ready. @default none */
   readiness?: readonly ReadinessCheck[];
@@ -107,7 +107,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   const admission = options.engineOptions?.admission as Partial<LimiterStatusSource> | undefined;
   const limiter =
     options.limiter ??
-    (typeof admission?.status === 'function' ? (admission as LimiterStatusSource) : undefined);
+    (typeof admission?.stats === 'function' ? (admission as LimiterStatusSource) : undefined);
   const checks = options.readiness ?? [];
   const logger = options.logger ?? createLogger();
   const inFlight = new InFlight();

@@ -18,7 +18,7 @@ export type { ReadinessCheck } from './readiness.ts';
 export { assertSafeBind, isLoopback } from './safe-bind.ts';
 export type {
   GatewayStatus,
-  LimiterStatus,
+  LimiterOverview,
   LimiterStatusSource,
-  TargetLimiterStatus,
+  TargetStatus,
 } from './status.ts';

@@ -1,44 +1,18 @@
 /**
  * `GET /status`: a JSON snapshot for operators — every target's circuit breaker (state, and
- * until when it stays open), the routes, requests in flight, and whatever the limiter reports.
- *
- * The limiter plugs in through `LimiterStatusSource`, one method returning plain numbers: overall
- * figures (queue depth) and, per target id, its own (in flight, queued, RPM/TPM use). Each
- * target's figures are shown beside its breaker. Every field is optional, so a limiter reports
- * what it has.
+ * until when it stays open), the routes, requests in flight, and, when the engine's admission is
+ * a limiter (anything with `stats()`), each target's limit lanes beside its breaker (bucket
+ * levels against limits, in flight, queue depths by priority, the adaptive factor) and the
+ * totals: calls queued, attempts in flight, budget spend.
  */
 import type { ResolvedConfig } from '../client/config-types.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { LaneStats, LimiterStats } from '../limiter/index.ts';
 import type { BreakerSnapshot } from '../policy/breaker.ts';
 
-/** A limit's use in its current window. */
-export interface LimitUse {
-  used: number;
-  limit: number;
-}
-
-/** One target's limiter figures. */
-export interface TargetLimiterStatus {
-  /** Attempts holding a lease now. */
-  inFlight?: number;
-  /** Calls waiting in the queue for this target. */
-  queued?: number;
-  rpm?: LimitUse;
-  tpm?: LimitUse;
-  [more: string]: unknown;
-}
-
-export interface LimiterStatus {
-  /** Calls waiting, all targets together. */
-  queued?: number;
-  /** By target id (`provider/model`). */
-  targets?: Record<string, TargetLimiterStatus>;
-  [more: string]: unknown;
-}
-
-/** What a limiter (or any admission) implements to show up in `/status`. */
+/** What a limiter implements to show up in `/status` (the limiter in src/limiter does). */
 export interface LimiterStatusSource {
-  status(): LimiterStatus;
+  stats(): LimiterStats;
 }
 
 export interface TargetStatus {
@@ -46,7 +20,16 @@ export interface TargetStatus {
   provider: string;
   model: string;
   breaker: BreakerSnapshot & { openUntilIso?: string; retryAfterMs?: number };
-  limiter?: TargetLimiterStatus;
+  /** The target's limit lanes (one per limit scope and upstream key). */
+  limiter?: LaneStats[];
+}
+
+export interface LimiterOverview {
+  /** Calls waiting in every queue. */
+  queued: number;
+  /** Attempts holding a lease. */
+  inFlight: number;
+  budgets: LimiterStats['budgets'];
 }
 
 export interface GatewayStatus {
@@ -56,7 +39,7 @@ export interface GatewayStatus {
   inFlight: number;
   routes: { name: string; tiers: string[][] }[];
   targets: TargetStatus[];
-  limiter?: Omit<LimiterStatus, 'targets'>;
+  limiter?: LimiterOverview;
 }
 
 export interface StatusInput {
@@ -73,7 +56,7 @@ const CLOSED: BreakerSnapshot = Object.freeze({ state: 'closed', openMs: 0 });
 
 export function gatewayStatus(input: StatusInput): GatewayStatus {
   const { config, engine, now } = input;
-  const limiter = input.limiter?.status();
+  const limiter = input.limiter?.stats();
   const breakers = new Map<string, TargetStatus>();
   // Configured targets first, so a target nothing has called yet is listed (closed).
   for (const route of config.routes.values()) {
@@ -103,10 +86,15 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
       breaker: snapshot,
     });
   }
-  const { targets: perTarget, ...overall } = limiter ?? {};
-  for (const [id, figures] of Object.entries(perTarget ?? {})) {
-    const entry = breakers.get(id);
-    if (entry) entry.limiter = figures;
+  let overview: LimiterOverview | undefined;
+  if (limiter) {
+    overview = { queued: 0, inFlight: 0, budgets: limiter.budgets };
+    for (const lane of limiter.lanes) {
+      overview.inFlight += lane.inFlight;
+      for (const waiting of Object.values(lane.waiting)) overview.queued += waiting;
+      const entry = breakers.get(lane.target);
+      if (entry) (entry.limiter ??= []).push(lane);
+    }
   }
   const status: GatewayStatus = {
     status: input.draining ? 'draining' : 'serving',
@@ -119,6 +107,6 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
     })),
     targets: [...breakers.values()],
   };
-  if (limiter) status.limiter = overall;
+  if (overview) status.limiter = overview;
   return status;
 }
