@@ -93,7 +93,9 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
       overview.inFlight += lane.inFlight;
       for (const waiting of Object.values(lane.waiting)) overview.queued += waiting;
       const entry = breakers.get(lane.target);
-      if (entry) (entry.limiter ??= []).push(lane);
+      if (!entry) continue;
+      entry.limiter ??= [];
+      entry.limiter.push(lane);
     }
   }
   const status: GatewayStatus = {
