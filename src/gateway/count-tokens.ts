@@ -6,6 +6,11 @@
  * rate limited, and never spends a provider's count_tokens quota. Anthropic's own figure is "an
  * estimate" too; the tokenizer generation follows the route's first Anthropic target (or the
  * `model` itself when it names one).
+ *
+ * One guard: the BPE tokenizer's time grows with the square of a word's length (100,000 letters
+ * without a space take seconds), so a body holding a run of more than `MAX_RUN` characters
+ * without white space is estimated at 4 characters a token instead — an endpoint that costs the
+ * client nothing must not let one request hold the event loop.
  */
 import type { RouteHandlerMethod } from 'fastify';
 import { resolveRoute } from '../client/config-resolve.ts';
@@ -14,6 +19,29 @@ import { BreakwaterError } from '../errors/index.ts';
 import { estimateAnthropicPrompt } from '../tokens/index.ts';
 import { authorizeRoute } from './completion-route.ts';
 import { checkShape } from './request-shape.ts';
+
+/** Longest run of characters without white space that goes to the tokenizer. */
+export const MAX_RUN = 2_000;
+
+/** True when some string in `value` has more than `MAX_RUN` characters without white space. */
+function hasLongRun(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.length <= MAX_RUN) continue;
+      let run = 0;
+      for (let i = 0; i < item.length; i++) {
+        const c = item.charCodeAt(i);
+        run = c === 32 || c === 10 || c === 9 || c === 13 ? 0 : run + 1;
+        if (run > MAX_RUN) return true;
+      }
+    } else if (typeof item === 'object' && item !== null) {
+      for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push(child);
+    }
+  }
+  return false;
+}
 
 export function countTokensHandler(config: ResolvedConfig): RouteHandlerMethod {
   return async function countTokens(request) {
@@ -33,6 +61,7 @@ export function countTokensHandler(config: ResolvedConfig): RouteHandlerMethod {
     }
     const targets = route.tiers.flat();
     const claude = targets.find((t) => t.provider.dialect === 'anthropic') ?? targets[0];
+    if (hasLongRun(body)) return { input_tokens: Math.ceil(JSON.stringify(body).length / 4) };
     return { input_tokens: estimateAnthropicPrompt(body, { model: claude?.model ?? name }) };
   };
 }

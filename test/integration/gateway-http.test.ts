@@ -94,6 +94,13 @@ describe('answers', () => {
     const { input_tokens } = res.json();
     expect(input_tokens).toBeGreaterThan(100);
     expect(input_tokens).toBeLessThan(160);
+    // A 60,000-letter word would hold the tokenizer for seconds: it is estimated by length.
+    const word = await post('/v1/messages/count_tokens', {
+      model: 'chat',
+      messages: [{ role: 'user', content: 'y'.repeat(60_000) }],
+    });
+    expect(word.json().input_tokens).toBeGreaterThan(15_000);
+    expect(word.json().input_tokens).toBeLessThan(15_100);
     const unknown = await post('/v1/messages/count_tokens', message({ model: 'nope' }));
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.type).toBe('not_found_error');
