@@ -1,0 +1,94 @@
+/**
+ * The callers the bench compares, each built against one simulator URL: breakwater through
+ * `client.fetch` under the official OpenAI SDK (its own retries off), or the SDK alone with its
+ * own retries. Each call reports whether it succeeded, how long it took and, if not, why.
+ */
+import OpenAI from 'openai';
+import { type BreakwaterConfig, createClient } from '../src/index.ts';
+import { BreakerWatch } from './resilience-breaker-watch.ts';
+import { type ContenderSpec, PRIMARY } from './resilience-scenarios.ts';
+
+/** The SDK's per-request timeout in every drill (the issue's `hangs` baseline). */
+export const SDK_TIMEOUT_MS = 10_000;
+
+/** What every request asks: short, non-streaming, with `max_tokens` set as a careful app would. */
+export const REQUEST = Object.freeze({
+  messages: [{ role: 'user' as const, content: 'Name one thing that floats.' }],
+  max_tokens: 32,
+});
+
+export interface CallResult {
+  ok: boolean;
+  latencyMs: number;
+  /** Why it failed: `503`, `503 unavailable`, `timeout`, … */
+  error?: string;
+}
+
+export interface RunningContender {
+  call(): Promise<CallResult>;
+  /** Open periods of the primary's breaker, when the spec asks to watch it. */
+  watch: BreakerWatch | undefined;
+  close(): Promise<void>;
+}
+
+/** The config breakwater runs with: the production defaults, plus the drill's route. */
+export function breakwaterConfig(baseUrl: string, tiers: readonly string[]): BreakwaterConfig {
+  return {
+    providers: { openai: { baseUrl, apiKey: 'sk-bench' } },
+    routes: { chat: { tiers } },
+  };
+}
+
+export function startContender(spec: ContenderSpec, baseUrl: string): RunningContender {
+  if (spec.kind === 'sdk') {
+    const sdk = new OpenAI({
+      apiKey: 'sk-bench',
+      baseURL: `${baseUrl}/v1`,
+      maxRetries: spec.maxRetries,
+      timeout: SDK_TIMEOUT_MS,
+    });
+    return {
+      call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: spec.model })),
+      watch: undefined,
+      close: async () => {},
+    };
+  }
+  const client = createClient(breakwaterConfig(baseUrl, spec.tiers));
+  const sdk = new OpenAI({
+    apiKey: 'unused',
+    baseURL: 'http://breakwater.invalid/v1',
+    fetch: client.fetch,
+    maxRetries: 0,
+  });
+  const watch = spec.watchBreaker
+    ? new BreakerWatch(client.engine, `openai/${PRIMARY}`)
+    : undefined;
+  return {
+    call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: 'chat' })),
+    watch,
+    close: async () => {
+      watch?.dispose();
+      await client.close();
+    },
+  };
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<CallResult> {
+  const started = performance.now();
+  try {
+    await fn();
+    return { ok: true, latencyMs: performance.now() - started };
+  } catch (error) {
+    return { ok: false, latencyMs: performance.now() - started, error: describe(error) };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
+  if (error instanceof OpenAI.APIConnectionError) return 'connection error';
+  if (error instanceof OpenAI.APIError) {
+    const code = typeof error.code === 'string' ? ` ${error.code}` : '';
+    return `${error.status ?? '-'}${code}`;
+  }
+  return error instanceof Error ? error.name : String(error);
+}

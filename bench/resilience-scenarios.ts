@@ -1,0 +1,114 @@
+/**
+ * The three drills of the resilience bench, as issue 3 defines them, with the simulator scenario
+ * written out here (rather than read from `scenarios/*.yaml`) so the figures do not move when
+ * those files are tuned for demos. Latency is small but never zero — 20 ms plus up to 30 ms of
+ * seeded jitter, nothing per token — so latency ratios mean something.
+ *
+ * Every contender in a drill sends the same requests on the same schedule; the SDK contenders
+ * call the primary model directly, breakwater calls a route whose first tier is that model.
+ */
+import type { Latency, Scenario } from '../src/mock/index.ts';
+
+export const PRIMARY = 'gpt-primary';
+export const SECONDARY = 'gpt-secondary';
+
+export type ScenarioName = 'flaky' | 'outage' | 'hangs';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['flaky', 'outage', 'hangs'];
+
+/** Who sends the requests. */
+export type ContenderSpec =
+  | {
+      kind: 'breakwater';
+      label: string;
+      /** The route's tiers, as `provider/model`. */
+      tiers: readonly string[];
+      /** Count the primary's attempts per open period of its breaker. */
+      watchBreaker?: boolean;
+    }
+  | {
+      kind: 'sdk';
+      label: string;
+      model: string;
+      maxRetries: number;
+    };
+
+export interface BenchScenario {
+  name: ScenarioName;
+  /** The drill in one sentence, as the issue puts it. */
+  summary: string;
+  simulator: Scenario;
+  /** Defaults for `--requests`, `--concurrency` and `--duration` (seconds). */
+  load: { requests: number; concurrency: number; durationS: number };
+  /** Why the load has that shape. */
+  loadNote: string;
+  contenders: readonly ContenderSpec[];
+}
+
+const latency: Latency = { fixedMs: 20, jitterMs: 30, perTokenMs: 0 };
+const twoTiers = [`openai/${PRIMARY}`, `openai/${SECONDARY}`] as const;
+const sdk = (maxRetries: number, model = PRIMARY): ContenderSpec => ({
+  kind: 'sdk',
+  label:
+    maxRetries === 0 ? `${model} alone, SDK (reference)` : `openai SDK, maxRetries ${maxRetries}`,
+  model,
+  maxRetries,
+});
+
+const flaky: BenchScenario = {
+  name: 'flaky',
+  summary:
+    '20% of attempts fail with 500/503 (529 in the Anthropic dialect), 5% get a 429 with Retry-After: 1',
+  simulator: {
+    default: {
+      latency,
+      // scenarios/flaky.yaml's faults: one draw per attempt, so the shares add up.
+      faults: [
+        { kind: 'status', status: 500, probability: 0.07 },
+        { kind: 'status', status: 503, probability: 0.07 },
+        { kind: 'status', status: 503, probability: 0.06, dialect: 'openai' },
+        { kind: 'status', status: 529, probability: 0.06, dialect: 'anthropic' },
+        { kind: 'status', status: 429, probability: 0.05, retryAfterS: 1 },
+      ],
+    },
+  },
+  load: { requests: 2000, concurrency: 64, durationS: 20 },
+  loadNote: 'both tiers are flaky; the one-tier row shows what retries alone reach',
+  contenders: [
+    { kind: 'breakwater', label: 'breakwater', tiers: twoTiers },
+    { kind: 'breakwater', label: 'breakwater, primary tier only', tiers: [twoTiers[0]] },
+    sdk(2),
+    sdk(5),
+  ],
+};
+
+const outage: BenchScenario = {
+  name: 'outage',
+  summary: `${PRIMARY} answers 503 for the whole run; ${SECONDARY} is healthy`,
+  simulator: {
+    default: { latency },
+    models: { [PRIMARY]: { down: [{ fromS: 0 }] } },
+  },
+  load: { requests: 2000, concurrency: 512, durationS: 65 },
+  loadNote:
+    'spread out so the breaker (open 30 s, then 60 s) lets a probe through; the SDK with maxRetries 5 holds each request ~14 s, hence the concurrency',
+  contenders: [
+    { kind: 'breakwater', label: 'breakwater', tiers: twoTiers, watchBreaker: true },
+    sdk(2),
+    sdk(5),
+    sdk(0, SECONDARY),
+  ],
+};
+
+const hangs: BenchScenario = {
+  name: 'hangs',
+  summary: '5% of attempts are accepted and never answered; the SDK runs with timeout: 10_000',
+  simulator: {
+    default: { latency, faults: [{ kind: 'hang', probability: 0.05 }] },
+  },
+  load: { requests: 2000, concurrency: 256, durationS: 40 },
+  loadNote:
+    'a hung attempt holds its caller until a timeout, so concurrency stays well above rate × timeout',
+  contenders: [{ kind: 'breakwater', label: 'breakwater', tiers: twoTiers }, sdk(2), sdk(5)],
+};
+
+export const SCENARIOS: Readonly<Record<ScenarioName, BenchScenario>> = { flaky, outage, hangs };

@@ -1,0 +1,102 @@
+/**
+ * Issue 3's targets for each drill, judged from the figures of one run. Each verdict carries the
+ * numbers it was decided on, so a FAIL says by how much.
+ */
+import { formatMs, formatPercent, formatRatio } from './lib/format.ts';
+import type { LatencySummary } from './lib/percentiles.ts';
+import type { BreakerWatch } from './resilience-breaker-watch.ts';
+import type { ScenarioName } from './resilience-scenarios.ts';
+
+export interface ContenderFigures {
+  label: string;
+  kind: 'breakwater' | 'sdk';
+  /** For the SDK contenders. */
+  maxRetries: number | undefined;
+  requests: number;
+  succeeded: number;
+  /** Upstream attempts, as the simulator counted them. */
+  attempts: number;
+  attemptsByModel: Record<string, number>;
+  latency: LatencySummary;
+  wallMs: number;
+  /** Failures by cause, most frequent first. */
+  failures: [string, number][];
+  watch: BreakerWatch | undefined;
+}
+
+export interface Verdict {
+  target: string;
+  pass: boolean;
+  figures: string;
+}
+
+/** "Well below" for the hangs drill: at most half the SDK's p99. */
+export const HANGS_P99_SHARE = 0.5;
+export const FLAKY_MIN_SUCCESS = 0.999;
+export const OUTAGE_MAX_P50_RATIO = 1.5;
+
+const successRate = (f: ContenderFigures) => f.succeeded / f.requests;
+const attemptsPerRequest = (f: ContenderFigures) => f.attempts / f.requests;
+const attemptsPerSuccess = (f: ContenderFigures) => f.attempts / f.succeeded;
+
+export function judge(scenario: ScenarioName, figures: readonly ContenderFigures[]): Verdict[] {
+  const breakwater = figures.find((f) => f.label === 'breakwater');
+  if (!breakwater) return [];
+  const sdks = figures.filter((f) => f.kind === 'sdk' && f.maxRetries! > 0);
+  switch (scenario) {
+    case 'flaky':
+      return [
+        {
+          target: `breakwater succeeds on ≥ ${formatPercent(FLAKY_MIN_SUCCESS)} of requests`,
+          pass: successRate(breakwater) >= FLAKY_MIN_SUCCESS,
+          figures: `${formatPercent(successRate(breakwater))} (${breakwater.succeeded}/${breakwater.requests})`,
+        },
+        ...sdks.map((sdk) => ({
+          target: `breakwater makes no more upstream attempts per request than the SDK with maxRetries ${sdk.maxRetries}`,
+          pass: attemptsPerRequest(breakwater) <= attemptsPerRequest(sdk),
+          figures: `${formatRatio(attemptsPerRequest(breakwater))} vs ${formatRatio(attemptsPerRequest(sdk))} (${breakwater.attempts} vs ${sdk.attempts} attempts; per successful request ${formatRatio(attemptsPerSuccess(breakwater))} vs ${formatRatio(attemptsPerSuccess(sdk))})`,
+        })),
+      ];
+    case 'outage': {
+      const reference = figures.find((f) => f.kind === 'sdk' && f.maxRetries === 0);
+      const verdicts: Verdict[] = [
+        {
+          target: 'every breakwater request succeeds',
+          pass: breakwater.succeeded === breakwater.requests,
+          figures: `${breakwater.succeeded}/${breakwater.requests}`,
+        },
+      ];
+      const watch = breakwater.watch;
+      if (watch) {
+        const counts = watch.periods.map((p) => p.attempts);
+        const probed = watch.periods.some((p) => p.halfOpenAtMs !== undefined);
+        verdicts.push({
+          target: 'once its breaker is open, the primary gets at most one probe per open period',
+          pass: counts.length > 0 && counts.every((n) => n <= 1) && watch.attemptsWhileClosed === 0,
+          figures:
+            counts.length === 0
+              ? 'the breaker never opened'
+              : `attempts per open period: ${counts.join(', ')}${probed ? '' : ' (no probe yet: the run ended inside the first open period)'}`,
+        });
+      }
+      if (reference) {
+        const ratio = breakwater.latency.p50 / reference.latency.p50;
+        verdicts.push({
+          target: `breakwater's median latency is within ${OUTAGE_MAX_P50_RATIO}× of the healthy tier's own`,
+          pass: ratio <= OUTAGE_MAX_P50_RATIO,
+          figures: `p50 ${formatMs(breakwater.latency.p50)} vs ${formatMs(reference.latency.p50)} (${formatRatio(ratio, 2)}×)`,
+        });
+      }
+      return verdicts;
+    }
+    case 'hangs':
+      return sdks.map((sdk) => {
+        const ratio = breakwater.latency.p99 / sdk.latency.p99;
+        return {
+          target: `breakwater's p99 latency is well below (≤ ${HANGS_P99_SHARE}×) the SDK's with maxRetries ${sdk.maxRetries}`,
+          pass: ratio <= HANGS_P99_SHARE,
+          figures: `p99 ${formatMs(breakwater.latency.p99)} vs ${formatMs(sdk.latency.p99)} (${formatRatio(ratio, 2)}×)`,
+        };
+      });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench -- resilience [--scenario NAME] [--requests N] [--concurrency C] [--duration S]
+ * [--seed N] [--serial] [--strict]`
+ *
+ * breakwater (through `client.fetch`, the OpenAI SDK's own retries off) against the official
+ * OpenAI SDK alone with maxRetries 2 and 5, on the simulator drills of issue 3 — flaky, outage,
+ * hangs — side by side in one run: success, upstream attempts per request (the simulator's own
+ * count), latency percentiles, and the issue's targets as PASS/FAIL. Real time, real sockets.
+ *
+ * By default the contenders of a drill run at once, each against its own simulator (same
+ * scenario, same seed, same request schedule), so a drill takes as long as its slowest
+ * contender; `--serial` runs them one after another on one simulator, reset between runs.
+ */
+import { type MockServer, startMock } from '../src/mock/index.ts';
+import { describeFlags, FlagError, type Flags, parseFlags } from './lib/flags.ts';
+import { type LoadOptions, runLoad } from './lib/load.ts';
+import { summarizeLatency } from './lib/percentiles.ts';
+import { startContender } from './resilience-contenders.ts';
+import { printFigures, printPreamble, printScenario } from './resilience-report.ts';
+import {
+  type BenchScenario,
+  type ContenderSpec,
+  SCENARIO_NAMES,
+  SCENARIOS,
+  type ScenarioName,
+} from './resilience-scenarios.ts';
+import { type ContenderFigures, judge, type Verdict } from './resilience-targets.ts';
+
+function perDrill(field: keyof BenchScenario['load']): string {
+  return `default ${SCENARIO_NAMES.map((name) => `${name} ${SCENARIOS[name].load[field]}`).join(', ')}`;
+}
+
+const FLAGS = {
+  scenario: {
+    type: 'string',
+    values: [...SCENARIO_NAMES, 'all'],
+    help: `${SCENARIO_NAMES.join(' | ')} | all (default all)`,
+  },
+  requests: { type: 'integer', min: 1, help: `requests per contender (${perDrill('requests')})` },
+  concurrency: {
+    type: 'integer',
+    min: 1,
+    help: `most requests in flight per contender (${perDrill('concurrency')})`,
+  },
+  duration: {
+    type: 'number',
+    min: 0,
+    help: `seconds over which request starts are spread, 0 for a closed loop (${perDrill('durationS')})`,
+  },
+  seed: { type: 'integer', min: 0, help: "the simulator's seed (default 42)" },
+  serial: { type: 'boolean', help: 'run contenders one after another on one simulator' },
+  strict: { type: 'boolean', help: 'exit 1 when a target FAILs' },
+  help: { type: 'boolean', help: 'this text' },
+} as const;
+
+async function main(): Promise<number> {
+  let flags: Flags<typeof FLAGS>;
+  try {
+    flags = parseFlags(process.argv.slice(2), FLAGS);
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    console.error(`${error.message}\n\nflags:\n${describeFlags(FLAGS)}`);
+    return 2;
+  }
+  if (flags.help) {
+    console.log(`usage: npm run bench -- resilience [flags]\n\nflags:\n${describeFlags(FLAGS)}`);
+    return 0;
+  }
+  const seed = flags.seed ?? 42;
+  const names =
+    !flags.scenario || flags.scenario === 'all' ? SCENARIO_NAMES : [flags.scenario as ScenarioName];
+  printPreamble(seed, flags.serial === true);
+
+  const verdicts: { scenario: string; verdict: Verdict }[] = [];
+  for (const name of names) {
+    const scenario = SCENARIOS[name];
+    const load: LoadOptions = {
+      requests: flags.requests ?? scenario.load.requests,
+      concurrency: flags.concurrency ?? scenario.load.concurrency,
+      durationMs: (flags.duration ?? scenario.load.durationS) * 1000,
+    };
+    printScenario(scenario, load);
+    const figures = await runScenario(scenario, load, seed, flags.serial === true);
+    printFigures(figures);
+    const judged = judge(scenario.name, figures);
+    console.log('\ntargets:');
+    for (const verdict of judged) {
+      console.log(`  ${verdict.pass ? 'PASS' : 'FAIL'}  ${verdict.target}: ${verdict.figures}`);
+      verdicts.push({ scenario: scenario.name, verdict });
+    }
+  }
+
+  console.log('\n== summary ==');
+  for (const { scenario, verdict } of verdicts) {
+    console.log(`${verdict.pass ? 'PASS' : 'FAIL'}  ${scenario.padEnd(6)}  ${verdict.target}`);
+  }
+  const failed = verdicts.filter((v) => !v.verdict.pass).length;
+  console.log(`${verdicts.length - failed}/${verdicts.length} targets met`);
+  return flags.strict && failed > 0 ? 1 : 0;
+}
+
+async function runScenario(
+  scenario: BenchScenario,
+  load: LoadOptions,
+  seed: number,
+  serial: boolean,
+): Promise<ContenderFigures[]> {
+  if (!serial) {
+    return Promise.all(scenario.contenders.map((spec) => runContender(spec, scenario, load, seed)));
+  }
+  const mock = await startMock(scenario.simulator, { seed });
+  try {
+    const figures: ContenderFigures[] = [];
+    for (const spec of scenario.contenders) {
+      figures.push(await runContender(spec, scenario, load, seed, mock));
+    }
+    return figures;
+  } finally {
+    await mock.close();
+  }
+}
+
+async function runContender(
+  spec: ContenderSpec,
+  scenario: BenchScenario,
+  load: LoadOptions,
+  seed: number,
+  shared?: MockServer,
+): Promise<ContenderFigures> {
+  const mock = shared ?? (await startMock(scenario.simulator, { seed }));
+  const contender = startContender(spec, mock.url);
+  try {
+    mock.reset();
+    contender.watch?.start();
+    const { results, wallMs } = await runLoad(load, () => contender.call());
+    const stats = mock.stats();
+    const failures = new Map<string, number>();
+    for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);
+    return {
+      label: spec.label,
+      kind: spec.kind,
+      maxRetries: spec.kind === 'sdk' ? spec.maxRetries : undefined,
+      requests: results.length,
+      succeeded: results.filter((r) => r.ok).length,
+      attempts: stats.total.requests,
+      attemptsByModel: Object.fromEntries(
+        Object.entries(stats.models).map(([model, counts]) => [model, counts.requests]),
+      ),
+      latency: summarizeLatency(results.map((r) => r.latencyMs)),
+      wallMs,
+      failures: [...failures].sort((a, b) => b[1] - a[1]),
+      watch: contender.watch,
+    };
+  } finally {
+    await contender.close();
+    if (!shared) await mock.close();
+  }
+}
+
+process.exit(await main());
