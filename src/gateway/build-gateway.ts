@@ -123,7 +123,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     genReqId: requestIds(),
     requestIdHeader: false,
     return503OnClosing: false,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // A URL the router cannot decode is the client's mistake too: same handler, same dialects.
+    frameworkErrors: handleError,
+    routerOptions: { ignoreTrailingSlash: true },
   });
 
   app.decorateRequest('bw', null as unknown as Exchange);

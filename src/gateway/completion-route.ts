@@ -51,6 +51,8 @@ export function completionHandler(
     exchange.stream = body.stream === true;
     const abort = new AbortController();
     exchange.abort = abort;
+    // The client may have left while its body was being read.
+    if (request.raw.socket?.destroyed) abort.abort(new Error('the client closed the connection'));
     const options = callOptionsFrom(request.headers, abort.signal, exchange.identity?.id);
     authorizeRoute(request, options.route ?? (body.model as string));
 

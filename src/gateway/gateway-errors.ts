@@ -32,7 +32,8 @@ export function routeForbidden(id: string, route: string): BreakwaterError {
 }
 
 export function pathNotFound(method: string, path: string): BreakwaterError {
-  return new BreakwaterError('not_found', `breakwater does not serve ${method} ${path}`, {
+  const shown = path.length > 120 ? `${path.slice(0, 117)}...` : path;
+  return new BreakwaterError('not_found', `breakwater does not serve ${method} ${shown}`, {
     origin: 'breakwater',
     hint: 'The gateway serves POST /v1/chat/completions (OpenAI), POST /v1/messages and /v1/messages/count_tokens (Anthropic), GET /v1/models, /healthz, /readyz and /status.',
   });
@@ -74,6 +75,8 @@ export function fromFastifyError(err: {
       return new RejectedError('validation', 'the request body is empty: send a JSON object');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new RejectedError('validation', 'the content-length header does not match the body');
+    case 'FST_ERR_BAD_URL':
+      return new RejectedError('validation', 'the request URL is not valid (bad percent-encoding)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       // Also a body with a `__proto__` or `constructor.prototype` key (prototype poisoning).
       return new RejectedError('validation', 'the request body is not valid JSON');

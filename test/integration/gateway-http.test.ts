@@ -174,6 +174,9 @@ describe('the error boundary', () => {
     const path = await stack.app.inject({ method: 'GET', url: '/v1/engines' });
     expect(path.statusCode).toBe(404);
     expect(path.json().error.message).toMatch(/does not serve GET \/v1\/engines/);
+    const url = await stack.app.inject({ method: 'POST', url: '/v1/messages%zz', payload: {} });
+    expect(url.statusCode).toBe(400);
+    expect(url.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
   });
 
   it('sends Retry-After with a 503 when the breaker is open', async () => {
