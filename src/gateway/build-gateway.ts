@@ -20,19 +20,19 @@ import type { ResolvedConfig } from '../client/config-types.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine, type EngineOptions } from '../engine/engine.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
-import { logRequest } from '../telemetry/request-log.ts';
-import { authenticate, isOpenPath } from './auth.ts';
 import { type ClientKeyInput, ClientKeyring } from './client-keys.ts';
 import { completionHandler } from './completion-route.ts';
 import { countTokensHandler } from './count-tokens.ts';
 import { type DrainResult, drain, InFlight } from './drain.ts';
-import { dialectForPath, handleError } from './error-handler.ts';
-import { Exchange } from './exchange.ts';
-import { pathNotFound, shuttingDown } from './gateway-errors.ts';
+import { handleError } from './error-handler.ts';
+import type { Exchange } from './exchange.ts';
+import { pathNotFound } from './gateway-errors.ts';
+import { registerHealthRoutes } from './health-routes.ts';
 import { jsonBodyParser } from './json-body.ts';
 import { modelList } from './models-list.ts';
-import { type ReadinessCheck, readiness } from './readiness.ts';
-import { gatewayStatus, type LimiterStatusSource } from './status.ts';
+import type { ReadinessCheck } from './readiness.ts';
+import { requestLifecycle } from './request-lifecycle.ts';
+import type { LimiterStatusSource } from './status.ts';
 
 export interface GatewayOptions {
   config: ResolvedConfig;
@@ -147,39 +147,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     throw pathNotFound(request.method, request.url.split('?')[0]!);
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    const exchange = new Exchange(now());
-    request.bw = exchange;
-    inFlight.start();
-    const res = reply.raw;
-    res.once('close', () => {
-      inFlight.end();
-      const finished = res.writableEnded;
-      if (!finished) exchange.abort?.abort(new Error('the client closed the connection'));
-      logRequest(
-        request.log,
-        exchange.record(
-          request.id,
-          request.method,
-          request.url,
-          // 499 (nginx's "client closed request"): the client left before any answer was sent.
-          res.headersSent || finished ? res.statusCode : 499,
-          finished,
-          now(),
-        ),
-      );
-    });
-    reply.header('x-request-id', request.id);
-    if (dialectForPath(request.url) === 'anthropic') reply.header('request-id', request.id);
-    if (inFlight.draining) {
-      reply.header('connection', 'close');
-      throw shuttingDown(retryAfterMs);
-    }
-    if (keyring.size > 0 && !isOpenPath(request.url)) authenticate(request, keyring);
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    if (inFlight.draining) reply.header('connection', 'close');
-  });
+  const lifecycle = requestLifecycle({ inFlight, keyring, retryAfterMs, now });
+  app.addHook('onRequest', lifecycle.onRequest);
+  app.addHook('onSend', lifecycle.onSend);
 
   const completion = { engine, now };
   app.post('/v1/chat/completions', completionHandler(completion, 'openai'));
@@ -188,24 +158,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   app.get('/v1/models', async (request) =>
     modelList(config, request.bw.identity, new Date(startedAt)),
   );
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const result = await readiness(checks, inFlight.draining);
-    return reply
-      .code(result.ready ? 200 : 503)
-      .send({ status: result.ready ? 'ready' : 'not_ready', ...result });
-  });
-  app.get('/status', async () =>
-    gatewayStatus({
-      config,
-      engine,
-      limiter,
-      draining: inFlight.draining,
-      inFlight: inFlight.count,
-      startedAt,
-      now: Date.now(),
-    }),
-  );
+  registerHealthRoutes(app, { config, engine, limiter, checks, inFlight, startedAt });
 
   if (ownsEngine) app.addHook('onClose', async () => engine.close());
   return app;

@@ -1,0 +1,59 @@
+/**
+ * What happens to every request before its route runs and after its answer is over: an
+ * `Exchange` to gather what the gateway learns, the gateway's request id on the answer, a 503
+ * while draining, the client key checked — and, when the connection's answer ends (sent, failed,
+ * or the client left), the in-flight count, the engine call cancelled if the client left early,
+ * and the one log line.
+ */
+import type { onRequestAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
+import { logRequest } from '../telemetry/request-log.ts';
+import { authenticate, isOpenPath } from './auth.ts';
+import type { ClientKeyring } from './client-keys.ts';
+import type { InFlight } from './drain.ts';
+import { dialectForPath } from './error-handler.ts';
+import { Exchange } from './exchange.ts';
+import { shuttingDown } from './gateway-errors.ts';
+
+export interface LifecycleDeps {
+  inFlight: InFlight;
+  keyring: ClientKeyring;
+  /** Asked of clients turned away while draining. */
+  retryAfterMs: number;
+  /** High-resolution milliseconds. */
+  now: () => number;
+}
+
+export function requestLifecycle(deps: LifecycleDeps): {
+  onRequest: onRequestAsyncHookHandler;
+  onSend: onSendAsyncHookHandler;
+} {
+  const { inFlight, keyring, now } = deps;
+  const onRequest: onRequestAsyncHookHandler = async (request, reply) => {
+    const exchange = new Exchange(now());
+    request.bw = exchange;
+    inFlight.start();
+    const res = reply.raw;
+    res.once('close', () => {
+      inFlight.end();
+      const finished = res.writableEnded;
+      if (!finished) exchange.abort?.abort(new Error('the client closed the connection'));
+      // 499 (nginx's "client closed request"): the client left before any answer was sent.
+      const status = res.headersSent || finished ? res.statusCode : 499;
+      logRequest(
+        request.log,
+        exchange.record(request.id, request.method, request.url, status, finished, now()),
+      );
+    });
+    reply.header('x-request-id', request.id);
+    if (dialectForPath(request.url) === 'anthropic') reply.header('request-id', request.id);
+    if (inFlight.draining) {
+      reply.header('connection', 'close');
+      throw shuttingDown(deps.retryAfterMs);
+    }
+    if (keyring.size > 0 && !isOpenPath(request.url)) authenticate(request, keyring);
+  };
+  const onSend: onSendAsyncHookHandler = async (_request, reply) => {
+    if (inFlight.draining) reply.header('connection', 'close');
+  };
+  return { onRequest, onSend };
+}
