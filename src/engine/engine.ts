@@ -213,11 +213,17 @@ export class Engine {
     let last: BreakwaterError | undefined;
     tiers: for (let tier = 0; tier < route.tiers.length; tier++) {
       for (const target of route.tiers[tier]!) {
-        const outcome = await this.#tryTarget(run, target, tier);
+        const lastTarget = tier === route.tiers.length - 1 && target === route.tiers[tier]!.at(-1);
+        const outcome = await this.#tryTarget(
+          run,
+          target,
+          tier,
+          lastTarget && !route.contextFallback,
+        );
         if (outcome.ok) return this.#deliver(run, outcome.value, tier === 0 ? 'none' : 'tier');
         last = outcome.error;
         if (last.code === 'context_overflow' && route.contextFallback) {
-          const wider = await this.#tryTarget(run, route.contextFallback, -1);
+          const wider = await this.#tryTarget(run, route.contextFallback, -1, true);
           if (wider.ok) return this.#deliver(run, wider.value, 'context');
           last = wider.error;
         }
@@ -236,7 +242,13 @@ export class Engine {
     throw this.#final(run, error);
   }
 
-  async #tryTarget(run: Run, target: ResolvedTarget, tier: number): Promise<Outcome<Delivered>> {
+  /** `last`: no target comes after this one, so its final attempt gets the full first-byte limit. */
+  async #tryTarget(
+    run: Run,
+    target: ResolvedTarget,
+    tier: number,
+    last: boolean,
+  ): Promise<Outcome<Delivered>> {
     const policy = run.route.policy;
     const state = this.#targets.get(target, policy);
     const bridge = this.#bridge(run.dialect, target.provider.dialect);
@@ -246,8 +258,8 @@ export class Engine {
       upstream = bridge.request(run.request, target.model).request;
       body = JSON.stringify(upstream);
     } catch (err) {
-      // This target cannot take the request (e.g. n > 1 across dialects): try the next one.
-      const error = classifyNetworkError(err);
+      // This target cannot take the request as it is (e.g. n > 1 for a Claude model): try the next.
+      const error = cannotTake(err, target);
       this.#record(run, {
         target: target.id,
         tier,
@@ -255,15 +267,25 @@ export class Engine {
         code: error.code,
         latencyMs: 0,
       });
-      return failure(error.code === 'validation' ? asSkippable(error, target) : error);
+      return failure(error);
     }
     const retry = this.#retryPolicy(run.route, state);
     const result = await retry.execute(
       ({ attempt }) =>
-        this.#attempt(run, state, bridge, upstream, body, tier, attempt === retry.maxAttempts - 1),
+        this.#attempt(
+          run,
+          state,
+          bridge,
+          upstream,
+          body,
+          tier,
+          last && attempt === retry.maxAttempts - 1,
+        ),
       {
         remainingMs: () => run.deadline.remainingMs(),
         signal: run.options.signal,
+        // A failure that opened the breaker: the next attempt would be skipped, so move on now.
+        canRetry: () => state.breaker.state === 'closed',
       },
     );
     return result.outcome;
@@ -560,17 +582,17 @@ function canFallBack(error: BreakwaterError): boolean {
   return error.fallbackable && error.code !== 'aborted';
 }
 
-function asSkippable(error: BreakwaterError, target: ResolvedTarget): BreakwaterError {
-  // Not the caller's fault when another tier could take the request as it is.
-  return new BreakwaterError(
-    'unprocessable',
-    `${target.id} cannot take this request: ${error.message}`,
-    {
-      origin: 'breakwater',
-      param: error.param,
-      cause: error,
-    },
-  );
+function cannotTake(err: unknown, target: ResolvedTarget): BreakwaterError {
+  const reason = err instanceof BreakwaterError ? `: ${err.message}` : '';
+  // Not the caller's fault when another tier could take the request as it is; the message of an
+  // unexpected failure stays in the cause (and the log), not in the answer.
+  return new BreakwaterError('unprocessable', `${target.id} cannot take this request${reason}`, {
+    origin: 'breakwater',
+    param: err instanceof BreakwaterError ? err.param : undefined,
+    fallbackable: true,
+    cause: err,
+    hint: 'Another tier may take it; otherwise change the request (the message names the field).',
+  });
 }
 
 export type { ResolvedPolicy };

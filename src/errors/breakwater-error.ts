@@ -15,6 +15,8 @@ export interface BreakwaterErrorOptions {
   status?: number;
   /** Overrides the code table's retryability (e.g. `x-should-retry`). */
   retryable?: boolean;
+  /** Overrides the code table's verdict on whether another target may succeed. */
+  fallbackable?: boolean;
   cause?: unknown;
   /** The provider name from the config (e.g. `openai`). */
   provider?: string;
@@ -66,7 +68,7 @@ export class BreakwaterError extends Error {
     this.code = code;
     this.status = options.status ?? info.status;
     this.retryable = options.retryable ?? info.retryable;
-    this.fallbackable = info.fallbackable;
+    this.fallbackable = options.fallbackable ?? info.fallbackable;
     this.healthSignal = info.healthSignal;
     this.hint = options.hint ?? info.hint;
     this.origin = options.origin ?? 'provider';

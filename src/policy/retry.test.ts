@@ -119,6 +119,16 @@ describe('RetryPolicy', () => {
     }
   });
 
+  it('stops without sleeping when the target became unavailable', async () => {
+    const clock = new ManualClock();
+    const policy = new RetryPolicy({ clock });
+    const { fn, calls } = scripted([failure(overloaded()), success('ok')]);
+    const result = await policy.execute(fn, { canRetry: () => false });
+    expect(result.stoppedBy).toBe('target_unavailable');
+    expect(calls).toEqual([0]);
+    expect(clock.pending).toBe(0);
+  });
+
   it('names the option it rejects', () => {
     expect(() => new RetryPolicy({ maxAttempts: 0 })).toThrow('`maxAttempts`');
   });

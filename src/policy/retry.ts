@@ -39,6 +39,8 @@ export interface RetryContext {
   /** Milliseconds left before the request's deadline; absent means no deadline. */
   remainingMs?: () => number;
   signal?: AbortSignal;
+  /** Asked before each wait: false stops at once (e.g. the target's breaker just opened). */
+  canRetry?: () => boolean;
 }
 
 export type StopReason =
@@ -48,6 +50,7 @@ export type StopReason =
   | 'retry_budget'
   | 'deadline'
   | 'retry_after_too_long'
+  | 'target_unavailable'
   | 'aborted';
 
 export interface RetryResult<T> {
@@ -120,8 +123,12 @@ export class RetryPolicy {
       if (remaining !== undefined && delayMs >= remaining) {
         return { outcome, attempts, stoppedBy: 'deadline', declinedWaitMs: delayMs };
       }
-      if (this.#budget && !this.#budget.tryRetry())
+      if (ctx.canRetry && !ctx.canRetry()) {
+        return { outcome, attempts, stoppedBy: 'target_unavailable' };
+      }
+      if (this.#budget && !this.#budget.tryRetry()) {
         return { outcome, attempts, stoppedBy: 'retry_budget' };
+      }
 
       if (this.#onRetry.hasListeners) this.#onRetry.emit({ attempt: attempts, delayMs, error });
       try {
