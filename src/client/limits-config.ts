@@ -87,7 +87,7 @@ function ruleAt(issues: FieldIssues, value: unknown, path: ConfigPath): LimitRul
 }
 
 function queueAt(issues: FieldIssues, value: unknown, path: ConfigPath): QueueOptions | undefined {
-  const given = mappingAt(issues, value, path, ['maxDepth', 'maxWaitMs']);
+  const given = mappingAt(issues, value, path, ['maxDepth', 'maxWaitMs', 'callHeadroomMs']);
   if (!given) return undefined;
   return defined<QueueOptions>({
     maxDepth: numberAt(issues, given.maxDepth, [...path, 'maxDepth'], {
@@ -97,6 +97,12 @@ function queueAt(issues: FieldIssues, value: unknown, path: ConfigPath): QueueOp
       unit: 'requests',
     }),
     maxWaitMs: numberAt(issues, given.maxWaitMs, [...path, 'maxWaitMs'], {
+      min: 0,
+      max: HOUR_MS,
+      integer: true,
+      unit: 'ms',
+    }),
+    callHeadroomMs: numberAt(issues, given.callHeadroomMs, [...path, 'callHeadroomMs'], {
       min: 0,
       max: HOUR_MS,
       integer: true,

@@ -2,26 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
 import { adoptHeaders } from './header-adoption.ts';
 import { LimitBuckets } from './limit-buckets.ts';
-import { type Cost, type Dimension, ZERO_COST } from './request-cost.ts';
+import type { Dimension } from './request-cost.ts';
 
-const later = (c: Partial<Cost> = {}): Cost => ({ ...ZERO_COST, ...c });
 const none = new Set<Dimension>();
 
 describe('adoptHeaders', () => {
-  it('lowers a bucket to what the provider says is left, net of refill and later charges', () => {
+  it('lowers a bucket to what the provider says is left plus its refill since the request left', () => {
     const clock = new ManualClock(10_000);
     const b = new LimitBuckets({ tokens: 60_000 }, clock); // full: 60,000
     const r = adoptHeaders(b, {
       state: { tokens: { limit: 60_000, remaining: 20_000 } },
       dialect: 'openai',
-      sentAt: 9_000, // 1 s ago: 1,000 tokens refilled since
+      sentAt: 9_000, // 1 s ago: at most 1,000 tokens refilled since
       now: 10_000,
-      later: later({ tokens: 5_000 }), // sent after this one; the provider counts them too
       learn: true,
       configured: new Set(['tokens']),
     });
     expect(r.lowered).toEqual(['tokens']);
-    expect(b.level('tokens')).toBe(16_000);
+    expect(b.level('tokens')).toBe(21_000);
   });
 
   it('never raises a bucket from headers', () => {
@@ -33,7 +31,6 @@ describe('adoptHeaders', () => {
       dialect: 'openai',
       sentAt: 0,
       now: 0,
-      later: later(),
       learn: true,
       configured: none,
     });
@@ -49,7 +46,6 @@ describe('adoptHeaders', () => {
       dialect: 'anthropic',
       sentAt: 0,
       now: 0,
-      later: later(),
       learn: true,
       configured: new Set(['input']),
     });
@@ -68,7 +64,6 @@ describe('adoptHeaders', () => {
       dialect: 'anthropic',
       sentAt: 0,
       now: 0,
-      later: later(),
       learn: true,
       configured: new Set(['requests']),
     });
@@ -89,7 +84,6 @@ describe('adoptHeaders', () => {
       dialect: 'openai',
       sentAt: 0,
       now: 0,
-      later: later(),
       learn: false,
       configured: new Set(['requests']),
     });
@@ -105,7 +99,6 @@ describe('adoptHeaders', () => {
       dialect: 'openai',
       sentAt: 0,
       now: 0,
-      later: later(),
       learn: true,
       configured: new Set(['tokens']),
     });

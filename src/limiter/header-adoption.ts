@@ -2,13 +2,19 @@
  * Adopting the provider's view of a limit from an answer's rate-limit headers, so a limit shared
  * with other apps — or one lower than configured — is respected.
  *
- * The headers describe the provider's bucket when it admitted this request. Since then it has
- * refilled (`now − sentAt` at the provider's rate) and has been charged, or soon will be, for the
- * requests this process sent after this one (`later`, from the local `charged` counters). So the
- * provider holds about `remaining + refill − later` now; if the local bucket holds more than that
- * (beyond the header's rounding: Anthropic rounds token counts to the nearest thousand), it is
- * lowered to it. A local bucket is never raised from headers: a reply overtaken by others is
- * older news than the local count.
+ * The headers describe the provider's bucket when it admitted this request, some time after it
+ * was sent. Since then it has refilled by at most `now − sentAt` at its rate, so it holds at most
+ * `remaining + refill` now. If the local bucket holds more than that (beyond the header's
+ * rounding: Anthropic rounds token counts to the nearest thousand), someone else is using the
+ * limit — another app, another process — or the local estimates run low, and the local bucket is
+ * lowered to it.
+ *
+ * The bound deliberately assumes the provider had already counted every request this process
+ * sent: under concurrency, requests reach the provider in another order than they were admitted
+ * here, and subtracting "those sent after this one" would count some twice and drain the bucket
+ * for nothing. The cost is that requests still in flight and not yet seen by the provider are not
+ * counted against the correction; the next answers' headers catch up with them. A local bucket is
+ * never raised from headers: a reply overtaken by others is older news than the local count.
  *
  * A reported `limit` below the configured one is adopted (the account's real limit); a limit
  * with no local bucket creates one when learning is on (pacing from headers alone, no config).
@@ -16,7 +22,7 @@
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { RateLimitState, RateLimitWindow } from '../dialects/rate-limit.ts';
 import type { LimitBuckets } from './limit-buckets.ts';
-import type { Cost, Dimension } from './request-cost.ts';
+import type { Dimension } from './request-cost.ts';
 
 export interface AdoptionInput {
   state: RateLimitState;
@@ -24,8 +30,6 @@ export interface AdoptionInput {
   /** Epoch ms the request was admitted (≈ when the provider counted it). */
   sentAt: number;
   now: number;
-  /** What this process charged after this request was admitted, per dimension. */
-  later: Cost;
   /** Create buckets for limits the headers report and config does not. */
   learn: boolean;
   /** Dimensions whose limit comes from config (a higher reported limit is not adopted). */
@@ -78,7 +82,7 @@ export function adoptHeaders(buckets: LimitBuckets, input: AdoptionInput): Adopt
     if (remaining === undefined) continue;
     const refill = (Math.max(0, input.now - input.sentAt) * perMinute) / 60_000;
     const tolerance = dim === 'requests' ? 0 : rounding;
-    const expected = remaining + refill - input.later[dim] + tolerance;
+    const expected = remaining + refill + tolerance;
     if (buckets.lowerTo(dim, expected)) result.lowered.push(dim);
   }
   return result;

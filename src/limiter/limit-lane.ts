@@ -23,14 +23,7 @@ import { type AdaptiveOptions, AdaptiveRate, type AdaptiveState } from './adapti
 import { adoptHeaders } from './header-adoption.ts';
 import { type BucketsState, LimitBuckets, type Limits } from './limit-buckets.ts';
 import type { LimiterEvent } from './limiter-events.ts';
-import {
-  addCost,
-  type Cost,
-  DIMENSIONS,
-  type Dimension,
-  subtractCost,
-  ZERO_COST,
-} from './request-cost.ts';
+import { addCost, type Cost, DIMENSIONS, type Dimension, ZERO_COST } from './request-cost.ts';
 import { WaitQueue } from './wait-queue.ts';
 
 export interface LaneOptions {
@@ -43,6 +36,8 @@ export interface LaneOptions {
   maxConcurrent: number | undefined;
   maxDepth: number;
   maxWaitMs: number;
+  /** Time kept for the call itself after a wait: a wait may not end later than this before the deadline. */
+  callHeadroomMs: number;
   leaseGraceMs: number;
   learn: boolean;
   adaptive: AdaptiveOptions;
@@ -60,8 +55,6 @@ export interface LaneState {
 export interface Ticket {
   readonly cost: Cost;
   readonly sentAt: number;
-  /** The lane's `charged` counters right after this ticket took its cost. */
-  readonly mark: Cost;
   readonly expiresAt: number;
   readonly deadlineAt: number;
   settled: boolean;
@@ -84,6 +77,8 @@ interface Waiter {
   readonly priority: Priority;
   readonly cost: Cost;
   readonly enqueuedAt: number;
+  /** When the waiter gives up (its longest wait, or the deadline less the call's headroom). */
+  readonly giveUpAt: number;
   readonly admit: () => void;
   readonly fail: (error: unknown) => void;
 }
@@ -157,7 +152,7 @@ export class LimitLane {
       ahead++;
     }
     const waitMs = this.buckets.lineWaitMs(line);
-    const allowedMs = Math.min(deadline.remainingMs(), this.#o.maxWaitMs);
+    const allowedMs = Math.min(deadline.remainingMs() - this.#o.callHeadroomMs, this.#o.maxWaitMs);
     if (waitMs > allowedMs) return Promise.reject(this.#tooLong(waitMs, allowedMs, ahead));
     if (this.#queue.full) return Promise.reject(this.#full());
     if (deadline.expired) return Promise.reject(deadline.error);
@@ -181,6 +176,7 @@ export class LimitLane {
         priority,
         cost,
         enqueuedAt,
+        giveUpAt: Math.min(enqueuedAt + this.#o.maxWaitMs, deadline.atMs - this.#o.callHeadroomMs),
         admit: () => {
           cleanup();
           const waited = clock.now() - enqueuedAt;
@@ -210,7 +206,7 @@ export class LimitLane {
     const now = this.#o.clock.now();
     const delta: Cost = { ...ZERO_COST, ...s.delta };
     for (const dim of DIMENSIONS) this.buckets.charge(dim, delta[dim]);
-    if (s.headers) this.#adopt(ticket, s.headers, delta, now);
+    if (s.headers) this.#adopt(ticket, s.headers, now);
     if (s.throttled) this.#throttled(s.throttled, s.retryAfterMs, now);
     else if (s.success && this.#adaptive.succeeded(now)) {
       this.buckets.setFactor(this.#adaptive.factor);
@@ -262,7 +258,6 @@ export class LimitLane {
     const ticket: Ticket = {
       cost,
       sentAt,
-      mark: { ...this.buckets.charged },
       deadlineAt: deadline.atMs,
       expiresAt: deadline.atMs + this.#o.leaseGraceMs,
       settled: false,
@@ -277,14 +272,12 @@ export class LimitLane {
     return max === undefined || this.#held.size < max;
   }
 
-  #adopt(ticket: Ticket, headers: RateLimitState, delta: Cost, now: number): void {
-    const later = subtractCost(subtractCost(this.buckets.charged, ticket.mark), delta);
+  #adopt(ticket: Ticket, headers: RateLimitState, now: number): void {
     const adopted = adoptHeaders(this.buckets, {
       state: headers,
       dialect: this.#o.dialect,
       sentAt: ticket.sentAt,
       now,
-      later,
       learn: this.#o.learn,
       configured: this.#configured,
     });
@@ -323,9 +316,9 @@ export class LimitLane {
     this.sweep();
     const now = this.#o.clock.now();
     for (const w of [...this.#queue]) {
-      if (now - w.enqueuedAt < this.#o.maxWaitMs) continue;
+      if (now < w.giveUpAt) continue;
       this.#queue.remove(w);
-      w.fail(this.#tooLong(now - w.enqueuedAt, this.#o.maxWaitMs, 0));
+      w.fail(this.#gaveUp(w, now));
     }
     for (;;) {
       const head = this.#queue.peek();
@@ -342,7 +335,7 @@ export class LimitLane {
     const head = this.#queue.peek();
     if (!head) return;
     let ms = this.#slotFree() ? this.buckets.waitMs(head.cost) : this.#untilExpiry(now);
-    for (const w of this.#queue) ms = Math.min(ms, w.enqueuedAt + this.#o.maxWaitMs - now);
+    for (const w of this.#queue) ms = Math.min(ms, w.giveUpAt - now);
     const timer = new AbortController();
     this.#timer = timer;
     this.#o.clock.sleep(Math.max(1, ms), timer.signal).then(
@@ -393,8 +386,28 @@ export class LimitLane {
     const who = ahead > 0 ? ` behind ${ahead} waiting` : '';
     return new RejectedError(
       'rate_limited',
-      `rate limit of ${this.target}: the wait would be ${seconds(waitMs)}${who}, more than the ${seconds(allowedMs)} left`,
+      `rate limit of ${this.target}: the wait would be ${seconds(waitMs)}${who}; the deadline allows ${seconds(Math.max(0, allowedMs))} of waiting`,
       { ...this.#ctx(), retryAfterMs: waitMs },
+    );
+  }
+
+  /** A waiter that reached its longest wait, or its deadline less the call's headroom. */
+  #gaveUp(w: Waiter, now: number): RejectedError {
+    let line = w.cost;
+    for (const other of this.#queue.ahead(w.priority)) line = addCost(line, other.cost);
+    const retryAfterMs = Math.max(1, this.buckets.lineWaitMs(line));
+    this.counts.rateLimited++;
+    this.#o.emit({
+      type: 'rejected',
+      scope: this.#o.scope,
+      target: this.target,
+      code: 'rate_limited',
+      retryAfterMs,
+    });
+    return new RejectedError(
+      'rate_limited',
+      `rate limit of ${this.target}: waited ${seconds(now - w.enqueuedAt)} in the queue and was not admitted before its deadline`,
+      { ...this.#ctx(), retryAfterMs },
     );
   }
 

@@ -14,21 +14,22 @@ import {
   ProviderError,
   TimeoutError,
 } from '../errors/index.ts';
+import { admission, HI, rejection } from './limiter.fixture.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
 import type { LimiterEvent } from './limiter-events.ts';
-import { admission, HI, rejection } from './limiter.fixture.ts';
 
 const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });
 /** $1 per token both ways, so dollars read as tokens. */
 const DOLLAR_A_TOKEN = { inputUsdPerMTok: 1e6, outputUsdPerMTok: 1e6 };
 const BODY = { ...HI, max_tokens: 2 }; // 8 prompt tokens: worst case $10
 
-function setup(leaseGraceMs = 60_000) {
+function setup(leaseGraceMs = 60_000, callHeadroomMs = 1000) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const events: LimiterEvent[] = [];
   const limiter = createLimiter({
     clock,
     leaseGraceMs,
+    queue: { callHeadroomMs },
     calibration: false,
     targets: { 'openai/gpt-4o': { maxConcurrent: 1, rpm: 1000 } },
     catalog: { 'gpt-4o': DOLLAR_A_TOKEN },
@@ -80,13 +81,27 @@ describe('leases never leak', () => {
     await expectClean(limiter, clock, call);
   });
 
-  it('the deadline passes while queued: the waiter leaves, its reservation is given back', async () => {
+  it('a waiter gives up while its deadline still leaves time for the call (or a fallback)', async () => {
     const { clock, limiter, call } = setup();
     const first = await call();
     const deadline = Deadline.after(5_000, clock);
     const waiting = call({ deadline });
     expect(limiter.stats().lanes[0]!.waiting.normal).toBe(1);
     expect(spent(limiter).reserved).toBe(20);
+    await clock.advance(4_000);
+    const error = await rejection(waiting);
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toMatch(/waited 4\.0 s in the queue/);
+    deadline.dispose();
+    first.settle({ usage: usage({ inputTokens: 8, outputTokens: 2 }) });
+    await expectClean(limiter, clock, call);
+  });
+
+  it('the deadline passes while queued: the waiter leaves, its reservation is given back', async () => {
+    const { clock, limiter, call } = setup(60_000, 0);
+    const first = await call();
+    const deadline = Deadline.after(5_000, clock);
+    const waiting = call({ deadline });
     await clock.advance(5_000);
     expect((await rejection(waiting)).code).toBe('deadline_exceeded');
     deadline.dispose();
@@ -167,8 +182,8 @@ describe('leases never leak', () => {
   it('a call the limiter refuses gives its budget reservation back', async () => {
     const { clock, limiter, call } = setup();
     const first = await call();
-    const error = await rejection(call({ deadlineMs: 0 }));
-    expect(error.code).toBe('deadline_exceeded');
+    const error = await rejection(call({ deadlineMs: 500 }));
+    expect(error.code).toBe('rate_limited');
     first.settle({ usage: usage({ inputTokens: 8, outputTokens: 1 }) });
     expect(spent(limiter)).toEqual({ spent: 9, reserved: 0 });
     await expectClean(limiter, clock, call);

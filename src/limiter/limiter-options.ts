@@ -47,6 +47,11 @@ export interface QueueOptions {
   maxDepth?: number;
   /** Longest wait in the queue, whatever the deadline leaves. @default 60000 */
   maxWaitMs?: number;
+  /**
+   * Time kept for the call itself: a wait must end this long before the deadline, or the
+   * request fails fast (`rate_limited`) while a fallback tier still has time. @default 1000
+   */
+  callHeadroomMs?: number;
 }
 
 /** Everything saved by `toJSON()` and accepted back as `initialState`. */
@@ -84,6 +89,7 @@ export interface LimiterOptions {
 export const LIMITER_DEFAULTS = Object.freeze({
   maxDepth: 256,
   maxWaitMs: 60_000,
+  callHeadroomMs: 1000,
   learnFromHeaders: true,
   assumedOutputTokens: 1024,
   leaseGraceMs: 600_000,

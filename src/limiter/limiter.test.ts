@@ -93,7 +93,9 @@ describe('queueing', () => {
     expect(error.code).toBe('rate_limited');
     expect(error.origin).toBe('breakwater');
     expect(error.retryAfterMs).toBe(60_000);
-    expect(error.message).toMatch(/wait would be 60\.0 s, more than the 30\.0 s left/);
+    expect(error.message).toBe(
+      'rate limit of openai/gpt-4o: the wait would be 60.0 s; the deadline allows 29.0 s of waiting',
+    );
     expect(limiter.stats().lanes[0]!.counts.rateLimited).toBe(1);
     expect(clock.pending).toBe(0);
   });

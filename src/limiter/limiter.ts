@@ -66,6 +66,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   const leaseGraceMs = options.leaseGraceMs ?? LIMITER_DEFAULTS.leaseGraceMs;
   const maxDepth = options.queue?.maxDepth ?? LIMITER_DEFAULTS.maxDepth;
   const maxWaitMs = options.queue?.maxWaitMs ?? LIMITER_DEFAULTS.maxWaitMs;
+  const callHeadroomMs = options.queue?.callHeadroomMs ?? LIMITER_DEFAULTS.callHeadroomMs;
   const catalog =
     options.catalog instanceof ModelCatalog ? options.catalog : new ModelCatalog(options.catalog);
   const calibration =
@@ -102,6 +103,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         maxConcurrent: rule.maxConcurrent,
         maxDepth,
         maxWaitMs,
+        callHeadroomMs,
         leaseGraceMs,
         learn,
         adaptive: options.adaptive ?? {},
