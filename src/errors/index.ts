@@ -31,4 +31,9 @@ export {
   type TimeoutPhase,
 } from './families.ts';
 export { redactSecrets } from './redact-secrets.ts';
-export { type RenderedError, type RenderOptions, renderError } from './render.ts';
+export {
+  anthropicErrorType,
+  type RenderedError,
+  type RenderOptions,
+  renderError,
+} from './render.ts';

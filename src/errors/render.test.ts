@@ -56,6 +56,24 @@ describe('renderError', () => {
     expect(out.headers['x-should-retry']).toBe('false');
   });
 
+  it('never hands an OpenAI error type to an Anthropic caller', () => {
+    const upstream = classifyResponse({
+      dialect: 'openai',
+      status: 529,
+      body: { error: { message: 'Overloaded', type: 'server_error', code: null } },
+    });
+    const out = renderError(upstream, 'anthropic');
+    expect((out.body.error as Record<string, unknown>).type).toBe('overloaded_error');
+    const invalid = classifyResponse({
+      dialect: 'openai',
+      status: 400,
+      body: { error: { message: 'bad', type: 'invalid_request_error', code: null } },
+    });
+    expect((renderError(invalid, 'anthropic').body.error as Record<string, unknown>).type).toBe(
+      'invalid_request_error',
+    );
+  });
+
   it('renders the deadline as a 504 with the timer in the message', () => {
     const out = renderError(
       new TimeoutError('deadline', 30_000, { provider: 'openai', model: 'gpt-4o' }),

@@ -29,6 +29,27 @@ const OPENAI_CODES: Partial<Record<ErrorCode, string>> = {
   refusal: 'content_filter',
 };
 
+/** The error types Anthropic sends; a provider type outside this set (OpenAI's) is not reused. */
+const ANTHROPIC_TYPES: ReadonlySet<string> = new Set([
+  'invalid_request_error',
+  'authentication_error',
+  'billing_error',
+  'permission_error',
+  'not_found_error',
+  'conflict_error',
+  'request_too_large',
+  'rate_limit_error',
+  'api_error',
+  'timeout_error',
+  'overloaded_error',
+]);
+
+/** `error.type` for an Anthropic-dialect caller: the provider's own when it is Anthropic's. */
+export function anthropicErrorType(err: BreakwaterError): string {
+  const own = err.origin === 'provider' ? err.providerType : undefined;
+  return own !== undefined && ANTHROPIC_TYPES.has(own) ? own : ERROR_CODES[err.code].anthropicType;
+}
+
 function toBreakwaterError(err: unknown): BreakwaterError {
   if (err instanceof BreakwaterError) return err;
   // An unexpected failure inside breakwater: say so without echoing internals to the client.
@@ -74,16 +95,12 @@ export function renderError(
 
   if (dialect === 'anthropic') {
     if (options.requestId) headers['request-id'] = options.requestId;
-    const type =
-      err.origin === 'provider' && err.providerType?.endsWith('_error')
-        ? err.providerType
-        : undefined;
     return {
       status,
       headers,
       body: {
         type: 'error',
-        error: { type: type ?? ERROR_CODES[err.code].anthropicType, message },
+        error: { type: anthropicErrorType(err), message },
         request_id: options.requestId ?? null,
         breakwater: extension,
       },

@@ -1,8 +1,8 @@
 /** The Anthropic Messages dialect, as the engine sees it. */
 import { randomBytes } from 'node:crypto';
 import { replayMessage } from '../../cache/replay.ts';
-import { ERROR_CODES } from '../../errors/codes.ts';
 import type { BreakwaterError } from '../../errors/index.ts';
+import { anthropicErrorType } from '../../errors/render.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
 import { anthropicFrame } from '../sse-encode.ts';
@@ -62,14 +62,8 @@ export const anthropicDialect: Dialect<
   frame: (event) => anthropicFrame(event),
 
   errorFrame(error: BreakwaterError) {
-    const type =
-      error.origin === 'provider' && error.providerType?.endsWith('_error')
-        ? error.providerType
-        : ERROR_CODES[error.code].anthropicType;
-    return anthropicFrame({
-      type: 'error',
-      error: { type, message: `${error.message} — ${error.hint}` },
-    });
+    const message = `${error.message} — ${error.hint}`;
+    return anthropicFrame({ type: 'error', error: { type: anthropicErrorType(error), message } });
   },
 
   accumulator(ctx) {
