@@ -74,6 +74,24 @@ describe('renderError', () => {
     );
   });
 
+  it('answers a provider rejecting the gateway’s key as 502 to a gateway client, 401 to a library caller', () => {
+    const upstream = classifyResponse({
+      dialect: 'anthropic',
+      status: 401,
+      body: {
+        type: 'error',
+        error: { type: 'authentication_error', message: 'invalid x-api-key' },
+      },
+    });
+    const gateway = renderError(upstream, 'openai', { gateway: true });
+    expect(gateway.status).toBe(502);
+    expect(String((gateway.body.error as Record<string, unknown>).message)).toContain(
+      'gateway operator',
+    );
+    expect(gateway.headers['x-should-retry']).toBe('false');
+    expect(renderError(upstream, 'openai').status).toBe(401);
+  });
+
   it('renders the deadline as a 504 with the timer in the message', () => {
     const out = renderError(
       new TimeoutError('deadline', 30_000, { provider: 'openai', model: 'gpt-4o' }),

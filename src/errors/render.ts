@@ -17,7 +17,16 @@ export interface RenderedError {
 export interface RenderOptions {
   /** The id the gateway gave this request; Anthropic bodies carry it as `request_id`. */
   requestId?: string;
+  /**
+   * The answer goes to a gateway client, whose own key is the gateway's, not the provider's:
+   * a provider rejecting the gateway's key (401, 403) is then the operator's problem and is
+   * answered 502, so the client's SDK does not report the client's key as bad.
+   */
+  gateway?: boolean;
 }
+
+const OPERATOR_HINT =
+  'The provider rejected the key the gateway holds for it: the gateway operator must check that provider key. Your own key is fine.';
 
 /** OpenAI clients know these `code` values; the rest keep breakwater's code. */
 const OPENAI_CODES: Partial<Record<ErrorCode, string>> = {
@@ -71,7 +80,11 @@ export function renderError(
   options: RenderOptions = {},
 ): RenderedError {
   const err = toBreakwaterError(error);
-  const status = statusFor(err);
+  const operator =
+    options.gateway === true &&
+    err.origin === 'provider' &&
+    (err.code === 'authentication' || err.code === 'permission');
+  const status = operator ? 502 : statusFor(err);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-should-retry': String(err.retryable),
@@ -80,7 +93,7 @@ export function renderError(
     headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfterMs / 1000)));
     headers['retry-after-ms'] = String(Math.max(0, Math.round(err.retryAfterMs)));
   }
-  const message = `${err.message} — ${err.hint}`;
+  const message = `${err.message} — ${operator ? OPERATOR_HINT : err.hint}`;
   const extension = {
     code: err.code,
     hint: err.hint,

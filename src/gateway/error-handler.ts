@@ -42,7 +42,7 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
     return;
   }
   const dialect = exchange?.dialect ?? dialectForPath(request.url);
-  const rendered = renderError(known ?? err, dialect, { requestId: request.id });
+  const rendered = renderError(known ?? err, dialect, { requestId: request.id, gateway: true });
   const headers = rendered.headers;
   if (
     headers['retry-after'] === undefined &&
