@@ -18,13 +18,17 @@ import type { Deadline } from '../core/deadline.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { RateLimitState } from '../dialects/rate-limit.ts';
 import type { Priority } from '../engine/admission.ts';
-import { AbortedError, RejectedError } from '../errors/index.ts';
+import { AbortedError, type RejectedError } from '../errors/index.ts';
 import { type AdaptiveOptions, AdaptiveRate, type AdaptiveState } from './adaptive-rate.ts';
 import { adoptHeaders } from './header-adoption.ts';
+import { gaveUp, queueFull, tooLarge, waitTooLong } from './lane-rejections.ts';
 import { type BucketsState, LimitBuckets, type Limits } from './limit-buckets.ts';
 import type { LimiterEvent } from './limiter-events.ts';
 import { addCost, type Cost, DIMENSIONS, type Dimension, ZERO_COST } from './request-cost.ts';
+import { type Ticket, TicketBook } from './ticket-book.ts';
 import { WaitQueue } from './wait-queue.ts';
+
+export type { Ticket } from './ticket-book.ts';
 
 export interface LaneOptions {
   /** The scope's key, e.g. `openai/gpt-4o#3f2a…` (target and upstream key fingerprint). */
@@ -49,17 +53,6 @@ export interface LaneOptions {
 export interface LaneState {
   buckets: BucketsState;
   adaptive: AdaptiveState;
-}
-
-/** An admitted request's hold on the lane, until settled. */
-export interface Ticket {
-  readonly cost: Cost;
-  readonly sentAt: number;
-  readonly expiresAt: number;
-  readonly deadlineAt: number;
-  settled: boolean;
-  /** Called when the ticket outlived its deadline and grace without being settled. */
-  readonly expire: () => void;
 }
 
 export interface TicketSettlement {
@@ -91,7 +84,7 @@ export class LimitLane {
   readonly #o: LaneOptions;
   readonly #adaptive: AdaptiveRate;
   readonly #queue: WaitQueue<Waiter>;
-  readonly #held = new Set<Ticket>();
+  readonly #held = new TicketBook();
   readonly #configured: ReadonlySet<Dimension>;
   #timer: AbortController | undefined;
   #sweeping = false;
@@ -139,7 +132,8 @@ export class LimitLane {
     this.sweep();
     if (signal?.aborted) return Promise.reject(new AbortedError(signal.reason, this.#ctx()));
     if (!this.buckets.fits(cost)) return Promise.reject(this.#tooLarge(cost));
-    const ticket = (): Ticket => this.#hold(cost, deadline, expire);
+    const ticket = (): Ticket =>
+      this.#held.hold(cost, clock.now(), deadline.atMs, this.#o.leaseGraceMs, expire);
     if (this.#queue.ahead(priority).next().done && this.#slotFree() && this.buckets.take(cost)) {
       this.counts.admitted++;
       this.#emitAdmitted(priority, 0);
@@ -200,9 +194,7 @@ export class LimitLane {
 
   /** Ends a ticket's hold: reconcile, adopt headers, adapt the rate, free the slot. */
   settle(ticket: Ticket, s: TicketSettlement): void {
-    if (ticket.settled) return;
-    ticket.settled = true;
-    this.#held.delete(ticket);
+    if (!this.#held.release(ticket)) return;
     const now = this.#o.clock.now();
     const delta: Cost = { ...ZERO_COST, ...s.delta };
     for (const dim of DIMENSIONS) this.buckets.charge(dim, delta[dim]);
@@ -226,8 +218,8 @@ export class LimitLane {
   }
 
   #expire(now: number): void {
-    for (const ticket of [...this.#held]) {
-      if (ticket.settled || ticket.expiresAt > now) continue;
+    for (const ticket of this.#held.expired(now)) {
+      if (ticket.settled) continue;
       this.counts.leasesExpired++;
       this.#o.emit({
         type: 'lease_expired',
@@ -251,20 +243,6 @@ export class LimitLane {
 
   toJSON(): LaneState {
     return { buckets: this.buckets.toJSON(), adaptive: this.#adaptive.toJSON() };
-  }
-
-  #hold(cost: Cost, deadline: Deadline, expire: () => void): Ticket {
-    const sentAt = this.#o.clock.now();
-    const ticket: Ticket = {
-      cost,
-      sentAt,
-      deadlineAt: deadline.atMs,
-      expiresAt: deadline.atMs + this.#o.leaseGraceMs,
-      settled: false,
-      expire,
-    };
-    this.#held.add(ticket);
-    return ticket;
   }
 
   #slotFree(): boolean {
@@ -334,7 +312,7 @@ export class LimitLane {
     this.#timer = undefined;
     const head = this.#queue.peek();
     if (!head) return;
-    let ms = this.#slotFree() ? this.buckets.waitMs(head.cost) : this.#untilExpiry(now);
+    let ms = this.#slotFree() ? this.buckets.waitMs(head.cost) : this.#held.firstExpiry() - now;
     for (const w of this.#queue) ms = Math.min(ms, w.giveUpAt - now);
     const timer = new AbortController();
     this.#timer = timer;
@@ -348,12 +326,6 @@ export class LimitLane {
     );
   }
 
-  #untilExpiry(now: number): number {
-    let first = Number.POSITIVE_INFINITY;
-    for (const t of this.#held) first = Math.min(first, t.expiresAt);
-    return first - now;
-  }
-
   #emitAdmitted(priority: Priority, waitMs: number): void {
     this.#o.emit({ type: 'admitted', scope: this.#o.scope, target: this.target, priority, waitMs });
   }
@@ -364,78 +336,39 @@ export class LimitLane {
 
   #tooLarge(cost: Cost): RejectedError {
     const dim = DIMENSIONS.find((d) => cost[d] > (this.buckets.limit(d) ?? Infinity)) ?? 'tokens';
-    return new RejectedError(
-      'rate_limited',
-      `request too large for ${this.target}: it needs ${cost[dim]} ${label(dim)} and the limit is ${this.buckets.limit(dim)} per minute`,
-      {
-        ...this.#ctx(),
-        hint: 'Send less input or a lower max_tokens, or route to a target with a higher limit.',
-      },
-    );
+    return tooLarge(this.#ctx(), dim, cost[dim], this.buckets.limit(dim) ?? 0);
   }
 
   #tooLong(waitMs: number, allowedMs: number, ahead: number): RejectedError {
-    this.counts.rateLimited++;
-    this.#o.emit({
-      type: 'rejected',
-      scope: this.#o.scope,
-      target: this.target,
-      code: 'rate_limited',
-      retryAfterMs: waitMs,
-    });
-    const who = ahead > 0 ? ` behind ${ahead} waiting` : '';
-    return new RejectedError(
-      'rate_limited',
-      `rate limit of ${this.target}: the wait would be ${seconds(waitMs)}${who}; the deadline allows ${seconds(Math.max(0, allowedMs))} of waiting`,
-      { ...this.#ctx(), retryAfterMs: waitMs },
-    );
+    this.#rejected('rate_limited', waitMs);
+    return waitTooLong(this.#ctx(), waitMs, allowedMs, ahead);
   }
 
-  /** A waiter that reached its longest wait, or its deadline less the call's headroom. */
   #gaveUp(w: Waiter, now: number): RejectedError {
     let line = w.cost;
     for (const other of this.#queue.ahead(w.priority)) line = addCost(line, other.cost);
     const retryAfterMs = Math.max(1, this.buckets.lineWaitMs(line));
-    this.counts.rateLimited++;
-    this.#o.emit({
-      type: 'rejected',
-      scope: this.#o.scope,
-      target: this.target,
-      code: 'rate_limited',
-      retryAfterMs,
-    });
-    return new RejectedError(
-      'rate_limited',
-      `rate limit of ${this.target}: waited ${seconds(now - w.enqueuedAt)} in the queue and was not admitted before its deadline`,
-      { ...this.#ctx(), retryAfterMs },
-    );
+    this.#rejected('rate_limited', retryAfterMs);
+    return gaveUp(this.#ctx(), now - w.enqueuedAt, retryAfterMs);
   }
 
   #full(): RejectedError {
-    this.counts.queueFull++;
     let line = ZERO_COST;
     for (const w of this.#queue) line = addCost(line, w.cost);
     const retryAfterMs = Math.max(1000, this.buckets.lineWaitMs(line));
+    this.#rejected('queue_full', retryAfterMs);
+    return queueFull(this.#ctx(), this.#queue.size, this.#queue.maxDepth, retryAfterMs);
+  }
+
+  #rejected(code: 'rate_limited' | 'queue_full', retryAfterMs: number): void {
+    if (code === 'rate_limited') this.counts.rateLimited++;
+    else this.counts.queueFull++;
     this.#o.emit({
       type: 'rejected',
       scope: this.#o.scope,
       target: this.target,
-      code: 'queue_full',
+      code,
       retryAfterMs,
     });
-    const { maxDepth } = this.#queue;
-    return new RejectedError(
-      'queue_full',
-      `queue full: ${this.#queue.size}/${maxDepth} waiting for ${this.target}`,
-      { ...this.#ctx(), retryAfterMs },
-    );
   }
-}
-
-function label(dim: Dimension): string {
-  return dim === 'requests' ? 'requests' : dim === 'tokens' ? 'tokens' : `${dim} tokens`;
-}
-
-function seconds(ms: number): string {
-  return ms === Number.POSITIVE_INFINITY ? 'unbounded' : `${(ms / 1000).toFixed(1)} s`;
 }
