@@ -2,7 +2,10 @@
  * Per-call options from request headers, the same ones `client.fetch` reads:
  * `x-breakwater-deadline-ms` (the whole call's time budget), `x-breakwater-route` (a route to use
  * instead of the body's `model`), `cache-control: no-cache | no-store`. No header can name an
- * upstream URL or key: those come from the config only.
+ * upstream URL or key: those come from the config only. Of the caller's headers only the
+ * Anthropic API version and beta flags reach the provider: `OpenAI-Organization` and
+ * `OpenAI-Project` would let a client choose whose account the operator's key bills, so they
+ * come from the provider's `headers` in the config, never from a client.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallOptions } from '../engine/engine.ts';
@@ -10,6 +13,9 @@ import { RejectedError } from '../errors/index.ts';
 
 /** The longest deadline a caller may ask for: ten minutes, the SDKs' own default timeout. */
 export const MAX_DEADLINE_MS = 600_000;
+
+/** Caller headers the provider may see. */
+const FORWARDED = ['anthropic-version', 'anthropic-beta'] as const;
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -20,7 +26,12 @@ export function callOptionsFrom(
   signal: AbortSignal,
   tenant: string | undefined,
 ): CallOptions {
-  const options: CallOptions = { signal, headers, tenant };
+  const forwarded: Record<string, string> = {};
+  for (const name of FORWARDED) {
+    const value = one(headers[name]);
+    if (value !== undefined) forwarded[name] = value;
+  }
+  const options: CallOptions = { signal, headers: forwarded, tenant };
   const deadline = one(headers['x-breakwater-deadline-ms']);
   if (deadline !== undefined) {
     const ms = Number(deadline);
