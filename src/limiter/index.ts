@@ -2,6 +2,7 @@
 export { ADAPTIVE_DEFAULTS, type AdaptiveOptions, AdaptiveRate } from './adaptive-rate.ts';
 export { type BucketsState, LimitBuckets, type Limits } from './limit-buckets.ts';
 export type { LaneState } from './limit-lane.ts';
+export { type LimitStateStore, MemoryLimitStateStore } from './limit-state-store.ts';
 export { createLimiter, type Limiter } from './limiter.ts';
 export type { LimiterEvent } from './limiter-events.ts';
 export {

@@ -10,6 +10,7 @@ import type { PromptCalibration } from '../tokens/calibration.ts';
 import type { ModelCatalog, ModelInfoOverride } from '../tokens/model-catalog.ts';
 import type { AdaptiveOptions } from './adaptive-rate.ts';
 import type { LaneState } from './limit-lane.ts';
+import type { LimitStateStore } from './limit-state-store.ts';
 import type { OutputCharge } from './reconcile.ts';
 
 /** One target's (or family's) limits, per minute, as the provider enforces them. */
@@ -84,6 +85,8 @@ export interface LimiterOptions {
   clock?: Clock;
   /** State saved by `toJSON()` (another process, a restart). */
   initialState?: LimiterState;
+  /** Lane state read when a scope is first met and written on `save()`. */
+  store?: LimitStateStore;
 }
 
 export const LIMITER_DEFAULTS = Object.freeze({

@@ -8,6 +8,7 @@ import { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { emptyUsage, type Usage } from '../dialects/usage.ts';
 import { ProviderError } from '../errors/index.ts';
+import { MemoryLimitStateStore } from './limit-state-store.ts';
 import { admission, HI, rejection } from './limiter.fixture.ts';
 import { createLimiter } from './limiter.ts';
 
@@ -276,5 +277,18 @@ describe('scopes and state', () => {
     await copy.acquire(admission(clock, { body: { ...HI, max_tokens: 1 } }));
     expect(copy.stats().lanes[0]!.levels.tokens).toBe(10_000 - 1008 - 17);
     expect(state.calibration).toEqual({ 'openai/gpt-4o': 2 });
+  });
+
+  it('loads a scope from a state store when it first meets it, and saves on demand', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryLimitStateStore();
+    const targets = { 'openai/gpt-4o': { rpm: 10 } };
+    const first = createLimiter({ clock, store, targets });
+    for (let i = 0; i < 10; i++) await first.acquire(admission(clock));
+    first.save();
+    expect(store.size).toBe(1);
+    const second = createLimiter({ clock, store, targets });
+    const error = await rejection(second.acquire(admission(clock, { deadlineMs: 2_000 })));
+    expect(error.retryAfterMs).toBe(6_000);
   });
 });

@@ -24,7 +24,7 @@ import type { BreakwaterError } from '../errors/index.ts';
 import { PromptCalibration } from '../tokens/calibration.ts';
 import { ModelCatalog } from '../tokens/model-catalog.ts';
 import { countPromptTokens, type PromptCount } from '../tokens/prompt-tokens.ts';
-import { type LaneState, LimitLane, type Ticket } from './limit-lane.ts';
+import { LimitLane, type Ticket } from './limit-lane.ts';
 import type { LimiterEvent } from './limiter-events.ts';
 import {
   LIMITER_DEFAULTS,
@@ -46,6 +46,8 @@ export interface Limiter extends Admission {
   toJSON(): LimiterState;
   /** Expires leases left unsettled past their deadline and grace (also done on every acquire). */
   sweep(): void;
+  /** Writes every scope's state to the `store` option, if any. */
+  save(): void;
 }
 
 interface Scoped {
@@ -109,7 +111,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         adaptive: options.adaptive ?? {},
         clock,
         emit,
-        initial: options.initialState?.lanes[scope] as LaneState | undefined,
+        initial: options.initialState?.lanes[scope] ?? options.store?.load(scope),
       });
       const outputCharge =
         rule.outputCharge ?? (request.dialect === 'openai' ? 'reserved' : 'actual');
@@ -184,6 +186,9 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     onEvent: events.event,
     sweep() {
       for (const { lane } of lanes.values()) lane.sweep();
+    },
+    save() {
+      for (const [scope, { lane }] of lanes) options.store?.save(scope, lane.toJSON());
     },
     stats() {
       return {
