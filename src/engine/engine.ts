@@ -44,7 +44,7 @@ import { createUpstreamPool, type UpstreamPool } from '../upstream/upstream-pool
 import { type Admission, type Lease, openAdmission, type Priority } from './admission.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { type Bridge, createBridges, DIALECTS } from './bridge.ts';
-import { callerStream } from './caller-stream.ts';
+import { callerStream, type StreamEnd } from './caller-stream.ts';
 import { checkRequest, type WireRequest } from './request-check.ts';
 import { type OpenedStream, openStream } from './stream-commit.ts';
 import { TargetRegistry, type TargetState } from './target-state.ts';
@@ -98,7 +98,13 @@ export interface AnswerMeta {
 
 export type EngineAnswer =
   | { kind: 'json'; body: unknown; meta: AnswerMeta }
-  | { kind: 'stream'; body: AsyncIterable<Uint8Array>; meta: AnswerMeta };
+  | {
+      kind: 'stream';
+      body: AsyncIterable<Uint8Array>;
+      meta: AnswerMeta;
+      /** Settles when the stream is over: complete, failed after its commit point, or abandoned. */
+      ended: Promise<StreamEnd>;
+    };
 
 export type EngineEvent =
   | { type: 'attempt'; route: string; record: AttemptRecord }
@@ -489,6 +495,7 @@ export class Engine {
     const deadline = run.deadline;
     const caller = bridge.caller;
     const lease = delivered.lease;
+    const { promise: ended, resolve: endWith } = Promise.withResolvers<StreamEnd>();
     const stream = callerStream({
       opened: delivered.opened,
       caller,
@@ -500,15 +507,16 @@ export class Engine {
         ? (answer) =>
             void this.#cache.store(run.dialect, run.route, run.options, run.cacheKey, answer)
         : undefined,
-      onEnd: ({ usage, error }) => {
+      onEnd: ({ usage, error, abandoned }) => {
         if (error?.healthSignal) state.breaker.failure();
         deadline.dispose();
         lease.settle({ usage, headers: delivered.headers, error });
+        endWith({ usage, error, abandoned });
       },
     });
     // Past the commit point the deadline no longer cuts the stream short; the idle timer does.
     deadline.dispose();
-    return { kind: 'stream', body: stream, meta };
+    return { kind: 'stream', body: stream, meta, ended };
   }
 
   #fromCache(run: Run, answer: unknown, cache: 'hit' | 'stale', fallback: Fallback): EngineAnswer {
@@ -538,6 +546,7 @@ export class Engine {
         yield bytes;
       })(),
       meta,
+      ended: Promise.resolve({ usage: undefined, abandoned: false }),
     };
   }
 

@@ -72,6 +72,10 @@ export function completionHandler(
       reply.raw.destroy();
       return reply;
     }
+    // A stream that fails after its first byte still answered 200: its log line says so.
+    void answer.ended.then((end) => {
+      if (end.error) exchange.error = end.error;
+    });
     await sendStream(reply, answer.body, headers);
     return reply;
   };

@@ -40,7 +40,7 @@ export class Exchange {
       method,
       path: query === -1 ? url : url.slice(0, query),
       status,
-      outcome: !finished ? 'client_closed' : status >= 400 ? 'error' : 'ok',
+      outcome: !finished ? 'client_closed' : status >= 400 || this.error ? 'error' : 'ok',
       latencyMs: Math.round((now - this.startedAt) * 1000) / 1000,
     };
     if (this.dialect) record.dialect = this.dialect;

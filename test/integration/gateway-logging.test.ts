@@ -104,7 +104,8 @@ describe('logs', () => {
 
     const lines = stack.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(7);
-    expect(lines.map((l) => l.status)).toEqual([200, 200, 401, 401, 401, 400, 200]);
+    // A provider rejecting the gateway's key is the operator's problem (502); a bad client key is 401.
+    expect(lines.map((l) => l.status)).toEqual([200, 200, 502, 502, 401, 400, 200]);
     expect(lines[2]).toMatchObject({
       code: 'authentication',
       target: 'openai/gpt-401',
