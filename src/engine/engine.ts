@@ -80,6 +80,8 @@ export interface CallOptions {
   noCache?: boolean;
   /** Do not store the answer. */
   noStore?: boolean;
+  /** The caller already ran the preflight shape checks (the gateway does, before routing). */
+  shapeChecked?: boolean;
 }
 
 export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static';
@@ -176,7 +178,7 @@ export class Engine {
     body: unknown,
     options: CallOptions = {},
   ): Promise<EngineAnswer> {
-    const request = checkRequest(dialect, body);
+    const request = checkRequest(dialect, body, options.shapeChecked);
     const routeName = options.route ?? request.model;
     const route = resolveRoute(this.config, routeName);
     if (!route) throw this.#unknownRoute(routeName);

@@ -1,14 +1,22 @@
 /**
- * The few checks the engine needs before it can route a request at all: a JSON object with a
- * `model` string and a `messages` array. Deeper validation belongs to preflight; these are the
- * ones without which nothing else can even be read.
+ * The checks every request passes before the engine routes it, on every entry path: the
+ * preflight shape checks (each field the engine, its translators or the provider read has the
+ * provider's type; a client's mistake is a 400 naming the field), then the few facts routing
+ * needs — a `model` string and a `messages` array.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { RejectedError } from '../errors/index.ts';
+import { checkShape } from '../preflight/request-shape.ts';
 
 export type WireRequest = Record<string, unknown> & { model: string; messages: unknown[] };
 
-export function checkRequest(dialect: DialectName, body: unknown): WireRequest {
+/** `shapeChecked`: the caller (the gateway) already ran the preflight shape checks. */
+export function checkRequest(
+  dialect: DialectName,
+  body: unknown,
+  shapeChecked = false,
+): WireRequest {
+  if (!shapeChecked) checkShape(dialect, dialect === 'openai' ? 'chat' : 'messages', body);
   const endpoint = dialect === 'openai' ? 'chat completion' : 'message';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RejectedError('validation', `the ${endpoint} request body must be a JSON object`);

@@ -13,10 +13,10 @@ import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { answerHeaders } from '../engine/answer-headers.ts';
 import type { AnswerMeta, Engine } from '../engine/engine.ts';
+import { checkShape } from '../preflight/request-shape.ts';
 import { callOptionsFrom } from './call-options.ts';
 import { mayUse } from './client-keys.ts';
 import { routeForbidden } from './gateway-errors.ts';
-import { checkShape } from './request-shape.ts';
 import { sendStream } from './sse-reply.ts';
 
 export interface CompletionContext {

@@ -16,9 +16,9 @@ import type { RouteHandlerMethod } from 'fastify';
 import { resolveRoute } from '../client/config-resolve.ts';
 import type { ResolvedConfig } from '../client/config-types.ts';
 import { BreakwaterError } from '../errors/index.ts';
+import { checkShape } from '../preflight/request-shape.ts';
 import { estimateAnthropicPrompt } from '../tokens/index.ts';
 import { authorizeRoute } from './completion-route.ts';
-import { checkShape } from './request-shape.ts';
 
 /** Longest run of characters without white space that goes to the tokenizer. */
 export const MAX_RUN = 2_000;

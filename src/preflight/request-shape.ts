@@ -1,5 +1,6 @@
 /**
- * The shape checks the gateway makes before a request reaches the engine: every field the
+ * The shape checks made before a request reaches the engine (every entry path: gateway and
+ * client.fetch alike): every field the
  * engine, its translators or the provider read has the type the provider's API gives it, so a
  * client's mistake is answered with a 400 that names the field — never passed on to become an
  * upstream 5xx or a crash in a translator. Values are left to the provider (a temperature of 7 is

@@ -334,4 +334,26 @@ describe('client.fetch with the official SDKs', () => {
     expect(strict.model).toBe('claude-sonnet-4-5');
     expect(strict.choices[0]?.finish_reason).toBe('stop');
   });
+
+  it('answers a malformed request with a 400 naming the field, on the library path too', async () => {
+    const c = client({
+      routes: { chat: { tiers: ['openai/gpt-4o', 'anthropic/claude-sonnet-4-5'] } },
+    });
+    const { anthropic, openai } = sdks(c);
+    const nullSystem = await anthropic.messages
+      .create({
+        model: 'chat',
+        max_tokens: 10,
+        system: null as never,
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
+      .catch((e: unknown) => e);
+    expect(nullSystem).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(String((nullSystem as Error).message)).toContain('system');
+    const noContent = await openai.chat.completions
+      .create({ model: 'chat', messages: [{ role: 'user' } as never] })
+      .catch((e: unknown) => e);
+    expect(noContent).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(String((noContent as Error).message)).toContain('messages.0.content');
+  });
 });
