@@ -31,6 +31,17 @@ export {
   type EngineOptions,
 } from './engine/engine.ts';
 export * from './errors/index.ts';
+export {
+  assertSafeBind,
+  buildGateway,
+  type ClientKeyInput,
+  ClientKeyring,
+  type GatewayControl,
+  type GatewayOptions,
+  type GatewayStatus,
+  hashClientKey,
+  type ReadinessCheck,
+} from './gateway/index.ts';
 export { type MockServer, type Scenario, startMock } from './mock/index.ts';
 export { type Backoff, FullJitterBackoff } from './policy/backoff.ts';
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from './policy/breaker.ts';
