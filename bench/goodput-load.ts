@@ -45,7 +45,8 @@ export function makeOffers(count: number, model: string, seed = 7): Offer[] {
     let words = MIX[0]![0];
     for (const [n, weight] of MIX) {
       words = n;
-      if ((r -= weight) < 0) break;
+      r -= weight;
+      if (r < 0) break;
     }
     const text = Array.from({ length: words }, () => pick(WORDS)).join(' ');
     const maxTokens = pick(MAX_TOKENS);
