@@ -22,6 +22,22 @@ import type { LimiterOptions, LimitRule, QueueOptions } from '../limiter/limiter
 import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
 import { booleanAt, choiceAt, defined, FieldIssues, mappingAt, numberAt } from './limits-fields.ts';
 
+/** The section as a user writes it (YAML, JSON or a TypeScript object). */
+export interface LimitsSection {
+  /** Per-minute limits by target pattern: `provider/model`, `provider/prefix*`, `provider/*`, `*`. */
+  targets?: Record<string, LimitRule>;
+  queue?: QueueOptions;
+  adaptive?: AdaptiveOptions;
+  /** @default true */
+  learnFromHeaders?: boolean;
+  /** @default 1024 */
+  assumedOutputTokens?: number;
+  /** @default 600000 */
+  leaseGraceMs?: number;
+  /** max_tokens policy by route name; `*` for every route without its own. */
+  routes?: Record<string, MaxTokensPolicy>;
+}
+
 /** The section as resolved: the limiter's options and each route's max_tokens policy. */
 export interface ResolvedLimits {
   limiter: Pick<
