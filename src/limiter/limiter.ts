@@ -55,6 +55,9 @@ interface Scoped {
   outputCharge: OutputCharge;
 }
 
+/** Most limit scopes kept at once; past it the oldest idle one is forgotten. */
+const MAX_LANES = 4096;
+
 const parseHeaders = (dialect: DialectName, headers: Settlement['headers'], now: number) =>
   dialect === 'openai'
     ? parseOpenAIRateLimitHeaders(headers, now)
@@ -116,9 +119,20 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
       const outputCharge =
         rule.outputCharge ?? (request.dialect === 'openai' ? 'reserved' : 'actual');
       scoped = { lane, outputCharge };
+      if (lanes.size >= MAX_LANES) forgetIdleLane();
       lanes.set(scope, scoped);
     }
     return scoped;
+  }
+
+  /** Scopes come from model names clients send; an idle one (nothing held or waiting) can go. */
+  function forgetIdleLane(): void {
+    for (const [scope, { lane }] of lanes) {
+      if (lane.inFlight > 0 || lane.waiting > 0) continue;
+      options.store?.save(scope, lane.toJSON());
+      lanes.delete(scope);
+      return;
+    }
   }
 
   function promptOf(request: AdmissionRequest): PromptCount {
