@@ -21,6 +21,8 @@ import { providersAt } from './config-providers.ts';
 import { internTargets, routesAt } from './config-routes.ts';
 import type { BreakwaterConfig, ResolvedConfig } from './config-types.ts';
 import { type Env, interpolateEnv } from './env-interpolate.ts';
+import { parseBudgetsSection, parseCatalogSection } from './limits-budgets.ts';
+import { parseLimitsSection } from './limits-config.ts';
 
 export { parseTarget, resolveRoute, resolveTarget } from './config-routes.ts';
 
@@ -29,7 +31,7 @@ export interface ResolveOptions {
   env?: Env;
 }
 
-const TOP_KEYS = ['providers', 'routes', 'policy', 'cache'];
+const TOP_KEYS = ['providers', 'routes', 'policy', 'cache', 'limits', 'budgets', 'catalog'];
 const CACHE_KEYS = ['maxBytes'];
 
 /**
@@ -65,9 +67,21 @@ export function resolveConfig(
   }
 
   const { routes, targets } = routesAt(issues, root.routes, names, providers, policy);
+  const limits = parseLimitsSection(root.limits, { providers: names });
+  const budgets = parseBudgetsSection(root.budgets);
+  const catalog = parseCatalogSection(root.catalog);
+  issues.list.push(...limits.issues, ...budgets.issues, ...catalog.issues);
 
   if (issues.list.length > 0) throw new ConfigError(issues.list);
-  const resolved: ResolvedConfig = Object.freeze({ providers, routes, policy, cacheMaxBytes });
+  const resolved: ResolvedConfig = Object.freeze({
+    providers,
+    routes,
+    policy,
+    cacheMaxBytes,
+    limits: limits.value,
+    budgets: budgets.value,
+    catalog: catalog.value,
+  });
   internTargets(resolved, targets);
   return resolved;
 }

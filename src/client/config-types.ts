@@ -3,7 +3,10 @@
  * object) and as the engine reads it after loading (`ResolvedConfig`: every default filled,
  * every reference checked). Units are in the names: every duration ends in `Ms`.
  */
+import type { BudgetOptions } from '../budget/budget-guard.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
+import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
+import type { LimitsSection, ResolvedLimits } from './limits-config.ts';
 
 /** A key, a pool of keys used round robin, or a function asked again after a 401 (rotation). */
 export type ApiKeySource = string | readonly string[] | (() => string | Promise<string>);
@@ -98,6 +101,12 @@ export interface BreakwaterConfig {
     /** Upper bound of the in-memory response cache. @default 67108864 (64 MiB) */
     maxBytes?: number;
   };
+  /** Rate limits, the admission queue and max_tokens policies (docs/limits.md). */
+  limits?: LimitsSection;
+  /** Spend budgets per route, per gateway client and in total (docs/limits.md). */
+  budgets?: BudgetOptions;
+  /** Model facts and prices that override the built-in catalog, by `provider/model` or model. */
+  catalog?: Record<string, ModelInfoOverride>;
 }
 
 export interface ResolvedProvider {
@@ -136,4 +145,7 @@ export interface ResolvedConfig {
   routes: ReadonlyMap<string, ResolvedRoute>;
   policy: ResolvedPolicy;
   cacheMaxBytes: number;
+  limits: ResolvedLimits;
+  budgets: BudgetOptions | undefined;
+  catalog: Readonly<Record<string, ModelInfoOverride>>;
 }

@@ -12,6 +12,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { applyMaxTokensPolicy } from '../budget/max-tokens-policy.ts';
 import { resolveRoute } from '../client/config-resolve.ts';
 import type {
   ResolvedConfig,
@@ -19,6 +20,8 @@ import type {
   ResolvedRoute,
   ResolvedTarget,
 } from '../client/config-types.ts';
+import { limiterOptionsFrom } from '../client/limits-budgets.ts';
+import { maxTokensPolicyFor } from '../client/limits-config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { EventEmitter } from '../core/events.ts';
@@ -34,6 +37,7 @@ import {
   RefusalError,
   RejectedError,
 } from '../errors/index.ts';
+import { createLimiter } from '../limiter/limiter.ts';
 import { FullJitterBackoff } from '../policy/backoff.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
 import { RetryPolicy } from '../policy/retry.ts';
@@ -41,7 +45,7 @@ import type { CacheStore } from '../store/store.ts';
 import { callUpstream } from '../upstream/call-upstream.ts';
 import { firstByteTimeoutFor } from '../upstream/first-byte-timeout.ts';
 import { createUpstreamPool, type UpstreamPool } from '../upstream/upstream-pool.ts';
-import { type Admission, type Lease, openAdmission, type Priority } from './admission.ts';
+import type { Admission, Lease, Priority } from './admission.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { type Bridge, createBridges, DIALECTS } from './bridge.ts';
 import { callerStream, type StreamEnd } from './caller-stream.ts';
@@ -59,7 +63,10 @@ export interface EngineOptions {
   cacheStore?: CacheStore;
   /** `max_tokens` for an Anthropic target when an OpenAI caller set none. @default 4096 */
   defaultMaxTokens?: number;
-  /** What must say yes before an attempt leaves (rate limiter, budgets). @default admit all */
+  /**
+   * What must say yes before an attempt leaves. @default the limiter built from the config's
+   * `limits`, `budgets` and `catalog` (with no rules it still learns from rate-limit headers)
+   */
   admission?: Admission;
 }
 
@@ -153,8 +160,12 @@ export class Engine {
     this.#pool =
       options.pool ??
       createUpstreamPool({ origins: [...config.providers.values()].map((p) => p.baseUrl) });
-    this.#bridge = createBridges({ defaultMaxTokens: options.defaultMaxTokens });
-    this.#admission = options.admission ?? openAdmission;
+    this.#bridge = createBridges({
+      defaultMaxTokens:
+        options.defaultMaxTokens ?? maxTokensPolicyFor(config.limits, '*').defaultMaxTokens,
+    });
+    this.#admission =
+      options.admission ?? createLimiter({ ...limiterOptionsFrom(config), clock: this.#clock });
     this.#cache = new AnswerCache(config, this.#clock, options.cacheStore);
     this.#targets = new TargetRegistry(this.#clock, (state) => {
       state.breaker.onStateChange((transition) =>
@@ -178,10 +189,18 @@ export class Engine {
     body: unknown,
     options: CallOptions = {},
   ): Promise<EngineAnswer> {
-    const request = checkRequest(dialect, body, options.shapeChecked);
-    const routeName = options.route ?? request.model;
+    const checked = checkRequest(dialect, body, options.shapeChecked);
+    const routeName = options.route ?? checked.model;
     const route = resolveRoute(this.config, routeName);
     if (!route) throw this.#unknownRoute(routeName);
+    // The route's max_tokens cap (clamp or reject) applies once, for every tier.
+    const capped = applyMaxTokensPolicy(
+      dialect,
+      checked,
+      maxTokensPolicyFor(this.config.limits, route.name),
+    );
+    if (!capped.ok) throw capped.error;
+    const request = capped.request;
     const policy = route.policy;
     const deadline = Deadline.after(options.deadlineMs ?? policy.timeouts.deadlineMs, this.#clock, {
       model: route.name,
@@ -512,7 +531,13 @@ export class Engine {
       onEnd: ({ usage, error, abandoned }) => {
         if (error?.healthSignal) state.breaker.failure();
         deadline.dispose();
-        lease.settle({ usage, headers: delivered.headers, error });
+        // A stream the caller left may have generated more than it reported: settle it as the
+        // cancellation it is, so the limiter and budgets charge the reservation, not a refund.
+        lease.settle({
+          usage,
+          headers: delivered.headers,
+          error: error ?? (abandoned ? new AbortedError('the caller left mid-stream') : undefined),
+        });
         endWith({ usage, error, abandoned });
       },
     });

@@ -7,6 +7,13 @@
  * Each encoding's merge table takes ~300 ms and tens of MB to load, so it is loaded on first use
  * (synchronously, from the package's CommonJS build) and never at import time: a gateway that
  * only talks to Anthropic never pays for it.
+ *
+ * BPE's cost grows with the square of a word's length, and counting runs on every request, so a
+ * client must not be able to stall the gateway with one long word: a run of more than
+ * `MAX_RUN_CHARS` characters without white space is counted in slices of that size (off by at
+ * most a token per slice, only for such runs — real text stays exact), and a text longer than
+ * `MAX_EXACT_CHARS` is estimated from its length (4 characters a token); the limiter only needs
+ * an estimate there, and the provider's usage corrects it afterwards.
  */
 import { createRequire } from 'node:module';
 import type { Tokenizer } from './tokenizer.ts';
@@ -63,6 +70,27 @@ export function encodingForModel(model: string): { encoding: OpenAIEncodingName;
   return { encoding: 'o200k_base', known: false };
 }
 
+export const MAX_RUN_CHARS = 256;
+export const MAX_EXACT_CHARS = 262_144;
+const LONG_RUN = new RegExp(`(\\S{${MAX_RUN_CHARS + 1},})`);
+
+/** Counts `text`, bounded in time for pathological input (see the module comment). */
+function boundedCount(mod: EncodingModule, text: string): number {
+  if (text.length > MAX_EXACT_CHARS) return Math.ceil(text.length / 4);
+  if (!LONG_RUN.test(text)) return mod.countTokens(text, PLAIN_TEXT);
+  let total = 0;
+  for (const piece of text.split(LONG_RUN)) {
+    if (piece.length <= MAX_RUN_CHARS || /\s/.test(piece)) {
+      if (piece) total += mod.countTokens(piece, PLAIN_TEXT);
+      continue;
+    }
+    for (let i = 0; i < piece.length; i += MAX_RUN_CHARS) {
+      total += mod.countTokens(piece.slice(i, i + MAX_RUN_CHARS), PLAIN_TEXT);
+    }
+  }
+  return total;
+}
+
 const tokenizers = new Map<OpenAIEncodingName, Tokenizer>();
 
 /** A `Tokenizer` over one OpenAI encoding; the merge table loads on the first `count`. */
@@ -72,7 +100,7 @@ export function openaiTokenizer(encoding: OpenAIEncodingName): Tokenizer {
     tokenizer = Object.freeze({
       name: encoding,
       exact: true,
-      count: (text: string) => (text ? load(encoding).countTokens(text, PLAIN_TEXT) : 0),
+      count: (text: string) => (text ? boundedCount(load(encoding), text) : 0),
     });
     tokenizers.set(encoding, tokenizer);
   }
