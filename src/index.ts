@@ -3,6 +3,7 @@
  * pieces (policies, dialects, clock) a user may want to compose or test with.
  */
 
+export { applyMaxTokensPolicy } from './budget/max-tokens-policy.ts';
 export { loadConfig, loadConfigFile } from './client/config-load.ts';
 export { resolveConfig } from './client/config-resolve.ts';
 export type {
@@ -22,6 +23,13 @@ export {
 export { type Clock, ManualClock, systemClock } from './core/clock.ts';
 export { Deadline } from './core/deadline.ts';
 export type { DialectName } from './dialects/dialect-name.ts';
+export type {
+  Admission,
+  AdmissionRequest,
+  Lease,
+  Priority,
+  Settlement,
+} from './engine/admission.ts';
 export {
   type AnswerMeta,
   type CallOptions,
@@ -42,8 +50,10 @@ export {
   hashClientKey,
   type ReadinessCheck,
 } from './gateway/index.ts';
+export { createLimiter, type Limiter, type LimiterEvent } from './limiter/index.ts';
 export { type MockServer, type Scenario, startMock } from './mock/index.ts';
 export { type Backoff, FullJitterBackoff } from './policy/backoff.ts';
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from './policy/breaker.ts';
 export { type RetryOptions, RetryPolicy } from './policy/retry.ts';
 export { RetryBudget } from './policy/retry-budget.ts';
+export * from './tokens/index.ts';

@@ -24,6 +24,7 @@ import {
 } from '../gateway/index.ts';
 import { simulateMissingKeys } from '../gateway/simulated-providers.ts';
 import type { MockServer } from '../mock/index.ts';
+import { openaiTokenizer } from '../tokens/openai-encoding.ts';
 
 export const SERVE_USAGE =
   'breakwater serve [--config FILE] [--port N] [--host H] [--client-keys-file FILE] [--grace-ms N] [--body-limit-bytes N]';
@@ -110,6 +111,8 @@ export async function runServe(argv: string[]): Promise<number> {
       : `  client keys:    none — listening on ${host} only; set BREAKWATER_CLIENT_KEYS to serve other hosts`,
   );
 
+  // The limiter counts every prompt; load the BPE tables now rather than on the first request.
+  openaiTokenizer('o200k_base').count('warm up');
   const app = buildGateway({ config, clientKeys: keyring, bodyLimitBytes });
   try {
     await app.listen({ port, host });

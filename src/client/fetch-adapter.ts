@@ -7,11 +7,12 @@
  * Answers and errors come back in the caller's dialect, so the SDK raises its usual classes.
  *
  * Per-call options ride on request headers: `x-breakwater-deadline-ms`, `x-breakwater-route`,
- * `cache-control: no-cache | no-store`.
+ * `x-breakwater-priority`, `cache-control: no-cache | no-store`.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { answerHeaders } from '../engine/answer-headers.ts';
 import type { CallOptions, Engine } from '../engine/engine.ts';
+import { parsePriority } from '../engine/priority-header.ts';
 import { BreakwaterError, RejectedError, renderError } from '../errors/index.ts';
 
 function dialectOf(pathname: string): DialectName | undefined {
@@ -50,6 +51,8 @@ function callOptions(headers: Headers, signal: AbortSignal | undefined): CallOpt
     }
     options.deadlineMs = ms;
   }
+  const priority = parsePriority(headers.get('x-breakwater-priority') ?? undefined);
+  if (priority) options.priority = priority;
   const route = headers.get('x-breakwater-route');
   if (route) options.route = route;
   const cacheControl = headers.get('cache-control') ?? '';

@@ -174,6 +174,11 @@ export class Engine {
     });
   }
 
+  /** What says yes before each attempt: the limiter, unless the options gave another. */
+  get admission(): Admission {
+    return this.#admission;
+  }
+
   /** Every target reached so far, with its breaker. */
   targets(): IterableIterator<TargetState> {
     return this.#targets.all();

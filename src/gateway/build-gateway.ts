@@ -17,8 +17,11 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ResolvedConfig } from '../client/config-types.ts';
+import { logEngineEvents } from '../client/event-log.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine, type EngineOptions } from '../engine/engine.ts';
+import type { Limiter } from '../limiter/limiter.ts';
+import { logLimiterEvent } from '../telemetry/limiter-log.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { type ClientKeyInput, ClientKeyring } from './client-keys.ts';
 import { completionHandler } from './completion-route.ts';
@@ -104,12 +107,14 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
       : new ClientKeyring(options.clientKeys ?? []);
   const ownsEngine = options.engine === undefined;
   const engine = options.engine ?? new Engine(config, options.engineOptions);
-  const admission = options.engineOptions?.admission as Partial<LimiterStatusSource> | undefined;
+  const admission = engine.admission as Partial<LimiterStatusSource & Pick<Limiter, 'onEvent'>>;
   const limiter =
     options.limiter ??
-    (typeof admission?.stats === 'function' ? (admission as LimiterStatusSource) : undefined);
+    (typeof admission.stats === 'function' ? (admission as LimiterStatusSource) : undefined);
   const checks = options.readiness ?? [];
   const logger = options.logger ?? createLogger();
+  logEngineEvents(engine, logger);
+  admission.onEvent?.((event) => logLimiterEvent(logger, event));
   const inFlight = new InFlight();
   const startedAt = Date.now();
   const now = () => performance.now();

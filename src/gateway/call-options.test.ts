@@ -40,6 +40,12 @@ describe('callOptionsFrom', () => {
       noCache: true,
       noStore: true,
     });
+    expect(callOptionsFrom({ 'x-breakwater-priority': 'low' }, signal, undefined).priority).toBe(
+      'low',
+    );
+    expect(() => callOptionsFrom({ 'x-breakwater-priority': 'urgent' }, signal, undefined)).toThrow(
+      'x-breakwater-priority must be high, normal or low',
+    );
     expect(() =>
       callOptionsFrom({ 'x-breakwater-deadline-ms': 'soon' }, signal, undefined),
     ).toThrow('x-breakwater-deadline-ms');

@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallOptions } from '../engine/engine.ts';
+import { parsePriority } from '../engine/priority-header.ts';
 import { RejectedError } from '../errors/index.ts';
 
 /** The longest deadline a caller may ask for: ten minutes, the SDKs' own default timeout. */
@@ -44,6 +45,8 @@ export function callOptionsFrom(
     }
     options.deadlineMs = ms;
   }
+  const priority = parsePriority(one(headers['x-breakwater-priority']));
+  if (priority) options.priority = priority;
   const route = one(headers['x-breakwater-route']);
   if (route) options.route = route;
   const cacheControl = one(headers['cache-control']);
