@@ -1,0 +1,200 @@
+/**
+ * One upstream attempt against one target. An attempt is one upstream call; for a stream it
+ * lasts until the first content event (the commit point), so every failure before the caller
+ * sees a byte is retried or falls back unseen. In order: the target's breaker admits it (or it
+ * is skipped), admission (the limiter) grants it a lease, the call goes out with the provider's
+ * current key — rotated once on a 401 — and the answer is read: a whole one, or a stream up to
+ * its commit point. Every attempt, skipped or made, lands in the run's trail.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+import { failure, type Outcome, success } from '../core/outcome.ts';
+import { classifyNetworkError, RefusalError, RejectedError } from '../errors/index.ts';
+import { callUpstream } from '../upstream/call-upstream.ts';
+import type { UpstreamPool } from '../upstream/upstream-pool.ts';
+import type { Admission, Lease } from './admission.ts';
+import { attemptTimeouts } from './attempt-timeouts.ts';
+import type { Bridge } from './bridge.ts';
+import type { Recorder, Run } from './run.ts';
+import { type OpenedStream, openStream } from './stream-commit.ts';
+import type { TargetRegistry, TargetState } from './target-state.ts';
+
+/** What an attempt works with, the same for every call. */
+export interface AttemptDeps {
+  clock: Clock;
+  pool: UpstreamPool;
+  admission: Admission;
+  targets: TargetRegistry;
+  record: Recorder;
+}
+
+/** One attempt's request, already in the target's dialect. */
+export interface AttemptPlan {
+  state: TargetState;
+  bridge: Bridge;
+  upstream: Record<string, unknown>;
+  body: string;
+  tier: number;
+  /** No attempt comes after this one: it gets the full first-byte limit. */
+  final: boolean;
+}
+
+/** An attempt that answered: a whole answer, or a stream past its commit point. */
+export interface Delivered {
+  state: TargetState;
+  bridge: Bridge;
+  lease: Lease;
+  headers: Record<string, string | string[] | number | undefined>;
+  json?: unknown;
+  opened?: OpenedStream<unknown>;
+}
+
+export async function attempt(
+  deps: AttemptDeps,
+  run: Run,
+  plan: AttemptPlan,
+): Promise<Outcome<Delivered>> {
+  const { clock, record } = deps;
+  const { state, bridge, upstream, body, tier, final } = plan;
+  const { target, breaker } = state;
+  const admission = breaker.admit();
+  if (!admission.allowed) {
+    record(run, {
+      target: target.id,
+      tier,
+      result: 'skipped',
+      code: 'circuit_open',
+      latencyMs: 0,
+    });
+    const seconds = Math.ceil(admission.retryAfterMs / 1000);
+    return failure(
+      new RejectedError(
+        'circuit_open',
+        `circuit open for ${target.id}: it failed repeatedly; next probe in ${seconds} s`,
+        {
+          retryAfterMs: admission.retryAfterMs,
+          provider: target.provider.name,
+          model: target.model,
+        },
+      ),
+    );
+  }
+  const keys = deps.targets.keys(target.provider);
+  const ctx = { provider: target.provider.name, model: target.model };
+  const timeouts = attemptTimeouts(run, bridge, state, final);
+  let key = await keys.current();
+  let lease: Lease;
+  try {
+    lease = await deps.admission.acquire({
+      target,
+      route: run.route,
+      dialect: bridge.target.name,
+      request: upstream,
+      priority: run.options.priority ?? 'normal',
+      deadline: run.deadline,
+      signal: run.options.signal,
+      tenant: run.options.tenant,
+      keyId: keyId(key),
+    });
+  } catch (err) {
+    breaker.release(admission.probe);
+    const error = classifyNetworkError(err);
+    record(run, {
+      target: target.id,
+      tier,
+      result: 'skipped',
+      code: error.code,
+      latencyMs: 0,
+    });
+    return failure(error);
+  }
+  let rotated = false;
+  for (;;) {
+    const started = clock.now();
+    try {
+      const res = await callUpstream({
+        pool: deps.pool,
+        origin: target.provider.baseUrl,
+        path: bridge.target.path,
+        headers: {
+          ...target.provider.headers,
+          ...bridge.target.upstreamHeaders(key, run.options.headers),
+        },
+        body,
+        dialect: bridge.target.name,
+        provider: target.provider.name,
+        model: target.model,
+        stream: run.stream,
+        signal: run.options.signal,
+        deadline: run.deadline,
+        timeouts,
+        clock,
+      });
+      (run.stream ? state.firstByte.stream : state.firstByte.whole).record(res.timings.firstByteMs);
+      const delivered: Delivered = { state, bridge, lease, headers: res.headers };
+      if (run.stream) {
+        const events = bridge.target.parseStream(res.body, ctx);
+        delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
+      } else {
+        delivered.json = await res.json();
+        lease.settle({
+          usage: bridge.target.responseUsage(delivered.json),
+          headers: res.headers,
+        });
+        const refusal = run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
+        if (refusal) {
+          // A verdict on this answer, not on the target's health: no breaker count, no retry.
+          breaker.release(admission.probe);
+          record(run, {
+            target: target.id,
+            tier,
+            result: 'error',
+            code: 'refusal',
+            status: res.status,
+            latencyMs: clock.now() - started,
+          });
+          return failure(new RefusalError(refusal, { ...ctx, requestId: res.requestId }));
+        }
+      }
+      breaker.success(admission.probe);
+      record(run, {
+        target: target.id,
+        tier,
+        result: 'ok',
+        status: res.status,
+        latencyMs: clock.now() - started,
+      });
+      return success(delivered);
+    } catch (err) {
+      const error = classifyNetworkError(err, ctx);
+      record(run, {
+        target: target.id,
+        tier,
+        result: 'error',
+        code: error.code,
+        status: error.providerStatus,
+        latencyMs: clock.now() - started,
+      });
+      if (error.code === 'authentication' && !rotated) {
+        // The key may have been rotated: ask the pool once for another, and try again at once.
+        rotated = true;
+        const next = await keys.rotate(key).catch(() => undefined);
+        if (next !== undefined && next !== key) {
+          key = next;
+          continue;
+        }
+      }
+      if (error.healthSignal) breaker.failure(admission.probe);
+      else breaker.release(admission.probe);
+      lease.settle({ error });
+      return failure(error);
+    }
+  }
+}
+
+/** A short, non-secret name for an upstream key, so limits can be kept per key. */
+function keyId(key: string | undefined): string | undefined {
+  return key === undefined
+    ? undefined
+    : createHash('sha256').update(key).digest('hex').slice(0, 12);
+}

@@ -1,0 +1,103 @@
+/**
+ * The answer the caller gets, from whichever layer produced it: an attempt that delivered (a
+ * whole answer, or a stream past its commit point wired into the caller's dialect), a cached
+ * answer, or the route's static message. Cached and static answers are replayed as a stream
+ * when the caller asked for one. The lease of a delivered stream is settled when the stream ends.
+ */
+import type { Clock } from '../core/clock.ts';
+import { AbortedError } from '../errors/index.ts';
+import type { AnswerCache } from './answer-cache.ts';
+import type { Delivered } from './attempt.ts';
+import { DIALECTS } from './bridge.ts';
+import { callerStream, type StreamEnd } from './caller-stream.ts';
+import type { AnswerMeta, EngineAnswer, Fallback } from './engine-types.ts';
+import type { Run } from './run.ts';
+
+export function deliver(
+  run: Run,
+  delivered: Delivered,
+  fallback: Fallback,
+  cache: AnswerCache,
+): EngineAnswer {
+  const { bridge, state } = delivered;
+  const { target } = state;
+  const meta = answerMeta(run, fallback, run.cacheKey ? 'miss' : 'off', target.id);
+  if (delivered.opened === undefined) {
+    const body = bridge.response(delivered.json);
+    void cache.store(run.dialect, run.route, run.options, run.cacheKey, body);
+    return { kind: 'json', body, meta };
+  }
+  const deadline = run.deadline;
+  const caller = bridge.caller;
+  const lease = delivered.lease;
+  const { promise: ended, resolve: endWith } = Promise.withResolvers<StreamEnd>();
+  const stream = callerStream({
+    opened: delivered.opened,
+    caller,
+    usage: bridge.target.usageTracker(),
+    translator: bridge.stream(run.request),
+    dropUsageOnly: !bridge.translates && !caller.wantsStreamUsage(run.request),
+    ctx: { provider: target.provider.name, model: target.model },
+    onComplete: run.cacheKey
+      ? (answer) => void cache.store(run.dialect, run.route, run.options, run.cacheKey, answer)
+      : undefined,
+    onEnd: ({ usage, error, abandoned }) => {
+      if (error?.healthSignal) state.breaker.failure();
+      deadline.dispose();
+      // A stream the caller left may have generated more than it reported: settle it as the
+      // cancellation it is, so the limiter and budgets charge the reservation, not a refund.
+      lease.settle({
+        usage,
+        headers: delivered.headers,
+        error: error ?? (abandoned ? new AbortedError('the caller left mid-stream') : undefined),
+      });
+      endWith({ usage, error, abandoned });
+    },
+  });
+  // Past the commit point the deadline no longer cuts the stream short; the idle timer does.
+  deadline.dispose();
+  return { kind: 'stream', body: stream, meta, ended };
+}
+
+export function fromCache(
+  run: Run,
+  answer: unknown,
+  status: 'hit' | 'stale',
+  fallback: Fallback,
+): EngineAnswer {
+  return replayable(run, answer, answerMeta(run, fallback, status));
+}
+
+export function staticAnswer(run: Run, text: string, clock: Clock): EngineAnswer {
+  const caller = DIALECTS[run.dialect];
+  const answer = caller.textAnswer(text, run.route.name, clock.now()) as Record<string, unknown>;
+  answer.breakwater = { fallback: 'static' };
+  return replayable(run, answer, answerMeta(run, 'static', run.cacheKey ? 'miss' : 'off'));
+}
+
+/** A whole answer as the caller asked for it: as is, or replayed as a finished stream. */
+function replayable(run: Run, answer: unknown, meta: AnswerMeta): EngineAnswer {
+  if (!run.stream) return { kind: 'json', body: answer, meta };
+  const caller = DIALECTS[run.dialect];
+  const events = caller.replay(answer, caller.wantsStreamUsage(run.request));
+  const text = events.map((e) => caller.frame(e)).join('') + caller.streamEnd;
+  const bytes = new TextEncoder().encode(text);
+  return {
+    kind: 'stream',
+    body: (async function* () {
+      yield bytes;
+    })(),
+    meta,
+    ended: Promise.resolve({ usage: undefined, abandoned: false }),
+  };
+}
+
+function answerMeta(
+  run: Run,
+  fallback: Fallback,
+  cache: AnswerMeta['cache'],
+  target?: string,
+): AnswerMeta {
+  const attempts = run.trail.filter((a) => a.result !== 'skipped').length;
+  return { route: run.route.name, target, attempts, cache, fallback, trail: run.trail };
+}

@@ -1,0 +1,79 @@
+/**
+ * The engine's public shapes: how it is built (`EngineOptions`), how one call is asked for
+ * (`CallOptions`), what comes back (`EngineAnswer` with its `AnswerMeta`) and what it tells
+ * listeners (`EngineEvent`). engine.ts re-exports them all.
+ */
+import type { Clock } from '../core/clock.ts';
+import type { HeadersLike } from '../dialects/headers.ts';
+import type { AttemptRecord } from '../errors/index.ts';
+import type { BreakerTransition } from '../policy/breaker.ts';
+import type { CacheStore } from '../store/store.ts';
+import type { UpstreamPool } from '../upstream/upstream-pool.ts';
+import type { Admission, Priority } from './admission.ts';
+import type { StreamEnd } from './caller-stream.ts';
+
+export interface EngineOptions {
+  clock?: Clock;
+  /** For backoff jitter. @default Math.random */
+  random?: () => number;
+  /** The upstream connection pools. @default one keep-alive pool over the configured origins */
+  pool?: UpstreamPool;
+  /** Where cached answers live. @default an in-memory store bounded by `cache.maxBytes` */
+  cacheStore?: CacheStore;
+  /** `max_tokens` for an Anthropic target when an OpenAI caller set none. @default 4096 */
+  defaultMaxTokens?: number;
+  /**
+   * What must say yes before an attempt leaves. @default the limiter built from the config's
+   * `limits`, `budgets` and `catalog` (with no rules it still learns from rate-limit headers)
+   */
+  admission?: Admission;
+}
+
+export interface CallOptions {
+  /** The route or `provider/model` to use instead of the body's `model`. */
+  route?: string;
+  /** The whole call's time budget, in milliseconds. @default the route's `timeouts.deadlineMs` */
+  deadlineMs?: number;
+  /** Cancels everything at once: queue waits, backoff sleeps, upstream calls, streams. */
+  signal?: AbortSignal;
+  /** The caller's headers; a few (anthropic-version, anthropic-beta, OpenAI-Organization) pass on. */
+  headers?: HeadersLike;
+  /** The gateway client this call belongs to: cache namespace, budgets and limits. */
+  tenant?: string;
+  /** Place in the limiter's queue. @default 'normal' */
+  priority?: Priority;
+  /** Do not serve from the cache. */
+  noCache?: boolean;
+  /** Do not store the answer. */
+  noStore?: boolean;
+  /** The caller already ran the preflight shape checks (the gateway does, before routing). */
+  shapeChecked?: boolean;
+}
+
+export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static';
+
+/** What happened, for response headers and logs. */
+export interface AnswerMeta {
+  route: string;
+  /** The target that answered; absent for a cached or static answer. */
+  target?: string;
+  /** Upstream attempts made (skipped targets not counted). */
+  attempts: number;
+  cache: 'hit' | 'stale' | 'miss' | 'off';
+  fallback: Fallback;
+  trail: readonly AttemptRecord[];
+}
+
+export type EngineAnswer =
+  | { kind: 'json'; body: unknown; meta: AnswerMeta }
+  | {
+      kind: 'stream';
+      body: AsyncIterable<Uint8Array>;
+      meta: AnswerMeta;
+      /** Settles when the stream is over: complete, failed after its commit point, or abandoned. */
+      ended: Promise<StreamEnd>;
+    };
+
+export type EngineEvent =
+  | { type: 'attempt'; route: string; record: AttemptRecord }
+  | { type: 'breaker'; target: string; transition: BreakerTransition };

@@ -1,0 +1,24 @@
+/**
+ * One call on its way through the engine: the checked request, its route, its one deadline, the
+ * caller's options, and the trail of every attempt made so far (the final error carries it).
+ */
+import type { ResolvedRoute } from '../client/config-types.ts';
+import type { Deadline } from '../core/deadline.ts';
+import type { DialectName } from '../dialects/dialect-name.ts';
+import type { AttemptRecord } from '../errors/index.ts';
+import type { CallOptions } from './engine-types.ts';
+import type { WireRequest } from './request-check.ts';
+
+export interface Run {
+  request: WireRequest;
+  dialect: DialectName;
+  route: ResolvedRoute;
+  stream: boolean;
+  deadline: Deadline;
+  options: CallOptions;
+  trail: AttemptRecord[];
+  cacheKey: string | undefined;
+}
+
+/** Adds an attempt to the run's trail (and tells whoever listens). */
+export type Recorder = (run: Run, record: AttemptRecord) => void;
