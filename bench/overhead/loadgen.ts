@@ -1,0 +1,330 @@
+/**
+ * The load generator: a child process (forked by the bench with an IPC channel and `advanced`
+ * serialization) that runs one job at a time and sends back raw latencies. It lives in its own
+ * process so its CPU shows apart from the proxy's and the simulator's, and it exits when the
+ * bench goes away. Every job is bounded in requests and in time.
+ *
+ * It speaks HTTP/1.1 through node:http's keep-alive Agent rather than undici: measured here,
+ * undici's per-request garbage survives young-generation collections when requests cross
+ * processes, so V8 grows the young generation and each scavenge pauses for 10–27 ms (every
+ * ~0.5 s at 2,000 requests/s) — pauses that would show as send lag in every open-loop figure.
+ * node:http's scavenges stay under 0.5 ms.
+ */
+import { Agent, type IncomingMessage, request } from 'node:http';
+import {
+  type ClosedJob,
+  type Command,
+  FIRST_CONTENT,
+  type FirstTokenJob,
+  type FirstTokenResult,
+  type HoldJob,
+  type HoldResult,
+  type Job,
+  type LatencyResult,
+  type OpenJob,
+  type OpenResult,
+  type Reply,
+  type Target,
+} from './jobs.ts';
+
+/** A request that has not answered, or gone silent, this long has failed. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** A sequential job gives up after this long, whatever is left. */
+const SEQUENTIAL_LIMIT_MS = 120_000;
+/** An open-loop job stops waiting for stragglers this long after its last scheduled send. */
+const OPEN_GRACE_MS = 12_000;
+
+/** Keep-alive connections to one origin, at most `connections` of them; more requests queue. */
+class Client {
+  readonly #agent: Agent;
+  readonly #options: { host: string; port: number; path: string; method: 'POST' };
+  readonly #headers: Record<string, string>;
+  readonly #body: Buffer;
+
+  constructor(target: Target, connections: number) {
+    const url = new URL(target.origin);
+    this.#agent = new Agent({
+      keepAlive: true,
+      maxSockets: connections,
+      maxFreeSockets: connections,
+    });
+    this.#options = {
+      host: url.hostname,
+      port: Number(url.port),
+      path: target.path,
+      method: 'POST',
+    };
+    this.#body = Buffer.from(target.body, 'utf8');
+    this.#headers = { ...target.headers, 'content-length': String(this.#body.length) };
+  }
+
+  /** Sends the request; resolves with the response once its headers are in. */
+  send(): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { ...this.#options, headers: this.#headers, agent: this.#agent },
+        resolve,
+      );
+      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+        req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })),
+      );
+      req.on('error', reject);
+      req.end(this.#body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+function failure(code: string): Error {
+  return Object.assign(new Error(code), { code });
+}
+
+/** One request and its whole answer; resolves with the end time, or rejects with a kind. */
+function exchange(client: Client): Promise<number> {
+  return client.send().then(
+    (res) =>
+      new Promise<number>((resolve, reject) => {
+        res.on('data', () => {});
+        res.on('error', reject);
+        res.on('end', () => {
+          if (res.statusCode === 200) resolve(performance.now());
+          else reject(failure(`status ${res.statusCode}`));
+        });
+      }),
+  );
+}
+
+class Errors {
+  readonly counts: Record<string, number> = {};
+  add(kind: string): void {
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+  }
+  addError(error: unknown): void {
+    const e = error as { code?: string; name?: string };
+    this.add(e.code ?? e.name ?? 'error');
+  }
+}
+
+async function closed(job: ClosedJob): Promise<LatencyResult> {
+  const client = new Client(job.target, 1);
+  const errors = new Errors();
+  const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
+  const started = performance.now();
+  try {
+    for (let i = -job.warmup; i < job.requests; i++) {
+      if (performance.now() - started > SEQUENTIAL_LIMIT_MS) {
+        errors.add('bench time limit');
+        break;
+      }
+      const sent = performance.now();
+      try {
+        const ended = await exchange(client);
+        if (i >= 0) latencyMs[i] = ended - sent;
+      } catch (error) {
+        if (i >= 0) errors.addError(error);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return { latencyMs, errors: errors.counts, wallMs: performance.now() - started };
+}
+
+function open(job: OpenJob): Promise<OpenResult> {
+  const client = new Client(job.target, job.connections);
+  const count = Math.max(1, Math.round((job.rate * job.durationMs) / 1000));
+  const gapMs = 1000 / job.rate;
+  const latencyMs = new Float64Array(count).fill(Number.NaN);
+  const lateMs = new Float64Array(count);
+  const errors = new Errors();
+  const t0 = performance.now() + 5;
+  let next = 0;
+  let settled = 0;
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      clearTimeout(timer);
+      clearTimeout(limit);
+      const unfinished = count - settled;
+      if (unfinished > 0) errors.counts['unfinished at the time limit'] = unfinished;
+      settled = count;
+      client.close();
+      resolve({ latencyMs, lateMs, errors: errors.counts, wallMs: performance.now() - t0 });
+    };
+    const settle = () => {
+      if (++settled === count) finish();
+    };
+    const fire = (i: number, due: number, now: number) => {
+      lateMs[i] = now - due;
+      exchange(client).then(
+        (ended) => {
+          if (settled < count) latencyMs[i] = ended - due;
+          settle();
+        },
+        (error: unknown) => {
+          if (settled < count) errors.addError(error);
+          settle();
+        },
+      );
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (next < count && t0 + next * gapMs <= now) {
+        fire(next, t0 + next * gapMs, now);
+        next++;
+      }
+      if (next < count) timer = setTimeout(tick, Math.max(0, t0 + next * gapMs - now));
+    };
+    const limit = setTimeout(() => {
+      if (settled < count) {
+        next = count;
+        finish();
+      }
+    }, job.durationMs + OPEN_GRACE_MS);
+    timer = setTimeout(tick, 5);
+  });
+}
+
+/**
+ * Reads a stream's answer: calls `onContent` once, when the first content chunk arrives, and
+ * resolves at its end (rejects if it ended without content or failed).
+ */
+function readStream(res: IncomingMessage, onContent: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (res.statusCode !== 200) {
+      res.resume();
+      reject(failure(`status ${res.statusCode}`));
+      return;
+    }
+    let seen = '';
+    let content = false;
+    res.on('data', (chunk: Buffer) => {
+      if (content) return;
+      seen += chunk.toString('utf8');
+      if (!FIRST_CONTENT.test(seen)) return;
+      content = true;
+      onContent();
+    });
+    res.on('error', reject);
+    res.on('end', () => (content ? resolve() : reject(failure('no content in the stream'))));
+  });
+}
+
+async function firstToken(job: FirstTokenJob): Promise<FirstTokenResult> {
+  const client = new Client(job.target, 1);
+  const errors = new Errors();
+  const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
+  const totalMs = new Float64Array(job.requests).fill(Number.NaN);
+  const started = performance.now();
+  try {
+    for (let i = -job.warmup; i < job.requests; i++) {
+      if (performance.now() - started > SEQUENTIAL_LIMIT_MS) {
+        errors.add('bench time limit');
+        break;
+      }
+      const sent = performance.now();
+      let first = Number.NaN;
+      try {
+        await readStream(await client.send(), () => {
+          first = performance.now() - sent;
+        });
+        if (i >= 0) {
+          latencyMs[i] = first;
+          totalMs[i] = performance.now() - sent;
+        }
+      } catch (error) {
+        if (i >= 0) errors.addError(error);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return { latencyMs, totalMs, errors: errors.counts, wallMs: performance.now() - started };
+}
+
+let release: (() => void) | undefined;
+let holding: Promise<void> | undefined;
+
+async function hold(job: HoldJob, reply: (result: HoldResult) => void): Promise<void> {
+  const client = new Client(job.target, job.streams);
+  const errors = new Errors();
+  let open = 0;
+  let failed = 0;
+  let lastOpened = 0;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, job.openTimeoutMs);
+    const check = () => {
+      if (open + failed < job.streams) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    for (let i = 0; i < job.streams; i++) {
+      let opened = false;
+      client
+        .send()
+        .then((res) =>
+          readStream(res, () => {
+            opened = true;
+            open++;
+            lastOpened = performance.now();
+            check();
+          }),
+        )
+        .catch((error: unknown) => {
+          // Failures after the first content come from dropping the streams; they do not count.
+          if (opened) return;
+          errors.addError(error);
+          failed++;
+          check();
+        });
+    }
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  reply({ open, failed, errors: errors.counts, openingMs: lastOpened - started });
+  // The bench reads memory now; a lost bench must not leave the streams open for ever.
+  const limit = setTimeout(() => release?.(), 60_000);
+  await released;
+  clearTimeout(limit);
+  release = undefined;
+  client.close();
+}
+
+async function run(job: Job): Promise<LatencyResult | OpenResult | FirstTokenResult> {
+  switch (job.kind) {
+    case 'closed':
+      return closed(job);
+    case 'open':
+      return open(job);
+    case 'first-token':
+      return firstToken(job);
+    case 'hold':
+      throw new Error('hold is answered on its own');
+  }
+}
+
+function send(reply: Reply): void {
+  process.send?.(reply);
+}
+
+process.on('message', (command: Command) => {
+  const { id } = command;
+  const fail = (error: unknown) => send({ id, ok: false, error: String(error) });
+  if ('release' in command) {
+    release?.();
+    const empty: HoldResult = { open: 0, failed: 0, errors: {}, openingMs: 0 };
+    (holding ?? Promise.resolve()).then(() => send({ id, ok: true, result: empty }), fail);
+    return;
+  }
+  if (command.job.kind === 'hold') {
+    holding = hold(command.job, (result) => send({ id, ok: true, result })).catch(fail);
+    return;
+  }
+  run(command.job).then((result) => send({ id, ok: true, result }), fail);
+});
+process.on('disconnect', () => process.exit(0));
