@@ -19,6 +19,7 @@ import type { DialectName } from '../dialects/dialect-name.ts';
 import type { RateLimitState } from '../dialects/rate-limit.ts';
 import type { Priority } from '../engine/admission.ts';
 import { AbortedError, type RejectedError } from '../errors/index.ts';
+import { RollingWindow } from '../policy/rolling-window.ts';
 import { type AdaptiveOptions, AdaptiveRate, type AdaptiveState } from './adaptive-rate.ts';
 import { adoptHeaders } from './header-adoption.ts';
 import { gaveUp, queueFull, tooLarge, waitTooLong } from './lane-rejections.ts';
@@ -76,6 +77,10 @@ interface Waiter {
   readonly fail: (error: unknown) => void;
 }
 
+/** The window and share of 429s among recent answers that make them a run (see #throttled). */
+const ANSWER_WINDOW_MS = 10_000;
+const RUN_SHARE = 0.2;
+
 /** The longest server-requested pause honoured; past it, the deadline check decides. */
 const MAX_BLOCK_MS = 60_000;
 
@@ -83,6 +88,8 @@ export class LimitLane {
   readonly buckets: LimitBuckets;
   readonly #o: LaneOptions;
   readonly #adaptive: AdaptiveRate;
+  /** Recent answers: clean ones as successes, 429s as failures (see #throttled). */
+  readonly #answers: RollingWindow;
   readonly #queue: WaitQueue<Waiter>;
   readonly #held = new TicketBook();
   readonly #configured: ReadonlySet<Dimension>;
@@ -103,6 +110,7 @@ export class LimitLane {
     this.#o = options;
     this.buckets = new LimitBuckets(options.limits, options.clock, options.initial?.buckets);
     this.#adaptive = new AdaptiveRate(options.adaptive, options.initial?.adaptive);
+    this.#answers = new RollingWindow(ANSWER_WINDOW_MS, 10, options.clock);
     this.buckets.setFactor(this.#adaptive.factor);
     this.#queue = new WaitQueue(options.maxDepth);
     this.#configured = new Set(DIMENSIONS.filter((d) => options.limits[d] !== undefined));
@@ -200,8 +208,9 @@ export class LimitLane {
     for (const dim of DIMENSIONS) this.buckets.charge(dim, delta[dim]);
     if (s.headers) this.#adopt(ticket, s.headers, now);
     if (s.throttled) this.#throttled(s.throttled, s.retryAfterMs, now);
-    else if (s.success && this.#adaptive.succeeded(now)) {
-      this.buckets.setFactor(this.#adaptive.factor);
+    else if (s.success) {
+      this.#answers.addSuccess();
+      if (this.#adaptive.succeeded(now)) this.buckets.setFactor(this.#adaptive.factor);
     }
     this.#pump();
   }
@@ -272,7 +281,13 @@ export class LimitLane {
   #throttled(reason: 'rate_limited' | 'slow_down', retryAfterMs: number | undefined, now: number) {
     if (reason === 'rate_limited') this.counts.upstream429++;
     else this.counts.slowDowns++;
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+    this.#answers.addFailure();
+    // A provider's Retry-After holds the whole lane only when the 429s are a run — a real limit
+    // reached, or a Slow Down — not for a stray one among clean answers: that request waits out
+    // its own Retry-After (the engine's retry), the others go on, and AIMD still slows the lane.
+    const { successes, failures } = this.#answers.counts();
+    const run = reason === 'slow_down' || failures >= RUN_SHARE * (successes + failures);
+    if (run && retryAfterMs !== undefined && retryAfterMs > 0) {
       const until = now + Math.min(retryAfterMs, MAX_BLOCK_MS);
       this.buckets.blockedUntil = Math.max(this.buckets.blockedUntil, until);
     }

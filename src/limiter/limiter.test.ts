@@ -205,6 +205,24 @@ describe("the provider's view", () => {
     expect(lane.factor).toBe(1);
   });
 
+  it('does not hold the whole lane for a stray 429 among clean answers', async () => {
+    const clock = new ManualClock(0);
+    const limiter = createLimiter({ clock, targets: { 'openai/gpt-4o': { rpm: 6000 } } });
+    for (let i = 0; i < 19; i++) {
+      (await limiter.acquire(admission(clock))).settle({ usage: usage({ inputTokens: 8 }) });
+    }
+    const stray = new ProviderError('rate_limited', '429', { retryAfterMs: 1000 });
+    (await limiter.acquire(admission(clock))).settle({ error: stray });
+    let lane = limiter.stats().lanes[0]!;
+    expect(lane.counts.upstream429).toBe(1);
+    expect(lane.blockedUntil ?? 0).toBeLessThanOrEqual(clock.now());
+    // A run of them (a fifth of the recent answers and more) is a limit reached: hold the lane.
+    const leases = await Promise.all([1, 2, 3, 4, 5].map(() => limiter.acquire(admission(clock))));
+    for (const lease of leases) lease.settle({ error: stray });
+    lane = limiter.stats().lanes[0]!;
+    expect(lane.blockedUntil).toBe(clock.now() + 1000);
+  });
+
   it('backs off on OpenAI 503 Slow Down and holds the rate', async () => {
     const clock = new ManualClock(0);
     const limiter = createLimiter({ clock, targets: { 'openai/gpt-4o': { rpm: 600 } } });
