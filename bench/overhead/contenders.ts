@@ -3,8 +3,8 @@
  * through breakwater's gateway with its default policies, through Portkey's open-source gateway —
  * each started as a process of its own, and the request each is sent.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { Target } from './jobs.ts';
 import { freePort, type Started, startServer } from './processes.ts';
 
@@ -20,7 +20,19 @@ export const LABELS: Record<ContenderName, string> = {
 
 const root = join(import.meta.dirname, '..', '..');
 const CLI = join(root, 'src/cli/main.ts');
+/** The installed devDependency's entry point; `--portkey FILE` runs another build. */
 export const PORTKEY_BIN = join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js');
+
+/**
+ * Why Portkey's streams may fail here: with @hono/node-server above 1.14.2 (npm resolves its
+ * `^1.3.3` to the newest), Portkey appends its headers to a fetch Response's immutable headers and
+ * answers every stream with a 500 (Portkey-AI/gateway#1389, still open). Portkey's own repo pins
+ * 1.13.5 through a patch-package patch that its npm package does not ship.
+ */
+export const PORTKEY_STREAM_HINT =
+  'Portkey-AI/gateway#1389: with @hono/node-server > 1.14.2 its updateHeaders() appends to an ' +
+  'immutable fetch Headers ("TypeError: immutable") and every stream answers 500; pin ' +
+  '@hono/node-server 1.13.5 for it (npm overrides) or run another build with --portkey FILE';
 
 /** The simulator model every contender's requests reach. */
 const MODEL = 'gpt-4o-mini';
@@ -28,11 +40,34 @@ const MODEL = 'gpt-4o-mini';
 /** What every request asks: short, with `max_tokens` set, as in the other benches. */
 const MESSAGES = [{ role: 'user', content: 'Name one thing that floats.' }];
 
+/** `@portkey-ai/gateway 1.15.2 with @hono/node-server 1.19.19`, as Node resolves them from `bin`. */
+export function describePortkey(bin: string): string {
+  const version = (dir: string) => {
+    const file = join(dir, 'package.json');
+    return existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+      : '?';
+  };
+  const gateway = dirname(dirname(bin));
+  let hono = '?';
+  for (let dir = gateway; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules/@hono/node-server');
+    if (existsSync(candidate)) {
+      hono = version(candidate);
+      break;
+    }
+  }
+  const where = relative(root, bin).startsWith('..') ? ` (${bin})` : '';
+  return `@portkey-ai/gateway ${version(gateway)} with @hono/node-server ${hono}${where}`;
+}
+
 export interface Contender {
   name: ContenderName;
   /** The process that serves the contender's requests (the simulator itself for `direct`). */
   pid: number;
   url: string;
+  /** What the contender's process last wrote (empty for `direct`). */
+  output(): string;
   /** The request to send; `model` names a simulator model instead of the default one. */
   target(stream: boolean, model?: string): Target;
   stop(): Promise<void>;
@@ -96,6 +131,8 @@ export interface StartOptions {
   nodeFlags?: readonly string[];
   /** breakwater only: serve through a wide upstream pool (wide-pool-gateway.ts). */
   wideConnections?: number;
+  /** Portkey only: the start-server.js to run. @default PORTKEY_BIN */
+  portkeyBin?: string;
 }
 
 export async function startContender(name: ContenderName, o: StartOptions): Promise<Contender> {
@@ -108,6 +145,7 @@ export async function startContender(name: ContenderName, o: StartOptions): Prom
         name,
         pid: o.simulator.pid,
         url: sim,
+        output: () => '',
         target: (stream, model) => target(sim, model ?? MODEL, stream),
         stop: async () => {},
       };
@@ -149,9 +187,9 @@ export async function startContender(name: ContenderName, o: StartOptions): Prom
       const port = await freePort();
       const started = await startServer({
         label: LABELS[name],
-        args: [...flags, PORTKEY_BIN, '--headless', `--port=${port}`],
+        args: [...flags, o.portkeyBin ?? PORTKEY_BIN, '--headless', `--port=${port}`],
         cpus,
-        quietStdout: true,
+        // Portkey logs only its banner and its errors; they explain a failed check.
         ready: { port },
       });
       const config = JSON.stringify({
@@ -167,5 +205,12 @@ export async function startContender(name: ContenderName, o: StartOptions): Prom
 }
 
 function wrap(name: ContenderName, started: Started, t: Contender['target']): Contender {
-  return { name, pid: started.pid, url: started.url, target: t, stop: () => started.stop() };
+  return {
+    name,
+    pid: started.pid,
+    url: started.url,
+    output: started.output,
+    target: t,
+    stop: () => started.stop(),
+  };
 }

@@ -13,6 +13,13 @@ export interface Latency {
   errors: Record<string, number>;
 }
 
+export interface FixedRate extends Latency {
+  /** p99 of how late the generator sent requests after their scheduled time. */
+  lateP99: number;
+  /** CPU time of the contender's process per request, in microseconds (/proc, 10 ms ticks). */
+  cpuPerRequestUs: number;
+}
+
 export interface StepResult {
   rate: number;
   pass: boolean;
@@ -45,7 +52,7 @@ export interface Memory {
 export interface ContenderFigures {
   concurrency1?: Latency;
   /** By offered rate (requests/s). */
-  rates: Map<number, Latency & { lateP99: number }>;
+  rates: Map<number, FixedRate>;
   max?: MaxRate;
   firstToken?: Latency;
   memory?: Memory;

@@ -3,110 +3,26 @@
  * serialization) that runs one job at a time and sends back raw latencies. It lives in its own
  * process so its CPU shows apart from the proxy's and the simulator's, and it exits when the
  * bench goes away. Every job is bounded in requests and in time.
- *
- * It speaks HTTP/1.1 through node:http's keep-alive Agent rather than undici: measured here,
- * undici's per-request garbage survives young-generation collections when requests cross
- * processes, so V8 grows the young generation and each scavenge pauses for 10–27 ms (every
- * ~0.5 s at 2,000 requests/s) — pauses that would show as send lag in every open-loop figure.
- * node:http's scavenges stay under 0.5 ms.
  */
-import { Agent, type IncomingMessage, request } from 'node:http';
-import {
-  type ClosedJob,
-  type Command,
-  FIRST_CONTENT,
-  type FirstTokenJob,
-  type FirstTokenResult,
-  type HoldJob,
-  type HoldResult,
-  type Job,
-  type LatencyResult,
-  type OpenJob,
-  type OpenResult,
-  type Reply,
-  type Target,
+import { Client, Errors, exchange, readStream } from './http-client.ts';
+import type {
+  ClosedJob,
+  Command,
+  FirstTokenJob,
+  FirstTokenResult,
+  HoldJob,
+  HoldResult,
+  Job,
+  LatencyResult,
+  OpenJob,
+  OpenResult,
+  Reply,
 } from './jobs.ts';
 
-/** A request that has not answered, or gone silent, this long has failed. */
-const REQUEST_TIMEOUT_MS = 10_000;
 /** A sequential job gives up after this long, whatever is left. */
 const SEQUENTIAL_LIMIT_MS = 120_000;
 /** An open-loop job stops waiting for stragglers this long after its last scheduled send. */
 const OPEN_GRACE_MS = 12_000;
-
-/** Keep-alive connections to one origin, at most `connections` of them; more requests queue. */
-class Client {
-  readonly #agent: Agent;
-  readonly #options: { host: string; port: number; path: string; method: 'POST' };
-  readonly #headers: Record<string, string>;
-  readonly #body: Buffer;
-
-  constructor(target: Target, connections: number) {
-    const url = new URL(target.origin);
-    this.#agent = new Agent({
-      keepAlive: true,
-      maxSockets: connections,
-      maxFreeSockets: connections,
-    });
-    this.#options = {
-      host: url.hostname,
-      port: Number(url.port),
-      path: target.path,
-      method: 'POST',
-    };
-    this.#body = Buffer.from(target.body, 'utf8');
-    this.#headers = { ...target.headers, 'content-length': String(this.#body.length) };
-  }
-
-  /** Sends the request; resolves with the response once its headers are in. */
-  send(): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { ...this.#options, headers: this.#headers, agent: this.#agent },
-        resolve,
-      );
-      req.setTimeout(REQUEST_TIMEOUT_MS, () =>
-        req.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })),
-      );
-      req.on('error', reject);
-      req.end(this.#body);
-    });
-  }
-
-  close(): void {
-    this.#agent.destroy();
-  }
-}
-
-function failure(code: string): Error {
-  return Object.assign(new Error(code), { code });
-}
-
-/** One request and its whole answer; resolves with the end time, or rejects with a kind. */
-function exchange(client: Client): Promise<number> {
-  return client.send().then(
-    (res) =>
-      new Promise<number>((resolve, reject) => {
-        res.on('data', () => {});
-        res.on('error', reject);
-        res.on('end', () => {
-          if (res.statusCode === 200) resolve(performance.now());
-          else reject(failure(`status ${res.statusCode}`));
-        });
-      }),
-  );
-}
-
-class Errors {
-  readonly counts: Record<string, number> = {};
-  add(kind: string): void {
-    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
-  }
-  addError(error: unknown): void {
-    const e = error as { code?: string; name?: string };
-    this.add(e.code ?? e.name ?? 'error');
-  }
-}
 
 async function closed(job: ClosedJob): Promise<LatencyResult> {
   const client = new Client(job.target, 1);
@@ -185,31 +101,6 @@ function open(job: OpenJob): Promise<OpenResult> {
       }
     }, job.durationMs + OPEN_GRACE_MS);
     timer = setTimeout(tick, 5);
-  });
-}
-
-/**
- * Reads a stream's answer: calls `onContent` once, when the first content chunk arrives, and
- * resolves at its end (rejects if it ended without content or failed).
- */
-function readStream(res: IncomingMessage, onContent: () => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (res.statusCode !== 200) {
-      res.resume();
-      reject(failure(`status ${res.statusCode}`));
-      return;
-    }
-    let seen = '';
-    let content = false;
-    res.on('data', (chunk: Buffer) => {
-      if (content) return;
-      seen += chunk.toString('utf8');
-      if (!FIRST_CONTENT.test(seen)) return;
-      content = true;
-      onContent();
-    });
-    res.on('error', reject);
-    res.on('end', () => (content ? resolve() : reject(failure('no content in the stream'))));
   });
 }
 

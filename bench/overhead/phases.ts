@@ -5,9 +5,10 @@
  */
 
 import { quantile } from '../lib/percentiles.ts';
-import type { Contender } from './contenders.ts';
-import { type Latency, summarize } from './figures.ts';
+import { type Contender, PORTKEY_STREAM_HINT } from './contenders.ts';
+import { type FixedRate, type Latency, summarize } from './figures.ts';
 import type { Generator } from './generator.ts';
+import { cpuMs } from './proc-stats.ts';
 import type { Settings } from './settings.ts';
 
 /** Sequential requests, one in flight. */
@@ -24,19 +25,28 @@ export async function concurrency1(
   return summarize(result.latencyMs, result.errors);
 }
 
-/** An open-loop run at `rate` after a short unmeasured one at the same rate. */
+/**
+ * An open-loop run at `rate` after a short unmeasured one at the same rate; also the CPU the
+ * contender's process spent per request (the simulator's, for the direct contender).
+ */
 export async function fixedRate(
   gen: Generator,
   contender: Contender,
   rate: number,
   s: Settings,
-): Promise<Latency & { lateP99: number }> {
+): Promise<FixedRate> {
   const target = contender.target(false);
   const connections = s.connections;
   await gen.open({ target, rate, durationMs: s.fixed.warmupSeconds * 1000, connections });
+  const cpuBefore = cpuMs(contender.pid);
   const result = await gen.open({ target, rate, durationMs: s.fixed.seconds * 1000, connections });
+  const cpuUsedMs = cpuMs(contender.pid) - cpuBefore;
   const late = Array.from(result.lateMs).sort((a, b) => a - b);
-  return { ...summarize(result.latencyMs, result.errors), lateP99: quantile(late, 0.99) };
+  return {
+    ...summarize(result.latencyMs, result.errors),
+    lateP99: quantile(late, 0.99),
+    cpuPerRequestUs: (cpuUsedMs * 1000) / result.latencyMs.length,
+  };
 }
 
 /** Sequential streams: time from sending to the first content chunk. */
@@ -84,5 +94,22 @@ export async function check(gen: Generator, contender: Contender): Promise<Map<s
   const stream = await gen.firstToken({ target: contender.target(true), warmup: 0, requests: 3 });
   const streamErrors = Object.keys(stream.errors);
   if (streamErrors.length > 0) broken.set('streams', streamErrors.join(', '));
+  return broken;
+}
+
+/** Adds to each failed check the first error line the contender logged, and known causes. */
+export function explainFailures(c: Contender, broken: Map<string, string>): Map<string, string> {
+  const said = c.output();
+  const logged = said
+    .split(/[\r\n]/)
+    .find((line) => /error/i.test(line))
+    ?.trim();
+  for (const [what, why] of broken) {
+    let reason = logged ? `${why}; it logged "${logged.slice(0, 160)}"` : why;
+    if (c.name === 'portkey' && what === 'streams' && said.includes('TypeError: immutable')) {
+      reason += ` — ${PORTKEY_STREAM_HINT}`;
+    }
+    broken.set(what, reason);
+  }
   return broken;
 }

@@ -14,6 +14,8 @@ export interface Started {
   /** e.g. `http://127.0.0.1:PORT` */
   url: string;
   child: ChildProcess;
+  /** The last few kilobytes it wrote (stdout unless discarded, and stderr). */
+  output(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -74,10 +76,10 @@ export async function startServer(spec: SpawnSpec): Promise<Started> {
     env: { ...process.env, ...spec.env },
   });
   const stop = track(child, spec.label);
-  const output: string[] = [];
+  let output = '';
   const keep = (stream: Readable | null) =>
     stream?.on('data', (chunk: Buffer) => {
-      if (output.length < 200) output.push(chunk.toString('utf8'));
+      output = (output + chunk.toString('utf8')).slice(-16_384);
     });
   keep(child.stdout);
   keep(child.stderr);
@@ -114,10 +116,10 @@ export async function startServer(spec: SpawnSpec): Promise<Started> {
         );
       }
     });
-    return { label: spec.label, pid: child.pid!, url, child, stop };
+    return { label: spec.label, pid: child.pid!, url, child, output: () => output, stop };
   } catch (error) {
     await stop(1_000);
-    const said = output.join('').slice(-2_000);
+    const said = output.slice(-2_000);
     throw new Error(`${spec.label}: ${(error as Error).message}\n${said}`);
   }
 }

@@ -76,3 +76,28 @@ export async function runProfile(ctx: ProfileContext): Promise<ProfileSummary> {
     oursWithCallees: times.ours.slice(0, 12),
   };
 }
+
+export function printProfile(p: ProfileSummary): void {
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  const cpu = p.busyMs / 1000 / p.seconds;
+  console.log(
+    `\n== profile: breakwater at ${p.rate.toLocaleString('en-US')} req/s for ${p.seconds} s (node --cpu-prof; ${cpu.toFixed(2)} cores busy, ${((p.busyMs / (p.rate * p.seconds)) * 1000).toFixed(0)} µs of CPU per request) ==`,
+  );
+  console.log(`file: ${p.file}`);
+  console.log(`busy time by owner: ${p.owners.map(([o, s]) => `${o} ${pct(s)}`).join(', ')}`);
+  const list = (title: string, fs: readonly FunctionTime[], owner: boolean) => {
+    console.log(`\n${title}`);
+    for (const f of fs) {
+      console.log(
+        `  ${pct(f.share).padStart(6)}  ${owner ? `${f.owner.padEnd(15)} ` : ''}${f.name}`,
+      );
+    }
+  };
+  list('top self time, any code:', p.top, true);
+  list("top self time, breakwater's own functions (src/):", p.oursSelf, false);
+  list(
+    "breakwater's functions with the Node and library code they call (up to the next src/ frame):",
+    p.oursWithCallees,
+    false,
+  );
+}

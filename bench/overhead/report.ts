@@ -16,9 +16,8 @@ import {
   type StepResult,
 } from './figures.ts';
 import type { CpuShare } from './proc-stats.ts';
-import type { FunctionTime } from './profile.ts';
-import type { ProfileSummary } from './profile-run.ts';
 import { type Settings, SUSTAINED } from './settings.ts';
+import type { Verdict } from './targets.ts';
 
 /** `0.214`, `3.10`, `41.2`, `812` (milliseconds, no unit). */
 export function ms(value: number): string {
@@ -83,6 +82,8 @@ export interface Preamble {
   settings: Settings;
   placement: string;
   quick: boolean;
+  /** Which Portkey build runs, with versions. */
+  portkey: string;
 }
 
 export function printPreamble(p: Preamble): void {
@@ -94,14 +95,15 @@ export function printPreamble(p: Preamble): void {
       `== bench/overhead${p.quick ? ' (--quick: short runs, rough figures)' : ''} ==`,
       `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${one!.toFixed(2)} / ${five!.toFixed(2)} (1 / 5 min) at start`,
       `cores:   ${p.placement}`,
-      'load:    a Node load generator in its own process (undici Pool, HTTP/1.1 keep-alive). Same request to every contender:',
+      "load:    a Node load generator in its own process (node:http's keep-alive Agent). Same request to every contender:",
       '         POST /v1/chat/completions, 1 short user message, max_tokens 32; the simulator answers 16 tokens at once',
       '         (bench/overhead/zero-latency.yaml). breakwater: `breakwater serve --config` with one provider (the',
       '         simulator) and the route `chat`, every default policy on, its JSON log lines to /dev/null.',
-      '         Portkey: @portkey-ai/gateway --headless, x-portkey-config {provider openai, custom_host simulator/v1}.',
+      `         Portkey: ${p.portkey} --headless, x-portkey-config {provider openai, custom_host simulator/v1}.`,
       `phases:  concurrency 1: ${s.sequential.requests} requests after ${s.sequential.warmup} warm-up, sent one after another, timed send → last byte.`,
       `         fixed rates ${s.fixed.rates.join(' and ')} requests/s: open loop for ${s.fixed.seconds} s after ${s.fixed.warmupSeconds} s warm-up; every request is sent at`,
-      '         its scheduled time whatever the others do and timed from that time (no coordinated omission).',
+      '         its scheduled time whatever the others do and timed from that time (no coordinated omission);',
+      "         CPU per request: the server process's user + system time (/proc/PID/stat) in that run ÷ requests.",
       `         highest sustainable rate: open-loop steps of ${s.search.stepSeconds} s from ${s.search.startRate}/s, ×${s.search.factor} until one fails, then ${s.search.bisections} geometric`,
       `         bisections; a rate is sustained when ≤ ${formatPercent(SUSTAINED.maxErrorShare)} of its requests fail and p99 from the scheduled time ≤ ${SUSTAINED.maxP99Ms} ms`,
       '         (a failing step is run twice before it counts).',
@@ -142,6 +144,12 @@ export function printFigures(
     row('  failed requests', (f) => {
       const l = f.rates.get(r);
       return l ? String(errorCount(l)) : '-';
+    });
+  }
+  for (const r of settings.fixed.rates) {
+    row(`CPU per request at ${rate(r)} req/s (µs)`, (f) => {
+      const us = f.rates.get(r)?.cpuPerRequestUs;
+      return us === undefined ? '-' : us.toFixed(0);
     });
   }
   row('highest sustainable rate (req/s)', (f) => broken(f, 'requests', rate(f.max?.rate ?? NaN)));
@@ -218,27 +226,13 @@ function memoryCell(m: Memory | undefined): string {
   return m.open < m.streams ? `${growth} (${m.open} open)` : growth;
 }
 
-export function printProfile(p: ProfileSummary): void {
-  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-  const cpu = p.busyMs / 1000 / p.seconds;
-  console.log(
-    `\n== profile: breakwater at ${rate(p.rate)} req/s for ${p.seconds} s (node --cpu-prof; ${cpu.toFixed(2)} cores busy, ${((p.busyMs / (p.rate * p.seconds)) * 1000).toFixed(0)} µs of CPU per request) ==`,
-  );
-  console.log(`file: ${p.file}`);
-  console.log(`busy time by owner: ${p.owners.map(([o, s]) => `${o} ${pct(s)}`).join(', ')}`);
-  const list = (title: string, fs: readonly FunctionTime[], owner: boolean) => {
-    console.log(`\n${title}`);
-    for (const f of fs) {
-      console.log(
-        `  ${pct(f.share).padStart(6)}  ${owner ? `${f.owner.padEnd(15)} ` : ''}${f.name}`,
-      );
-    }
-  };
-  list('top self time, any code:', p.top, true);
-  list("top self time, breakwater's own functions (src/):", p.oursSelf, false);
-  list(
-    "breakwater's functions with the Node and library code they call (up to the next src/ frame):",
-    p.oursWithCallees,
-    false,
-  );
+export function printVerdicts(verdicts: readonly Verdict[]): void {
+  console.log('\ntargets (issue 5):');
+  for (const v of verdicts) {
+    const mark = v.pass === undefined ? 'n/a ' : v.pass ? 'PASS' : 'FAIL';
+    console.log(`  ${mark}  ${v.target}: ${v.figures}`);
+  }
+  const judged = verdicts.filter((v) => v.pass !== undefined);
+  const met = judged.filter((v) => v.pass).length;
+  console.log(`${met}/${judged.length} targets met`);
 }

@@ -32,10 +32,10 @@ export interface Settings {
 
 export const SETTINGS: Readonly<Settings> = Object.freeze({
   warmUp: { requests: 5_000, openSeconds: 2, streams: 300 },
-  sequential: { requests: 3_000, warmup: 500 },
+  sequential: { requests: 6_000, warmup: 500 },
   fixed: { rates: [500, 2_000], seconds: 6, warmupSeconds: 1 },
   search: { startRate: 1_000, factor: 1.5, capRate: 40_000, bisections: 3, stepSeconds: 2 },
-  firstToken: { requests: 1_000, warmup: 200 },
+  firstToken: { requests: 2_000, warmup: 200 },
   memory: { streams: 1_000, openTimeoutMs: 15_000 },
   connections: 256,
 });
