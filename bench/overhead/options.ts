@@ -14,7 +14,7 @@ export type Phase = (typeof PHASES)[number] | 'profile';
 export const FLAGS = {
   quick: {
     type: 'boolean',
-    help: 'short runs for a smoke test (about 1.5 minutes; rough figures)',
+    help: 'short runs for a smoke test (under 2 minutes; rough figures)',
   },
   only: {
     type: 'string',
