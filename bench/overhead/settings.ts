@@ -1,6 +1,6 @@
 /**
  * How much load each phase of bench/overhead sends: the default run (about five minutes) and
- * `--quick` (a smoke run of about a minute and a half, figures rough).
+ * `--quick` (a smoke run of under two minutes, figures rough).
  */
 
 export interface Settings {
