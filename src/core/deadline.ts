@@ -13,6 +13,9 @@
 import { type ErrorContext, TimeoutError } from '../errors/index.ts';
 import { type Clock, systemClock } from './clock.ts';
 
+/** Why a deadline's own timer stops when the deadline is disposed; never seen by callers. */
+const DISPOSED = Object.freeze({ reason: 'deadline disposed' });
+
 function checkMs(name: string, value: number): void {
   if (!Number.isFinite(value)) {
     throw new TypeError(`Expected \`${name}\` to be a finite number of milliseconds, got ${value}`);
@@ -87,7 +90,8 @@ export class Deadline implements Disposable {
   /** Clears the timer. Idempotent; `remainingMs()` and `expired` keep working. */
   dispose(): void {
     this.#disposed = true;
-    this.#timer?.abort();
+    // A shared reason: abort() without one builds a DOMException with a stack on every call.
+    this.#timer?.abort(DISPOSED);
     this.#timer = undefined;
   }
 

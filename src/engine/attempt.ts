@@ -193,8 +193,17 @@ export async function attempt(
 }
 
 /** A short, non-secret name for an upstream key, so limits can be kept per key. */
+/** Fingerprints already computed, by key: hashing on every attempt showed in profiles. */
+const fingerprints = new Map<string, string>();
+
 function keyId(key: string | undefined): string | undefined {
-  return key === undefined
-    ? undefined
-    : createHash('sha256').update(key).digest('hex').slice(0, 12);
+  if (key === undefined) return undefined;
+  let id = fingerprints.get(key);
+  if (id === undefined) {
+    id = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    // Keys come from the config (and rotate rarely): a small bound is plenty.
+    if (fingerprints.size >= 256) fingerprints.clear();
+    fingerprints.set(key, id);
+  }
+  return id;
 }

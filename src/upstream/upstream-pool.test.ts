@@ -28,7 +28,7 @@ describe('UpstreamPool', () => {
 
   it('defaults the connect timeout to 5 s and validates options eagerly, naming them', () => {
     expect(createUpstreamPool({ origins: [] }).connectTimeoutMs).toBe(5_000);
-    expect(UPSTREAM_POOL_DEFAULTS.connections).toBe(128);
+    expect(UPSTREAM_POOL_DEFAULTS.connections).toBe(2048);
     expect(() => createUpstreamPool({ origins: [], connections: 0 })).toThrow('`connections`');
     expect(() => createUpstreamPool({ origins: [], connectTimeoutMs: -1 })).toThrow(
       '`connectTimeoutMs`',

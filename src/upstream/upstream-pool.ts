@@ -22,7 +22,7 @@ import { requestStartInterceptor } from './request-start.ts';
 export interface UpstreamPoolOptions {
   /** The origins (`https://api.openai.com`) this pool may dial; paths are ignored. */
   origins: readonly string[];
-  /** Connections kept per origin at most; more concurrent calls wait for one. @default 128 */
+  /** Connections kept per origin at most (opened as needed); more concurrent calls wait for one. Streams hold theirs for their whole length, hence the large default. @default 2048 */
   connections?: number;
   /** Connect timeout for calls that do not set one, in milliseconds. @default 5000 */
   connectTimeoutMs?: number;
@@ -40,7 +40,7 @@ export interface UpstreamPoolOptions {
 }
 
 export const UPSTREAM_POOL_DEFAULTS = Object.freeze({
-  connections: 128,
+  connections: 2048,
   connectTimeoutMs: 5_000,
   keepAliveTimeoutMs: 30_000,
   keepAliveMaxTimeoutMs: 600_000,
