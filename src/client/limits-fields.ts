@@ -4,33 +4,18 @@
  * or `undefined`. Strings holding numbers or booleans are accepted, as `${VAR}` interpolation
  * produces them. Messages follow config-resolve.ts: what was expected, what was given.
  */
-import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
+import { describe, Issues } from './config-check.ts';
+import type { ConfigPath } from './config-defaults.ts';
 import { isPlainObject } from './env-interpolate.ts';
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
-export class FieldIssues {
-  readonly list: ConfigIssue[] = [];
-
-  add(path: ConfigPath, message: string): undefined {
-    this.list.push({ path: [...path], message });
-    return undefined;
-  }
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  }
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
+/** The same collector and wording as the rest of the config checks. */
+export { describe, Issues as FieldIssues };
 
 /** A mapping whose keys are all in `allowed` (any keys when `allowed` is undefined). */
 export function mappingAt(
-  issues: FieldIssues,
+  issues: Issues,
   value: unknown,
   path: ConfigPath,
   allowed?: readonly string[],
@@ -56,7 +41,7 @@ export interface NumberRange {
 }
 
 export function numberAt(
-  issues: FieldIssues,
+  issues: Issues,
   value: unknown,
   path: ConfigPath,
   range: NumberRange,
@@ -79,11 +64,7 @@ export function numberAt(
   );
 }
 
-export function booleanAt(
-  issues: FieldIssues,
-  value: unknown,
-  path: ConfigPath,
-): boolean | undefined {
+export function booleanAt(issues: Issues, value: unknown, path: ConfigPath): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
@@ -91,7 +72,7 @@ export function booleanAt(
 }
 
 export function choiceAt<T extends string>(
-  issues: FieldIssues,
+  issues: Issues,
   value: unknown,
   path: ConfigPath,
   values: readonly T[],
