@@ -104,7 +104,7 @@ export function createFetch(engine: Engine): typeof fetch {
       const answer = await engine.call(dialect, body, options);
       const headers = answerHeaders(answer.meta);
       if (answer.kind === 'json') {
-        return new Response(JSON.stringify(answer.body), {
+        return new Response(answer.raw ?? JSON.stringify(answer.body), {
           status: 200,
           headers: { 'content-type': 'application/json', ...headers },
         });

@@ -46,6 +46,8 @@ export interface Delivered {
   lease: Lease;
   headers: Record<string, string | string[] | number | undefined>;
   json?: unknown;
+  /** The answer's text as the provider sent it, to pass on unchanged to a same-dialect caller. */
+  raw?: string;
   opened?: OpenedStream<unknown>;
 }
 
@@ -136,7 +138,9 @@ export async function attempt(
         const events = bridge.target.parseStream(res.body, ctx);
         delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
       } else {
-        delivered.json = await res.json();
+        const body = await res.jsonAndText();
+        delivered.json = body.value;
+        delivered.raw = body.text;
         lease.settle({
           usage: bridge.target.responseUsage(delivered.json),
           headers: res.headers,

@@ -25,7 +25,9 @@ export function deliver(
   if (delivered.opened === undefined) {
     const body = bridge.response(delivered.json);
     void cache.store(run.dialect, run.route, run.options, run.cacheKey, body);
-    return { kind: 'json', body, meta };
+    // Same dialect: the provider's own bytes go out as they came, not parsed and re-serialised.
+    const raw = bridge.translates ? undefined : delivered.raw;
+    return { kind: 'json', body, raw, meta };
   }
   const deadline = run.deadline;
   const caller = bridge.caller;

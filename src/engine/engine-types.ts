@@ -65,7 +65,13 @@ export interface AnswerMeta {
 }
 
 export type EngineAnswer =
-  | { kind: 'json'; body: unknown; meta: AnswerMeta }
+  | {
+      kind: 'json';
+      body: unknown;
+      /** `body` as JSON text exactly as the provider sent it, when it passed through unchanged. */
+      raw?: string;
+      meta: AnswerMeta;
+    }
   | {
       kind: 'stream';
       body: AsyncIterable<Uint8Array>;

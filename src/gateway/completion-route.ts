@@ -63,7 +63,12 @@ export function completionHandler(
     exchange.overheadMs = overhead;
     headers['x-breakwater-overhead-ms'] = String(overhead);
     if (answer.kind === 'json') {
-      return reply.code(200).headers(headers).send(answer.body);
+      if (answer.raw === undefined) return reply.code(200).headers(headers).send(answer.body);
+      return reply
+        .code(200)
+        .headers(headers)
+        .type('application/json; charset=utf-8')
+        .send(answer.raw);
     }
     if (abort.signal.aborted) {
       // The client left while the stream was being opened: close it without a byte.

@@ -76,9 +76,14 @@ export class UpstreamResponse {
 
   /** The whole body parsed as JSON; a body that is not JSON is a `malformed_response`. */
   async json(): Promise<unknown> {
+    return (await this.jsonAndText()).value;
+  }
+
+  /** The parsed body and its text, for a caller that can pass the text on unchanged. */
+  async jsonAndText(): Promise<{ value: unknown; text: string }> {
     const text = await this.text();
     try {
-      return JSON.parse(text);
+      return { value: JSON.parse(text), text };
     } catch (err) {
       throw malformedResponse(`body is not JSON (${(err as Error).message})`, {
         provider: this.#ctx.provider,

@@ -132,6 +132,9 @@ describe('client.fetch with the official SDKs', () => {
     expect(data.choices[0]?.message.content).toBeTruthy();
     expect(data.model).toBe('claude-sonnet-4-5');
     expect(response.headers.get('x-breakwater-target')).toBe('anthropic/claude-sonnet-4-5');
+    const direct = await c.chat({ model: 'chat', messages: [{ role: 'user', content: 'Hi' }] });
+    // Translated answers have no provider bytes to pass on.
+    expect(direct.kind === 'json' && direct.raw).toBeUndefined();
     expect(response.headers.get('x-breakwater-fallback')).toBe('tier');
     expect(Number(response.headers.get('x-breakwater-attempts'))).toBe(5);
 

@@ -81,6 +81,10 @@ describe('engine policies', () => {
     const answer = await call;
     expect(answer.meta.attempts).toBe(2);
     expect(answer.meta.trail.map((a) => a.code ?? 'ok')).toEqual(['rate_limited', 'ok']);
+    // Same dialect: the provider's own bytes are passed on, not parsed and re-serialised.
+    if (answer.kind !== 'json') throw new Error('expected a JSON answer');
+    expect(answer.raw).toBeDefined();
+    expect(JSON.parse(answer.raw!)).toEqual(answer.body);
   });
 
   it('moves on at once when Retry-After outlives the deadline, with the wait in the error', async () => {
