@@ -15,8 +15,10 @@ export function getHeader(headers: HeadersLike | undefined, name: string): strin
   const record = headers as HeaderRecord;
   let value = record[name];
   if (value === undefined) {
-    for (const key of Object.keys(record)) {
-      if (key.toLowerCase() === name) {
+    // undici and node:http give lower-case names, so this scan finds nothing on the hot path:
+    // it only compares names of the same length, and allocates nothing while it looks.
+    for (const key in record) {
+      if (key.length === name.length && key !== name && key.toLowerCase() === name) {
         value = record[key];
         break;
       }

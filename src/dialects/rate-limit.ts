@@ -38,15 +38,18 @@ export function windowOrUndefined(window: RateLimitWindow): RateLimitWindow | un
   if (window.limit !== undefined) out.limit = window.limit;
   if (window.remaining !== undefined) out.remaining = window.remaining;
   if (window.resetAt !== undefined) out.resetAt = window.resetAt;
-  return Object.keys(out).length > 0 ? out : undefined;
+  const any = out.limit !== undefined || out.remaining !== undefined || out.resetAt !== undefined;
+  return any ? out : undefined;
 }
 
 /** The state, or `undefined` when it holds no window at all. */
 export function stateOrUndefined(state: RateLimitState): RateLimitState | undefined {
+  if (!state.requests && !state.tokens && !state.inputTokens && !state.outputTokens)
+    return undefined;
   const out: RateLimitState = {};
   if (state.requests) out.requests = state.requests;
   if (state.tokens) out.tokens = state.tokens;
   if (state.inputTokens) out.inputTokens = state.inputTokens;
   if (state.outputTokens) out.outputTokens = state.outputTokens;
-  return Object.keys(out).length > 0 ? out : undefined;
+  return out;
 }

@@ -1,55 +1,35 @@
 /**
  * The structured logger (pino): one JSON object per line. The only module besides the request
  * log that imports pino. Secrets are kept out twice over: nothing that carries a key or a prompt
- * is ever passed to it, and `redact` blanks every header and option path that could hold a key,
- * in case something is passed by mistake (user-needs #24).
+ * is ever passed to it, and every line goes through `scrubSecrets`, which blanks any field named
+ * like a key (`authorization`, `x-api-key`, `apiKey`, `cookie`, …) at any depth, in case
+ * something is passed by mistake (user-needs #24).
  */
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { scrubSecrets } from './scrub-secrets.ts';
 
 export type { Logger } from 'pino';
 
 export interface CreateLoggerOptions {
   /** @default 'info' (or `BREAKWATER_LOG_LEVEL`) */
   level?: string;
-  /** Where lines go. @default stdout */
+  /**
+   * Where lines go. @default stdout, written asynchronously: lines written while a write is in
+   * flight are joined into the next one, so a busy gateway makes one write per batch of lines
+   * rather than one blocking write per line (a synchronous stdout was 5% of its CPU at 2,000
+   * requests/s). Whatever is buffered is flushed synchronously when the process exits.
+   */
   destination?: DestinationStream;
   /** Fields on every line (e.g. `{ service: 'breakwater' }`). */
   base?: Record<string, unknown>;
 }
 
-/**
- * Paths blanked in every line: request and response headers that carry keys, and the option
- * names keys live under. Only one level of wildcard: pino's redaction is compiled once and is
- * cheap for lines that do not have the paths.
- */
-export const REDACT_PATHS: readonly string[] = Object.freeze([
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers["api-key"]',
-  'headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers["api-key"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  'authorization',
-  'apiKey',
-  'api_key',
-  'key',
-  '*.authorization',
-  '*.apiKey',
-  '*.api_key',
-  '*.key',
-  '*["x-api-key"]',
-]);
-
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {
     level: options.level ?? process.env.BREAKWATER_LOG_LEVEL ?? 'info',
     base: options.base ?? { service: 'breakwater' },
-    redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: { level: (label) => ({ level: label }), log: scrubSecrets },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  return pino(config, options.destination ?? pino.destination({ dest: 1, sync: false }));
 }

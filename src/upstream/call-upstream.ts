@@ -20,7 +20,7 @@
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { anySignal, raceAbort, toAbortError } from '../core/signals.ts';
+import { linkSignals, raceAbort, toAbortError } from '../core/signals.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { HeaderRecord } from '../dialects/headers.ts';
 import { parseRequestId } from '../dialects/retry-headers.ts';
@@ -118,7 +118,9 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     idleTimeoutMs: idleMs,
   };
 
-  const signal = anySignal(options.signal, options.deadline?.signal);
+  // Followed for as long as the attempt runs: until its body closes, or until it failed.
+  const link = linkSignals(options.signal, options.deadline?.signal);
+  const signal = link.signal;
   if (signal?.aborted) throw toAbortError(signal.reason, { provider, model });
   const dispatcher = pool.dispatcher(options.origin, connectMs);
 
@@ -143,6 +145,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     // waiting for a free connection or a slow dial get its answer at once too.
     res = await raceAbort(dispatcher.request(request), signal);
   } catch (err) {
+    link.unlink();
     throw upstreamFailure(err, signal, ctx);
   }
 
@@ -159,8 +162,9 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
       signal,
       ctx: { ...ctx, requestId },
       nowMs: headersAt,
-    });
+    }).finally(link.unlink);
   }
+  res.body.once('close', link.unlink);
   const sentAt = writtenAt ?? startedAt;
   return new UpstreamResponse({
     status: res.statusCode,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
-import { anySignal } from '../core/signals.ts';
+import { linkSignals } from '../core/signals.ts';
 import { AbortedError, type TimeoutError } from '../errors/index.ts';
 import { upstreamFailure } from './upstream-failure.ts';
 
@@ -32,9 +32,7 @@ describe('upstreamFailure', () => {
     const clock = new ManualClock();
     const deadline = Deadline.after(100, clock);
     const caller = new AbortController();
-    const signal = anySignal(caller.signal, deadline.signal);
-    // undici listens on the signal while the request runs.
-    signal?.addEventListener('abort', () => {});
+    const { signal } = linkSignals(caller.signal, deadline.signal);
     await clock.advance(100);
     caller.abort();
     expect(upstreamFailure(code('UND_ERR_SOCKET'), signal, ctx)).toBe(deadline.error);

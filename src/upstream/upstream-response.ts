@@ -35,6 +35,11 @@ export interface UpstreamResponseInit {
   ctx: NetworkErrorContext;
 }
 
+/** What an async iterator throws for a stream destroyed before its end without an error. */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
 export class UpstreamResponse {
   readonly status: number;
   /** Response headers as undici gives them: lower-case names, repeated ones as arrays. */
@@ -67,11 +72,36 @@ export class UpstreamResponse {
     return { [Symbol.asyncIterator]: () => this.#iterate() };
   }
 
-  /** The whole body as UTF-8 text. */
+  /**
+   * The whole body as UTF-8 text. Read with plain stream listeners rather than the async
+   * iterator `body` uses: a non-streaming answer is read once per request, and the iterator's
+   * promises and end-of-stream bookkeeping were a tenth of the gateway's allocations.
+   */
   async text(): Promise<string> {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of this.body) chunks.push(chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    if (this.#used) throw new TypeError('the upstream response body was already read or cancelled');
+    this.#used = true;
+    const raw = this.#raw;
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        raw.on('data', (chunk: Buffer) => chunks.push(chunk));
+        raw.once('end', () =>
+          resolve(
+            chunks.length === 1
+              ? chunks[0]!.toString('utf8')
+              : Buffer.concat(chunks).toString('utf8'),
+          ),
+        );
+        raw.once('error', reject);
+        raw.once('close', () => {
+          if (!raw.readableEnded) reject(prematureClose());
+        });
+      });
+    } catch (err) {
+      throw upstreamFailure(err, this.#signal, this.#ctx);
+    } finally {
+      if (!raw.readableEnded && !raw.destroyed) raw.destroy();
+    }
   }
 
   /** The whole body parsed as JSON; a body that is not JSON is a `malformed_response`. */

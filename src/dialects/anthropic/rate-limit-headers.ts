@@ -21,12 +21,34 @@ function parseInstant(value: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function readWindow(headers: HeadersLike, name: string): RateLimitWindow | undefined {
+/** One window's three header names, built once. */
+interface WindowNames {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+function namesFor(name: string): WindowNames {
   const prefix = `anthropic-ratelimit-${name}`;
+  return { limit: `${prefix}-limit`, remaining: `${prefix}-remaining`, reset: `${prefix}-reset` };
+}
+
+const NAMES = {
+  requests: namesFor('requests'),
+  tokens: namesFor('tokens'),
+  inputTokens: namesFor('input-tokens'),
+  outputTokens: namesFor('output-tokens'),
+} as const;
+
+function readWindow(headers: HeadersLike, names: WindowNames): RateLimitWindow | undefined {
+  const limit = getHeader(headers, names.limit);
+  const remaining = getHeader(headers, names.remaining);
+  const reset = getHeader(headers, names.reset);
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
   return windowOrUndefined({
-    limit: parseCount(getHeader(headers, `${prefix}-limit`)),
-    remaining: parseCount(getHeader(headers, `${prefix}-remaining`)),
-    resetAt: parseInstant(getHeader(headers, `${prefix}-reset`)),
+    limit: parseCount(limit),
+    remaining: parseCount(remaining),
+    resetAt: parseInstant(reset),
   });
 }
 
@@ -40,9 +62,9 @@ export function parseAnthropicRateLimitHeaders(
 ): RateLimitState | undefined {
   if (!headers) return undefined;
   return stateOrUndefined({
-    requests: readWindow(headers, 'requests'),
-    tokens: readWindow(headers, 'tokens'),
-    inputTokens: readWindow(headers, 'input-tokens'),
-    outputTokens: readWindow(headers, 'output-tokens'),
+    requests: readWindow(headers, NAMES.requests),
+    tokens: readWindow(headers, NAMES.tokens),
+    inputTokens: readWindow(headers, NAMES.inputTokens),
+    outputTokens: readWindow(headers, NAMES.outputTokens),
   });
 }

@@ -20,16 +20,37 @@ import {
  */
 const TOKEN_SUFFIXES = ['tokens', 'project-tokens', 'tokens_usage_based'] as const;
 
+/** One window's three header names, built once. */
+interface WindowNames {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+function namesFor(suffix: string): WindowNames {
+  return {
+    limit: `x-ratelimit-limit-${suffix}`,
+    remaining: `x-ratelimit-remaining-${suffix}`,
+    reset: `x-ratelimit-reset-${suffix}`,
+  };
+}
+
+const REQUEST_NAMES = namesFor('requests');
+const TOKEN_NAMES: readonly WindowNames[] = TOKEN_SUFFIXES.map(namesFor);
+
 function readWindow(
   headers: HeadersLike,
-  suffix: string,
+  names: WindowNames,
   nowMs: number,
 ): RateLimitWindow | undefined {
-  const reset = getHeader(headers, `x-ratelimit-reset-${suffix}`);
+  const limit = getHeader(headers, names.limit);
+  const remaining = getHeader(headers, names.remaining);
+  const reset = getHeader(headers, names.reset);
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
   const resetMs = reset === undefined ? undefined : parseDurationMs(reset);
   return windowOrUndefined({
-    limit: parseCount(getHeader(headers, `x-ratelimit-limit-${suffix}`)),
-    remaining: parseCount(getHeader(headers, `x-ratelimit-remaining-${suffix}`)),
+    limit: parseCount(limit),
+    remaining: parseCount(remaining),
     resetAt: resetMs === undefined ? undefined : nowMs + Math.max(0, resetMs),
   });
 }
@@ -44,9 +65,9 @@ export function parseOpenAIRateLimitHeaders(
 ): RateLimitState | undefined {
   if (!headers) return undefined;
   let tokens: RateLimitWindow | undefined;
-  for (const suffix of TOKEN_SUFFIXES) {
-    tokens = readWindow(headers, suffix, nowMs);
+  for (const names of TOKEN_NAMES) {
+    tokens = readWindow(headers, names, nowMs);
     if (tokens) break;
   }
-  return stateOrUndefined({ requests: readWindow(headers, 'requests', nowMs), tokens });
+  return stateOrUndefined({ requests: readWindow(headers, REQUEST_NAMES, nowMs), tokens });
 }
