@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock, systemClock } from './clock.ts';
 
 describe('ManualClock', () => {
@@ -22,6 +22,19 @@ describe('ManualClock', () => {
     await expect(slept).rejects.toThrow('caller gave up');
     expect(clock.pending).toBe(0);
   });
+
+  it('fires a timer at its time, in order with sleepers, unless it was cancelled', async () => {
+    const clock = new ManualClock(0);
+    const fired: string[] = [];
+    clock.timer(200, () => fired.push(`t1@${clock.now()}`));
+    const cancel = clock.timer(100, () => fired.push('never'));
+    void clock.sleep(150).then(() => fired.push(`s@${clock.now()}`));
+    cancel();
+    cancel();
+    await clock.advance(500);
+    expect(fired).toEqual(['s@150', 't1@200']);
+    expect(clock.pending).toBe(0);
+  });
 });
 
 describe('systemClock', () => {
@@ -29,5 +42,19 @@ describe('systemClock', () => {
     const ac = new AbortController();
     ac.abort(new Error('done'));
     await expect(systemClock.sleep(10_000, ac.signal)).rejects.toThrow('done');
+  });
+
+  it('fires a timer once, or never when cancelled first', () => {
+    vi.useFakeTimers();
+    try {
+      const fired: string[] = [];
+      systemClock.timer(10, () => fired.push('kept'));
+      const cancel = systemClock.timer(5, () => fired.push('cancelled'));
+      cancel();
+      vi.advanceTimersByTime(100);
+      expect(fired).toEqual(['kept']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -12,6 +12,12 @@ export interface Clock {
    * and clears its timer either way.
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fire` once after `ms` milliseconds unless the returned function is called first. The
+   * cheap form of `sleep` for a timer that is usually cancelled (a deadline on a request that
+   * ends in time): no promise, no AbortSignal.
+   */
+  timer(ms: number, fire: () => void): () => void;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -37,6 +43,10 @@ export const systemClock: Clock = Object.freeze({
       );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  },
+  timer(ms: number, fire: () => void): () => void {
+    const handle = setTimeout(fire, Math.max(0, ms));
+    return () => clearTimeout(handle);
   },
 });
 
@@ -86,6 +96,18 @@ export class ManualClock implements Clock {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#sleepers.push(sleeper);
     });
+  }
+
+  timer(ms: number, fire: () => void): () => void {
+    const sleeper: Sleeper = {
+      wakeAt: this.#now + Math.max(0, ms),
+      seq: this.#seq++,
+      resolve: fire,
+    };
+    this.#sleepers.push(sleeper);
+    return () => {
+      this.#sleepers = this.#sleepers.filter((s) => s !== sleeper);
+    };
   }
 
   /** Moves time forward by `ms`, waking due sleepers one at a time in wake order. */

@@ -5,16 +5,13 @@
  *
  * A deadline is a point in time on an injected clock. Reading it (`remainingMs()`, `expired`)
  * costs nothing; its `signal` is created on first use and runs ONE timer for the deadline's whole
- * life (STYLE.md §11), made with `clock.sleep` so a `ManualClock` drives it in tests. When the
+ * life (STYLE.md §11), made with `clock.timer` so a `ManualClock` drives it in tests. When the
  * time is up the signal aborts with the deadline's `TimeoutError` (code `deadline_exceeded`).
  * `dispose()` clears the timer; whoever created the deadline disposes it when the request ends.
  */
 
 import { type ErrorContext, TimeoutError } from '../errors/index.ts';
 import { type Clock, systemClock } from './clock.ts';
-
-/** Why a deadline's own timer stops when the deadline is disposed; never seen by callers. */
-const DISPOSED = Object.freeze({ reason: 'deadline disposed' });
 
 function checkMs(name: string, value: number): void {
   if (!Number.isFinite(value)) {
@@ -30,7 +27,8 @@ export class Deadline implements Disposable {
   readonly #clock: Clock;
   readonly #ctx: ErrorContext | undefined;
   #controller: AbortController | undefined;
-  #timer: AbortController | undefined;
+  /** Cancels the running timer. */
+  #cancelTimer: (() => void) | undefined;
   #error: TimeoutError | undefined;
   #disposed = false;
 
@@ -90,9 +88,8 @@ export class Deadline implements Disposable {
   /** Clears the timer. Idempotent; `remainingMs()` and `expired` keep working. */
   dispose(): void {
     this.#disposed = true;
-    // A shared reason: abort() without one builds a DOMException with a stack on every call.
-    this.#timer?.abort(DISPOSED);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 
   [Symbol.dispose](): void {
@@ -100,17 +97,11 @@ export class Deadline implements Disposable {
   }
 
   #arm(controller: AbortController): void {
-    const timer = new AbortController();
-    this.#timer = timer;
-    this.#clock.sleep(this.remainingMs(), timer.signal).then(
-      () => {
-        if (this.#timer !== timer) return;
-        // A timer may wake a hair before the clock agrees the time has come; sleep the rest.
-        if (!this.expired) return this.#arm(controller);
-        this.#timer = undefined;
-        controller.abort(this.error);
-      },
-      () => {}, // disposed
-    );
+    this.#cancelTimer = this.#clock.timer(this.remainingMs(), () => {
+      this.#cancelTimer = undefined;
+      // A timer may wake a hair before the clock agrees the time has come; wait the rest.
+      if (!this.expired) return this.#arm(controller);
+      controller.abort(this.error);
+    });
   }
 }

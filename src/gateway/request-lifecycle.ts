@@ -5,7 +5,7 @@
  * or the client left), the in-flight count, the engine call cancelled if the client left early,
  * and the one log line.
  */
-import type { onRequestAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
+import type { onRequestHookHandler, onSendHookHandler } from 'fastify';
 import { logRequest } from '../telemetry/request-log.ts';
 import { authenticate, isOpenPath } from './auth.ts';
 import type { ClientKeyring } from './client-keys.ts';
@@ -24,11 +24,12 @@ export interface LifecycleDeps {
 }
 
 export function requestLifecycle(deps: LifecycleDeps): {
-  onRequest: onRequestAsyncHookHandler;
-  onSend: onSendAsyncHookHandler;
+  onRequest: onRequestHookHandler;
+  onSend: onSendHookHandler;
 } {
   const { inFlight, keyring, now } = deps;
-  const onRequest: onRequestAsyncHookHandler = async (request, reply) => {
+  // Callback hooks rather than async ones: each async hook costs every request a promise.
+  const onRequest: onRequestHookHandler = (request, reply, done) => {
     const exchange = new Exchange(now());
     request.bw = exchange;
     inFlight.start();
@@ -48,12 +49,20 @@ export function requestLifecycle(deps: LifecycleDeps): {
     if (dialectForPath(request.url) === 'anthropic') reply.header('request-id', request.id);
     if (inFlight.draining) {
       reply.header('connection', 'close');
-      throw shuttingDown(deps.retryAfterMs);
+      done(shuttingDown(deps.retryAfterMs));
+      return;
     }
-    if (keyring.size > 0 && !isOpenPath(request.url)) authenticate(request, keyring);
+    try {
+      if (keyring.size > 0 && !isOpenPath(request.url)) authenticate(request, keyring);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
   };
-  const onSend: onSendAsyncHookHandler = async (_request, reply) => {
+  const onSend: onSendHookHandler = (_request, reply, payload, done) => {
     if (inFlight.draining) reply.header('connection', 'close');
+    done(null, payload);
   };
   return { onRequest, onSend };
 }

@@ -57,6 +57,12 @@ export class LimitBuckets {
     return this.#factor;
   }
 
+  /** Whether a bucket counts tokens (total, input or output), so a request's cost needs them. */
+  get countsTokens(): boolean {
+    const b = this.#buckets;
+    return b.tokens !== undefined || b.input !== undefined || b.output !== undefined;
+  }
+
   has(dim: Dimension): boolean {
     return this.#buckets[dim] !== undefined;
   }

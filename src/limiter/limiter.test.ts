@@ -310,3 +310,21 @@ describe('scopes and state', () => {
     expect(error.retryAfterMs).toBe(6_000);
   });
 });
+
+describe('prompt counting', () => {
+  it('counts prompts only once a lane limits tokens; calibration learns only from counted ones', async () => {
+    const clock = new ManualClock(0);
+    const limiter = createLimiter({ clock, targets: { 'openai/gpt-4o': { rpm: 100 } } });
+    const first = await limiter.acquire(admission(clock, { body: { ...HI, max_tokens: 10 } }));
+    expect(limiter.stats().lanes[0]!.levels.tokens).toBeUndefined();
+    // Not counted, so this usage says nothing about the estimate's ratio.
+    first.settle({
+      usage: usage({ inputTokens: 5 * HI_TOKENS, outputTokens: 1 }),
+      headers: { 'x-ratelimit-limit-tokens': '10000', 'x-ratelimit-remaining-tokens': '10000' },
+    });
+    expect(limiter.toJSON().calibration).toEqual({});
+    const before = limiter.stats().lanes[0]!.levels.tokens!;
+    await limiter.acquire(admission(clock, { body: { ...HI, max_tokens: 10 } }));
+    expect(before - limiter.stats().lanes[0]!.levels.tokens!).toBe(HI_TOKENS + 10);
+  });
+});

@@ -147,8 +147,12 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   async function acquire(request: AdmissionRequest): Promise<Lease> {
     const { target, dialect } = request;
     const { lane, outputCharge } = scopeFor(request);
-    const raw = promptOf(request);
-    const prompt = calibration ? calibration.apply(target.id, raw.tokens) : raw.tokens;
+    // Counting a prompt is the limiter's costliest step; a lane with no token limit (none set,
+    // none learned from headers yet) and no budget has no use for it. Its usage is still
+    // charged when it settles, so a limit learned later starts from the truth.
+    const counts = budget !== undefined || lane.buckets.countsTokens;
+    const raw = counts ? promptOf(request).tokens : undefined;
+    const prompt = raw === undefined ? 0 : calibration ? calibration.apply(target.id, raw) : raw;
     const reservation = reserve(dialect, request.request, prompt, assumedOutput);
     let hold: BudgetHold | undefined;
     if (budget) {
@@ -190,7 +194,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
       dialect,
       clock,
       targetId: target.id,
-      rawPrompt: raw.tokens,
+      rawPrompt: raw,
     });
     return lease;
   }
@@ -231,7 +235,8 @@ interface LeaseContext {
   dialect: DialectName;
   clock: Clock;
   targetId: string;
-  rawPrompt: number;
+  /** The prompt as counted before calibration; undefined when it was not counted. */
+  rawPrompt: number | undefined;
 }
 
 /** One admitted attempt; only its first settlement counts. */
@@ -256,7 +261,7 @@ class LimiterLease implements Lease {
       retryAfterMs: error?.retryAfterMs,
       success: complete && usage !== undefined,
     });
-    if (usage && !usage.estimated) {
+    if (usage && !usage.estimated && c.rawPrompt !== undefined) {
       c.calibration?.observe(c.targetId, c.rawPrompt, totalInputTokens(usage));
     }
     if (c.hold) {

@@ -14,15 +14,18 @@ export interface CreateLoggerOptions {
   /** @default 'info' (or `BREAKWATER_LOG_LEVEL`) */
   level?: string;
   /**
-   * Where lines go. @default stdout, written asynchronously: lines written while a write is in
-   * flight are joined into the next one, so a busy gateway makes one write per batch of lines
-   * rather than one blocking write per line (a synchronous stdout was 5% of its CPU at 2,000
+   * Where lines go. @default stdout, buffered: lines are written once 4 KiB have gathered or
+   * 100 ms have passed, whichever comes first, so a busy gateway makes one write per batch of
+   * lines rather than one blocking write per line (that was 5–7% of its CPU at 2,000–4,000
    * requests/s). Whatever is buffered is flushed synchronously when the process exits.
    */
   destination?: DestinationStream;
   /** Fields on every line (e.g. `{ service: 'breakwater' }`). */
   base?: Record<string, unknown>;
 }
+
+/** stdout, buffered; see `CreateLoggerOptions.destination`. */
+const STDOUT = { dest: 1, sync: false, minLength: 4_096, periodicFlush: 100 };
 
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {
@@ -31,5 +34,5 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }), log: scrubSecrets },
   };
-  return pino(config, options.destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(config, options.destination ?? pino.destination(STDOUT));
 }
