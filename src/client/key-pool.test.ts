@@ -45,6 +45,16 @@ describe('KeyPool: a list', () => {
     expect(seen).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
   });
 
+  it('hands out listed keys without a wait too, in the same rotation', async () => {
+    const pool = new KeyPool(['a', 'b']);
+    expect([pool.currentListed(), await pool.current(), pool.currentListed()]).toEqual([
+      'a',
+      'b',
+      'a',
+    ]);
+    expect(() => new KeyPool(() => 'k').currentListed()).toThrow(/current\(\)/);
+  });
+
   it('drops blanks and duplicates', () => {
     expect(new KeyPool(['a', ' ', 'a', 'b ']).size).toBe(2);
   });

@@ -91,6 +91,16 @@ export class KeyPool {
       if (this.#value !== undefined) return this.#value;
       return this.#load();
     }
+    return this.currentListed();
+  }
+
+  /**
+   * `current()` without the wait, for a pool of listed keys (not a key function), which never
+   * needs one: the engine asks on every attempt, and an awaited promise there is pure cost.
+   */
+  currentListed(): string | undefined {
+    if (this.#fn)
+      throw new TypeError('a key function is asked with current(), not currentListed()');
     if (this.kind === 'single') return this.#keys[0];
     // Every key cooling down: hand out the one that recovers first rather than none at all.
     return this.#next(undefined) ?? this.#soonest();

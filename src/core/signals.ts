@@ -45,7 +45,8 @@ export function linkSignals(...signals: MaybeSignal[]): LinkedSignal {
   }
   if (count <= 1) return { signal: only, unlink: NOTHING_TO_UNLINK };
   const controller = new AbortController();
-  const inputs = signals.filter((s): s is AbortSignal => !!s);
+  const inputs: AbortSignal[] = [];
+  for (const s of signals) if (s) inputs.push(s);
   const unlink = () => {
     for (const s of inputs) s.removeEventListener('abort', onAbort);
   };

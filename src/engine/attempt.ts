@@ -84,7 +84,7 @@ export async function attempt(
   const keys = deps.targets.keys(target.provider);
   const ctx = { provider: target.provider.name, model: target.model };
   const timeouts = attemptTimeouts(run, bridge, state, final);
-  let key = await keys.current();
+  let key = keys.kind === 'function' ? await keys.current() : keys.currentListed();
   let lease: Lease;
   try {
     lease = await deps.admission.acquire({

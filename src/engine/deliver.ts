@@ -24,7 +24,7 @@ export function deliver(
   const meta = answerMeta(run, fallback, run.cacheKey ? 'miss' : 'off', target.id);
   if (delivered.opened === undefined) {
     const body = bridge.response(delivered.json);
-    void cache.store(run.dialect, run.route, run.options, run.cacheKey, body);
+    if (run.cacheKey) void cache.store(run.dialect, run.route, run.options, run.cacheKey, body);
     // Same dialect: the provider's own bytes go out as they came, not parsed and re-serialised.
     const raw = bridge.translates ? undefined : delivered.raw;
     return { kind: 'json', body, raw, meta };

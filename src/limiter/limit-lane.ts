@@ -142,7 +142,7 @@ export class LimitLane {
     if (!this.buckets.fits(cost)) return Promise.reject(this.#tooLarge(cost));
     const ticket = (): Ticket =>
       this.#held.hold(cost, clock.now(), deadline.atMs, this.#o.leaseGraceMs, expire);
-    if (this.#queue.ahead(priority).next().done && this.#slotFree() && this.buckets.take(cost)) {
+    if (!this.#queue.anyAhead(priority) && this.#slotFree() && this.buckets.take(cost)) {
       this.counts.admitted++;
       this.#emitAdmitted(priority, 0);
       return Promise.resolve(ticket());

@@ -35,7 +35,7 @@ import {
 import { type LimiterStats, laneStats } from './limiter-stats.ts';
 import { type OutputCharge, reconcileDelta } from './reconcile.ts';
 import { type Reservation, reserve } from './request-cost.ts';
-import { matchRule } from './rule-match.ts';
+import { matchRule, type RuleMatch } from './rule-match.ts';
 
 export interface Limiter extends Admission {
   /** Every admission, rejection, throttle, adopted limit, expired lease and budget event. */
@@ -90,9 +90,20 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   const lanes = new Map<string, Scoped>();
   const counted = new WeakMap<object, PromptCount>();
 
+  /** Rule matches by target id: the rules never change, and matching showed in profiles. */
+  const matches = new Map<string, RuleMatch<LimitRule> | undefined>();
+  function ruleFor(target: AdmissionRequest['target']): RuleMatch<LimitRule> | undefined {
+    if (matches.has(target.id)) return matches.get(target.id);
+    const match = matchRule<LimitRule>(rules, target.provider.name, target.model);
+    // Target ids can come from clients (`provider/model` names): keep the memo bounded.
+    if (matches.size >= MAX_LANES) matches.clear();
+    matches.set(target.id, match);
+    return match;
+  }
+
   function scopeFor(request: AdmissionRequest): Scoped {
     const { target } = request;
-    const match = matchRule<LimitRule>(rules, target.provider.name, target.model);
+    const match = ruleFor(target);
     const rule = match?.rule ?? {};
     const base = rule.shared && match ? `rule:${match.pattern}` : target.id;
     const perKey = (rule.per ?? 'key') === 'key' && request.keyId !== undefined;

@@ -40,9 +40,14 @@ describe('WaitQueue', () => {
     q.push(h);
     expect([...q.ahead('normal')].map((i) => i.name)).toEqual(['h', 'n']);
     expect([...q.ahead('high')].map((i) => i.name)).toEqual(['h']);
+    expect(q.anyAhead('high')).toBe(true);
+    expect(q.anyAhead('normal')).toBe(true);
     expect(q.remove(n)).toBe(true);
     expect(q.remove(n)).toBe(false);
     expect(q.size).toBe(2);
     expect(q.peek()?.name).toBe('h');
+    q.remove(h);
+    expect(q.anyAhead('normal')).toBe(false);
+    expect(q.anyAhead('low')).toBe(true);
   });
 });

@@ -77,6 +77,16 @@ export class WaitQueue<T extends Queued> {
     return true;
   }
 
+  /** Whether any waiter goes before a newcomer of class `priority` (allocates nothing). */
+  anyAhead(priority: Priority): boolean {
+    if (this.#size === 0) return false;
+    for (const p of PRIORITIES) {
+      if (this.#lines[p].length > 0) return true;
+      if (p === priority) return false;
+    }
+    return false;
+  }
+
   /** Every waiter that goes before a newcomer of class `priority`, in order. */
   *ahead(priority: Priority): Generator<T> {
     for (const p of PRIORITIES) {
