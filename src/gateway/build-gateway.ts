@@ -23,7 +23,7 @@ import { Engine, type EngineOptions } from '../engine/engine.ts';
 import type { Limiter } from '../limiter/limiter.ts';
 import { logLimiterEvent } from '../telemetry/limiter-log.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
-import { type ClientKeyInput, ClientKeyring } from './client-keys.ts';
+import { type ClientKeyInput, ClientKeyring, mergeClientKeyBudgets } from './client-keys.ts';
 import { completionHandler } from './completion-route.ts';
 import { countTokensHandler } from './count-tokens.ts';
 import { type DrainResult, drain, InFlight } from './drain.ts';
@@ -36,6 +36,7 @@ import { modelList } from './models-list.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import { requestLifecycle } from './request-lifecycle.ts';
 import type { LimiterStatusSource } from './status.ts';
+import { TenantQuota } from './tenant-quota.ts';
 
 export interface GatewayOptions {
   config: ResolvedConfig;
@@ -43,7 +44,11 @@ export interface GatewayOptions {
   engine?: Engine;
   /** For the engine the gateway creates. */
   engineOptions?: EngineOptions;
-  /** The gateway's client keys (plain keys are hashed at once), or a ready keyring. @default none: open, loopback only */
+  /**
+   * The gateway's client keys (plain keys are hashed at once), or a ready keyring. A key's
+   * `budget` becomes its tenant's entry in `config.budgets.tenants` for the engine the gateway
+   * creates. @default none: open, loopback only
+   */
   clientKeys?: readonly ClientKeyInput[] | ClientKeyring;
   /** @default a pino logger on stdout (see telemetry/logger.ts) */
   logger?: Logger;
@@ -53,7 +58,7 @@ export interface GatewayOptions {
   limiter?: LimiterStatusSource;
   /** Stores that must answer for `/readyz` to say ready. @default none */
   readiness?: readonly ReadinessCheck[];
-  /** For the shutdown grace period. @default systemClock */
+  /** For the shutdown grace period and the client keys' own rate limits. @default systemClock */
   clock?: Clock;
   /** How long a client is asked to wait before retrying a request refused while draining. @default 1000 */
   drainRetryAfterMs?: number;
@@ -93,8 +98,20 @@ function positiveInteger(value: number | undefined, name: string, fallback: numb
   return value;
 }
 
-export function buildGateway(options: GatewayOptions): FastifyInstance {
+/** The config with the keys' own budgets as their tenants' (see `mergeClientKeyBudgets`). */
+function withKeyBudgets(options: GatewayOptions, keyring: ClientKeyring): ResolvedConfig {
   const { config } = options;
+  const budgets = mergeClientKeyBudgets(config.budgets, keyring.identities());
+  if (budgets === config.budgets) return config;
+  if (options.engine !== undefined) {
+    throw new TypeError(
+      'client keys with a `budget` need the gateway to create its engine: leave out `engine`, or put the budgets in the engine’s config (`budgets.tenants`)',
+    );
+  }
+  return { ...config, budgets };
+}
+
+export function buildGateway(options: GatewayOptions): FastifyInstance {
   const bodyLimit = positiveInteger(
     options.bodyLimitBytes,
     'bodyLimitBytes',
@@ -105,6 +122,8 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     options.clientKeys instanceof ClientKeyring
       ? options.clientKeys
       : new ClientKeyring(options.clientKeys ?? []);
+  const config = withKeyBudgets(options, keyring);
+  const clock = options.clock ?? systemClock;
   const ownsEngine = options.engine === undefined;
   const engine = options.engine ?? new Engine(config, options.engineOptions);
   const admission = engine.admission as Partial<LimiterStatusSource & Pick<Limiter, 'onEvent'>>;
@@ -138,7 +157,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     engine,
     clientKeys: keyring.size,
     inFlight: () => inFlight.count,
-    drain: (graceMs: number) => drain(app, inFlight, graceMs, options.clock ?? systemClock),
+    drain: (graceMs: number) => drain(app, inFlight, graceMs, clock),
   } satisfies GatewayControl);
 
   app.removeAllContentTypeParsers();
@@ -156,7 +175,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   app.addHook('onRequest', lifecycle.onRequest);
   app.addHook('onSend', lifecycle.onSend);
 
-  const completion = { engine, now };
+  const completion = { engine, now, quota: new TenantQuota(keyring.identities(), clock) };
   app.post('/v1/chat/completions', completionHandler(completion, 'openai'));
   app.post('/v1/messages', completionHandler(completion, 'anthropic'));
   app.post('/v1/messages/count_tokens', countTokensHandler(config));

@@ -1,7 +1,9 @@
 /**
  * `--client-keys-file FILE`: the gateway's client keys from a YAML or JSON file, either a list or
- * `{ keys: [...] }`, each entry `{ id, keyHash | key, routes? }`. Prefer `keyHash` (the output of
- * `hashClientKey`, `sha256:` and 64 hex digits) so the file holds no usable secret.
+ * `{ keys: [...] }`, each entry `{ id, keyHash | key, routes?, limits?: { rpm?, tpm? },
+ * budget?: { dailyUsd?, monthlyUsd? } }`. Prefer `keyHash` (the output of `hashClientKey`,
+ * `sha256:` and 64 hex digits) so the file holds no usable secret. The entries are checked by
+ * `ClientKeyring`, which names a bad entry by position and id and the field at fault.
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';

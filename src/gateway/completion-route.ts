@@ -1,7 +1,8 @@
 /**
  * `POST /v1/chat/completions` (OpenAI) and `POST /v1/messages` (Anthropic): the HTTP twin of
- * `client.fetch`. The body's shape is checked, the client key's route list consulted, and the
- * engine called with an AbortSignal tied to the client's socket; the answer goes back as JSON or
+ * `client.fetch`. The body's shape is checked, the client key's route list and its own rate
+ * limits consulted (tenant-quota.ts), and the engine called with an AbortSignal tied to the
+ * client's socket; the answer goes back as JSON or
  * as a stream, with headers saying what happened. Errors are thrown to the one error handler.
  *
  * `x-breakwater-overhead-ms` is the time the gateway spent before the answer's headers that was
@@ -18,11 +19,14 @@ import { callOptionsFrom } from './call-options.ts';
 import { mayUse } from './client-keys.ts';
 import { routeForbidden } from './gateway-errors.ts';
 import { sendStream } from './sse-reply.ts';
+import type { TenantQuota } from './tenant-quota.ts';
 
 export interface CompletionContext {
   engine: Engine;
   /** High-resolution time in milliseconds, for the overhead header. */
   now: () => number;
+  /** The client keys' own rate limits. */
+  quota: TenantQuota;
 }
 
 function overheadMs(startedAt: number, now: number, meta: AnswerMeta): number {
@@ -56,7 +60,14 @@ export function completionHandler(
     const options = callOptionsFrom(request.headers, abort.signal, exchange.identity?.id);
     authorizeRoute(request, options.route ?? (body.model as string));
 
-    const answer = await ctx.engine.call(dialect, body, options);
+    const identity = exchange.identity;
+    // A key without limits of its own pays this one property read and nothing more.
+    const limited = identity?.limits !== undefined;
+    const deposit = limited
+      ? ctx.quota.admit(identity, dialect, body, request.headers['content-length'])
+      : 0;
+    const call = ctx.engine.call(dialect, body, options);
+    const answer = await (limited ? ctx.quota.track(identity, deposit, dialect, call) : call);
     exchange.meta = answer.meta;
     const headers = answerHeaders(answer.meta);
     const overhead = overheadMs(exchange.startedAt, ctx.now(), answer.meta);

@@ -8,8 +8,10 @@ export {
 export {
   type ClientIdentity,
   type ClientKeyInput,
+  type ClientKeyLimits,
   ClientKeyring,
   hashClientKey,
+  mergeClientKeyBudgets,
   parseClientKeysEnv,
 } from './client-keys.ts';
 export { loadClientKeysFile } from './client-keys-file.ts';
