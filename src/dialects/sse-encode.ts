@@ -7,10 +7,12 @@
  *
  * This is on the hot path of every translated stream: the constant pieces (the terminator, the
  * `event:` prefix of every known event type) are built once, and a frame costs one
- * `JSON.stringify` and one concatenation (plus one encode for the byte forms).
+ * `JSON.stringify` and one concatenation (plus one encode for the byte forms). An event read from
+ * a provider's stream keeps the text it came as (raw-data.ts) and is framed from that, unchanged.
  */
 import type { AnthropicErrorBody, AnthropicStreamEvent } from './anthropic/types.ts';
 import type { ChatCompletionChunk, OpenAIErrorBody } from './openai/types.ts';
+import { rawDataOf } from './raw-data.ts';
 
 /** The OpenAI stream terminator. */
 export const OPENAI_DONE_FRAME = 'data: [DONE]\n\n';
@@ -52,12 +54,12 @@ function anthropicPrefix(type: string): string {
 
 /** One OpenAI frame: a chunk, or a mid-stream error body (`{error: {...}}`). */
 export function openAIFrame(chunk: ChatCompletionChunk | OpenAIErrorBody): string {
-  return DATA_PREFIX + JSON.stringify(chunk) + FRAME_END;
+  return DATA_PREFIX + (rawDataOf(chunk) ?? JSON.stringify(chunk)) + FRAME_END;
 }
 
 /** One Anthropic frame, named after the event's `type` (a mid-stream error is `type: 'error'`). */
 export function anthropicFrame(event: AnthropicStreamEvent | AnthropicErrorBody): string {
-  return anthropicPrefix(event.type) + JSON.stringify(event) + FRAME_END;
+  return anthropicPrefix(event.type) + (rawDataOf(event) ?? JSON.stringify(event)) + FRAME_END;
 }
 
 /** `openAIFrame` as UTF-8 bytes. */

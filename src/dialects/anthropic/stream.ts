@@ -8,6 +8,7 @@
  */
 import { classifyStreamError, malformedResponse } from '../../errors/index.ts';
 import type { DialectContext } from '../dialect-name.ts';
+import { keepRawData } from '../raw-data.ts';
 import {
   type ByteSource,
   decodeSse,
@@ -98,7 +99,7 @@ export async function* parseAnthropicStream(
         continue;
       }
       if (name === 'ping' && options.skipPing) continue;
-      yield event as AnthropicStreamEvent;
+      yield keepRawData(event, message.data) as AnthropicStreamEvent;
       if (name === 'message_stop') return;
     }
   } catch (error) {

@@ -7,6 +7,7 @@
  */
 import { classifyStreamError, malformedResponse } from '../../errors/index.ts';
 import type { DialectContext } from '../dialect-name.ts';
+import { keepRawData } from '../raw-data.ts';
 import {
   type ByteSource,
   decodeSse,
@@ -53,7 +54,7 @@ export async function* parseOpenAIStream(
       if (json.value.error) {
         throw classifyStreamError({ dialect: 'openai', data: json.value, ...ctx });
       }
-      yield json.value as ChatCompletionChunk;
+      yield keepRawData(json.value, data) as ChatCompletionChunk;
     }
   } catch (error) {
     if (error instanceof SseBufferOverflowError) {
