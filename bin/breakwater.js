@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-// The `breakwater` executable. Runs the TypeScript sources directly: Node.js 24 strips types.
-import { main } from '../src/cli/main.ts';
+// The `breakwater` executable. In a checkout it runs the TypeScript sources (Node.js 24 strips
+// types); an installed package ships no src/, only the build in dist/ — and Node refuses to strip
+// types under node_modules anyway.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const entry = existsSync(source) ? source : new URL('../dist/cli/main.js', import.meta.url);
+const { main } = await import(entry.href);
 
 process.exitCode = await main(process.argv.slice(2));
