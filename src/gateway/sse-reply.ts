@@ -44,7 +44,8 @@ export async function sendStream(
       ...headers,
       ...SSE_HEADERS,
     });
-    res.flushHeaders();
+    // No flushHeaders(): the engine hands the stream over at its commit point, with the first
+    // content in hand, so the headers go out in the same write (and packet) as the first frames.
     while (!res.destroyed) {
       const next = await iterator.next();
       if (next.done) {
