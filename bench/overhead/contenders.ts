@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '../../src/cli/node-flags.ts';
 import type { Target } from './jobs.ts';
 import { freePort, type Started, startServer } from './processes.ts';
 
@@ -129,8 +130,6 @@ export interface StartOptions {
   dir: string;
   /** Extra Node flags for the gateway process (`--cpu-prof`). */
   nodeFlags?: readonly string[];
-  /** breakwater only: serve through a wide upstream pool (wide-pool-gateway.ts). */
-  wideConnections?: number;
   /** Portkey only: the start-server.js to run. @default PORTKEY_BIN */
   portkeyBin?: string;
 }
@@ -160,16 +159,8 @@ export async function startContender(name: ContenderName, o: StartOptions): Prom
     }
     case 'breakwater': {
       const config = writeBreakwaterConfig(o.dir, sim);
-      const args =
-        o.wideConnections === undefined
-          ? [CLI, 'serve', '--config', config, '--port', '0']
-          : [
-              join(import.meta.dirname, 'wide-pool-gateway.ts'),
-              '--config',
-              config,
-              '--connections',
-              String(o.wideConnections),
-            ];
+      // As `npm start` and the `breakwater` executable run it.
+      const args = [...GATEWAY_NODE_FLAGS, CLI, 'serve', '--config', config, '--port', '0'];
       const started = await startServer({
         label: LABELS[name],
         args: [...flags, ...args],

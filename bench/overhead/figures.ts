@@ -56,8 +56,6 @@ export interface ContenderFigures {
   max?: MaxRate;
   firstToken?: Latency;
   memory?: Memory;
-  /** Memory through a gateway built with a wider upstream pool (breakwater only). */
-  memoryWide?: Memory;
   /** Why a check failed before the phases (e.g. streams do not work), by phase. */
   broken: Map<string, string>;
 }

@@ -160,11 +160,6 @@ export function printFigures(
   row(`RSS growth, ${settings.memory.streams} open streams`, (f, n) =>
     n === 'direct' ? 'n/a' : broken(f, 'streams', memoryCell(f.memory)),
   );
-  if (figures.get('breakwater')?.memoryWide) {
-    row(`  same, upstream pool 2048`, (f, n) =>
-      n === 'breakwater' ? memoryCell(f.memoryWide) : '',
-    );
-  }
   console.log(`\n${renderTable(header, rows)}`);
 
   const notes: string[] = [];
@@ -181,13 +176,12 @@ export function printFigures(
     ] as const) {
       if (l && errorCount(l) > 0) notes.push(`${LABELS[n]}, ${label}: ${describeErrors(l.errors)}`);
     }
-    for (const m of [f.memory, f.memoryWide]) {
-      if (m && m.open < m.streams) {
-        notes.push(
-          `${LABELS[n]}, memory: ${m.open} of ${m.streams} streams delivered content within ${settings.memory.openTimeoutMs / 1000} s` +
-            (m.failed > 0 ? `; ${m.failed} failed (${describeErrors(m.errors)})` : ''),
-        );
-      }
+    const m = f.memory;
+    if (m && m.open < m.streams) {
+      notes.push(
+        `${LABELS[n]}, memory: ${m.open} of ${m.streams} streams delivered content within ${settings.memory.openTimeoutMs / 1000} s` +
+          (m.failed > 0 ? `; ${m.failed} failed (${describeErrors(m.errors)})` : ''),
+      );
     }
   }
   const lateness = settings.fixed.rates

@@ -109,7 +109,7 @@ export async function runPhases(
 
 /**
  * Memory with many open streams, on fresh proxy processes in front of a simulator whose streams
- * stay open; breakwater twice: as configured, and with an upstream pool wide enough for them all.
+ * stay open.
  */
 export async function runMemory(s: Session, names: readonly ContenderName[]): Promise<void> {
   const scenario = join(import.meta.dirname, 'slow-streams.yaml');
@@ -118,29 +118,20 @@ export async function runMemory(s: Session, names: readonly ContenderName[]): Pr
     for (const name of names) {
       const f = s.figures.get(name)!;
       if (name === 'direct' || f.broken.has('streams')) continue;
-      for (const wide of name === 'breakwater' ? [undefined, WIDE_POOL] : [undefined]) {
-        const label = wide ? `${LABELS[name]} (upstream pool ${wide})` : LABELS[name];
-        progress(`memory with ${s.settings.memory.streams} open streams: ${label}`);
-        const c = await startContender(name, {
-          simulator: slow,
-          placement: s.placement,
-          dir: s.dir,
-          portkeyBin: s.portkeyBin,
-          ...(wide ? { wideConnections: wide } : {}),
-        });
-        try {
-          const m = await measureMemory(s.gen, c, s.settings);
-          if (wide) f.memoryWide = m;
-          else f.memory = m;
-        } finally {
-          await c.stop();
-        }
+      progress(`memory with ${s.settings.memory.streams} open streams: ${LABELS[name]}`);
+      const c = await startContender(name, {
+        simulator: slow,
+        placement: s.placement,
+        dir: s.dir,
+        portkeyBin: s.portkeyBin,
+      });
+      try {
+        f.memory = await measureMemory(s.gen, c, s.settings);
+      } finally {
+        await c.stop();
       }
     }
   } finally {
     await slow.stop();
   }
 }
-
-/** Upstream connections of the breakwater built for the memory phase's second row. */
-export const WIDE_POOL = 2_048;

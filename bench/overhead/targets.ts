@@ -92,16 +92,13 @@ export function judge(
     ),
   );
 
-  for (const [label, m] of [
-    ['default upstream pool', bw.memory],
-    ['upstream pool 2048', bw.memoryWide],
-  ] as const) {
-    if (!m) continue;
+  const m = bw.memory;
+  if (m) {
     const per = mbPer1000(m);
     const all = m.open >= m.streams;
     out.push(
       verdict(
-        `≤ ${MAX_MB_PER_1000_STREAMS} MB per 1,000 open streams (${label})`,
+        `≤ ${MAX_MB_PER_1000_STREAMS} MB per 1,000 open streams`,
         all
           ? `${per.toFixed(1)} MB`
           : `only ${m.open} of ${m.streams} streams open; ${Number.isFinite(per) && m.open > 0 ? `${per.toFixed(1)} MB per 1,000 scaled from them` : 'no figure'}`,
