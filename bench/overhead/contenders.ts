@@ -28,7 +28,8 @@ export const PORTKEY_BIN = join(root, 'node_modules/@portkey-ai/gateway/build/st
  * Why Portkey's streams may fail here: with @hono/node-server above 1.14.2 (npm resolves its
  * `^1.3.3` to the newest), Portkey appends its headers to a fetch Response's immutable headers and
  * answers every stream with a 500 (Portkey-AI/gateway#1389, still open). Portkey's own repo pins
- * 1.13.5 through a patch-package patch that its npm package does not ship.
+ * 1.13.5 through a patch-package patch that its npm package does not ship; package.json's
+ * `overrides` pins the same version for it here. The check stays for other builds (`--portkey`).
  */
 export const PORTKEY_STREAM_HINT =
   'Portkey-AI/gateway#1389: with @hono/node-server > 1.14.2 its updateHeaders() appends to an ' +
