@@ -25,9 +25,9 @@ export interface CreateLoggerOptions {
 }
 
 /** stdout, buffered; see `CreateLoggerOptions.destination`. */
-// Written from the event loop (sync): an async write goes through libuv's thread pool, and on a
-// busy 2-core machine waking a pool thread per batch cost more than the write itself.
-const STDOUT = { dest: 1, sync: true, minLength: 4_096, periodicFlush: 100 };
+// Asynchronous: pino flushes an asynchronous destination when the process exits, not a
+// synchronous one that buffers (`minLength`), whose last lines would be lost.
+const STDOUT = { dest: 1, sync: false, minLength: 4_096, periodicFlush: 100 };
 
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {

@@ -30,6 +30,10 @@ function serve(args: string[], extraEnv: Record<string, string> = {}) {
   proc.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  let stdout = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) =>
     proc.once('exit', (code) => resolve(code)),
   );
@@ -40,7 +44,7 @@ function serve(args: string[], extraEnv: Record<string, string> = {}) {
     void exited.then(() => reject(new Error(`exited: ${stderr}`)));
   });
   banner.catch(() => {}); // awaited only by the tests that expect a banner
-  return { proc, exited, banner, stderr: () => stderr };
+  return { proc, exited, banner, stderr: () => stderr, stdout: () => stdout };
 }
 
 describe('breakwater serve', () => {
@@ -65,6 +69,14 @@ describe('breakwater serve', () => {
     expect(res.headers.get('x-breakwater-route')).toBe('chat');
     run.proc.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    // Log lines are written in batches; none may be lost when the process exits.
+    const lines = run
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.filter((l) => l.msg === 'request')).toHaveLength(1);
+    expect(lines.at(-1)?.msg).toBe('stopped');
   }, 20_000);
 
   it('refuses to listen on every interface without client keys', async () => {
