@@ -151,13 +151,11 @@ export class Engine {
 
   async #run(run: Run): Promise<EngineAnswer> {
     const { route } = run;
-    const early = await this.#cache.serve(
-      run.dialect,
-      run.request,
-      route,
-      run.options,
-      run.cacheKey,
-    );
+    // Without a cache key (the route does not cache) there is nothing to look up, nor to await.
+    const early =
+      run.cacheKey === undefined
+        ? undefined
+        : await this.#cache.serve(run.dialect, run.request, route, run.options, run.cacheKey);
     if (early) return fromCache(run, early.answer, early.stale ? 'stale' : 'hit', 'none');
 
     let last: BreakwaterError | undefined;

@@ -24,6 +24,22 @@ export interface CreateLoggerOptions {
   base?: Record<string, unknown>;
 }
 
+let lastMs = Number.NaN;
+let lastField = '';
+
+/**
+ * pino's `isoTime`, remembered for the millisecond: a busy gateway writes several lines per
+ * millisecond, and formatting the date was 1.3% of its CPU.
+ */
+function isoTimeField(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastField = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastField;
+}
+
 /** stdout, buffered; see `CreateLoggerOptions.destination`. */
 // Asynchronous: pino flushes an asynchronous destination when the process exits, not a
 // synchronous one that buffers (`minLength`), whose last lines would be lost.
@@ -33,7 +49,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const config: LoggerOptions = {
     level: options.level ?? process.env.BREAKWATER_LOG_LEVEL ?? 'info',
     base: options.base ?? { service: 'breakwater' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeField,
     formatters: { level: (label) => ({ level: label }), log: scrubSecrets },
   };
   return pino(config, options.destination ?? pino.destination(STDOUT));
