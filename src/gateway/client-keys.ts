@@ -8,14 +8,18 @@
  * which key (or how much of one) matched.
  *
  * A key may carry its own rate limits (`limits`, enforced by tenant-quota.ts) and its own spend
- * budget (`budget`, which becomes the tenant's entry in the config's `budgets.tenants`, see
- * `mergeClientKeyBudgets`). Both are checked here with the config's own field checks, so a bad
- * value is refused at start with the entry and the field named — never the key.
+ * budget (`budget`, which becomes the tenant's entry in the config's `budgets.tenants`); both are
+ * read and checked in client-key-limits.ts, and a bad value is refused at start with the entry
+ * and the field named — never the key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { BudgetLimit, BudgetOptions } from '../budget/budget-guard.ts';
-import { ConfigError, formatPath } from '../client/config-error.ts';
-import { defined, FieldIssues, mappingAt, numberAt } from '../client/limits-fields.ts';
+import type { BudgetLimit } from '../budget/budget-guard.ts';
+import { formatPath } from '../client/config-error.ts';
+import { FieldIssues, mappingAt } from '../client/limits-fields.ts';
+import { budgetAt, type ClientKeyLimits, limitsAt } from './client-key-limits.ts';
+
+export type { ClientKeyLimits } from './client-key-limits.ts';
+export { mergeClientKeyBudgets } from './client-key-limits.ts';
 
 export interface ClientKeyInput {
   /** A name for logs, limits and budgets (the request's tenant). Never the key itself. */
@@ -30,14 +34,6 @@ export interface ClientKeyInput {
   limits?: ClientKeyLimits;
   /** The key's own spend budget: its tenant's entry in `budgets.tenants`. @default none */
   budget?: BudgetLimit;
-}
-
-/** A client key's own rate limits; each per minute, refilled evenly (a token bucket). */
-export interface ClientKeyLimits {
-  /** Requests per minute. @default unlimited */
-  rpm?: number;
-  /** Tokens per minute: prompt estimate plus output, corrected by the usage reported. @default unlimited */
-  tpm?: number;
 }
 
 /** Who a request comes from, once its key matched. */
@@ -62,8 +58,6 @@ export const MIN_CLIENT_KEY_LENGTH = 16;
 const HASH = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 const FIELDS = ['id', 'key', 'keyHash', 'routes', 'limits', 'budget'];
-const PER_MINUTE = { min: 0, max: 1e12, exclusiveMin: true, integer: true };
-const DOLLARS = { min: 0, max: 1e9, unit: 'US dollars' };
 
 /** The digest a `keyHash` holds for `key`: `sha256:` and 64 hex digits. */
 export function hashClientKey(key: string): string {
@@ -74,32 +68,6 @@ export function hashClientKey(key: string): string {
 function fail(index: number, message: string, id?: string): never {
   const named = id === undefined ? '' : ` ("${id}")`;
   throw new TypeError(`client key #${index + 1}${named}: ${message}`);
-}
-
-function limitsAt(issues: FieldIssues, value: unknown): ClientKeyLimits | undefined {
-  const given = mappingAt(issues, value, ['limits'], ['rpm', 'tpm']);
-  if (!given) return undefined;
-  const limits = defined<ClientKeyLimits>({
-    rpm: numberAt(issues, given.rpm, ['limits', 'rpm'], { ...PER_MINUTE, unit: 'requests' }),
-    tpm: numberAt(issues, given.tpm, ['limits', 'tpm'], { ...PER_MINUTE, unit: 'tokens' }),
-  });
-  if (given.rpm == null && given.tpm == null) {
-    issues.add(['limits'], 'set rpm, tpm or both, e.g. { rpm: 60, tpm: 100000 }');
-  }
-  return limits.rpm === undefined && limits.tpm === undefined ? undefined : limits;
-}
-
-function budgetAt(issues: FieldIssues, value: unknown): BudgetLimit | undefined {
-  const given = mappingAt(issues, value, ['budget'], ['dailyUsd', 'monthlyUsd']);
-  if (!given) return undefined;
-  const budget = defined<BudgetLimit>({
-    dailyUsd: numberAt(issues, given.dailyUsd, ['budget', 'dailyUsd'], DOLLARS),
-    monthlyUsd: numberAt(issues, given.monthlyUsd, ['budget', 'monthlyUsd'], DOLLARS),
-  });
-  if (given.dailyUsd == null && given.monthlyUsd == null) {
-    issues.add(['budget'], 'set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }');
-  }
-  return budget.dailyUsd === undefined && budget.monthlyUsd === undefined ? undefined : budget;
 }
 
 /** The entry's unknown fields, `limits` and `budget`, with every problem in one message. */
@@ -194,32 +162,6 @@ export class ClientKeyring {
 /** May `identity` use `route` (a route name, or the `provider/model` a client named)? */
 export function mayUse(identity: ClientIdentity | undefined, route: string): boolean {
   return identity?.routes === undefined || identity.routes.has(route);
-}
-
-/**
- * The config's budgets with each key's own `budget` as its tenant's entry. A tenant budgeted both
- * in the config (`budgets.tenants[id]`) and on its key is a `ConfigError` naming both places: one
- * of the two would be silently ignored otherwise. A key's budget replaces the `*` default for its
- * tenant, as any named entry does.
- */
-export function mergeClientKeyBudgets(
-  budgets: BudgetOptions | undefined,
-  identities: readonly ClientIdentity[],
-): BudgetOptions | undefined {
-  const own = identities.filter((identity) => identity.budget !== undefined);
-  if (own.length === 0) return budgets;
-  const tenants: Record<string, BudgetLimit> = { ...budgets?.tenants };
-  const clashes = own.filter((identity) => Object.hasOwn(tenants, identity.id));
-  if (clashes.length > 0) {
-    throw new ConfigError(
-      clashes.map((identity) => ({
-        path: ['budgets', 'tenants', identity.id],
-        message: `client key "${identity.id}" carries its own \`budget\` too; set this tenant's budget in one place only (the config or the key)`,
-      })),
-    );
-  }
-  for (const identity of own) tenants[identity.id] = identity.budget!;
-  return Object.freeze({ ...budgets, tenants: Object.freeze(tenants) });
 }
 
 /**

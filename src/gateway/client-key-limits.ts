@@ -1,0 +1,75 @@
+/**
+ * A client key's own allowances: its rate limits (`limits: { rpm, tpm }`, enforced per request by
+ * tenant-quota.ts) and its spend budget (`budget: { dailyUsd, monthlyUsd }`, which becomes its
+ * tenant's entry in the config's `budgets.tenants`). Read with the config's own field checks, so
+ * a bad value is reported with the field named, like any config error.
+ */
+import type { BudgetLimit, BudgetOptions } from '../budget/budget-guard.ts';
+import { ConfigError } from '../client/config-error.ts';
+import { defined, type FieldIssues, mappingAt, numberAt } from '../client/limits-fields.ts';
+import type { ClientIdentity } from './client-keys.ts';
+
+/** A client key's own rate limits; each per minute, refilled evenly (a token bucket). */
+export interface ClientKeyLimits {
+  /** Requests per minute. @default unlimited */
+  rpm?: number;
+  /** Tokens per minute: prompt estimate plus output, corrected by the usage reported. @default unlimited */
+  tpm?: number;
+}
+
+const PER_MINUTE = { min: 0, max: 1e12, exclusiveMin: true, integer: true };
+const DOLLARS = { min: 0, max: 1e9, unit: 'US dollars' };
+
+/** An entry's `limits`, checked; undefined when it sets none. */
+export function limitsAt(issues: FieldIssues, value: unknown): ClientKeyLimits | undefined {
+  const given = mappingAt(issues, value, ['limits'], ['rpm', 'tpm']);
+  if (!given) return undefined;
+  const limits = defined<ClientKeyLimits>({
+    rpm: numberAt(issues, given.rpm, ['limits', 'rpm'], { ...PER_MINUTE, unit: 'requests' }),
+    tpm: numberAt(issues, given.tpm, ['limits', 'tpm'], { ...PER_MINUTE, unit: 'tokens' }),
+  });
+  if (given.rpm == null && given.tpm == null) {
+    issues.add(['limits'], 'set rpm, tpm or both, e.g. { rpm: 60, tpm: 100000 }');
+  }
+  return limits.rpm === undefined && limits.tpm === undefined ? undefined : limits;
+}
+
+/** An entry's `budget`, checked; undefined when it sets none. */
+export function budgetAt(issues: FieldIssues, value: unknown): BudgetLimit | undefined {
+  const given = mappingAt(issues, value, ['budget'], ['dailyUsd', 'monthlyUsd']);
+  if (!given) return undefined;
+  const budget = defined<BudgetLimit>({
+    dailyUsd: numberAt(issues, given.dailyUsd, ['budget', 'dailyUsd'], DOLLARS),
+    monthlyUsd: numberAt(issues, given.monthlyUsd, ['budget', 'monthlyUsd'], DOLLARS),
+  });
+  if (given.dailyUsd == null && given.monthlyUsd == null) {
+    issues.add(['budget'], 'set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }');
+  }
+  return budget.dailyUsd === undefined && budget.monthlyUsd === undefined ? undefined : budget;
+}
+
+/**
+ * The config's budgets with each key's own `budget` as its tenant's entry. A tenant budgeted both
+ * in the config (`budgets.tenants[id]`) and on its key is a `ConfigError` naming both places: one
+ * of the two would be silently ignored otherwise. A key's budget replaces the `*` default for its
+ * tenant, as any named entry does.
+ */
+export function mergeClientKeyBudgets(
+  budgets: BudgetOptions | undefined,
+  identities: readonly ClientIdentity[],
+): BudgetOptions | undefined {
+  const own = identities.filter((identity) => identity.budget !== undefined);
+  if (own.length === 0) return budgets;
+  const tenants: Record<string, BudgetLimit> = { ...budgets?.tenants };
+  const clashes = own.filter((identity) => Object.hasOwn(tenants, identity.id));
+  if (clashes.length > 0) {
+    throw new ConfigError(
+      clashes.map((identity) => ({
+        path: ['budgets', 'tenants', identity.id],
+        message: `client key "${identity.id}" carries its own \`budget\` too; set this tenant's budget in one place only (the config or the key)`,
+      })),
+    );
+  }
+  for (const identity of own) tenants[identity.id] = identity.budget!;
+  return Object.freeze({ ...budgets, tenants: Object.freeze(tenants) });
+}
