@@ -1,0 +1,125 @@
+/**
+ * The four ways one in-process call reaches the simulator, each a baseline for the next: undici
+ * alone (send, read the whole answer, parse it), breakwater's engine, a minimal Fastify route
+ * over undici, and breakwater's whole gateway. The two Fastify ones are driven by `inject()`, so
+ * no socket is between the caller and the server and only the server's own work is counted.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { Pool } from 'undici';
+import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { Engine } from '../../src/engine/engine.ts';
+import { buildGateway } from '../../src/gateway/index.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+
+export const SUBJECTS = ['undici', 'engine', 'fastify', 'gateway'] as const;
+export type SubjectName = (typeof SUBJECTS)[number];
+
+/** What each subject is measured against in the report (`undefined`: it is a baseline). */
+export const BASELINE: Record<SubjectName, SubjectName | undefined> = {
+  undici: undefined,
+  engine: 'undici',
+  fastify: undefined,
+  gateway: 'fastify',
+};
+
+export interface Subject {
+  /** One call, resolved once its whole answer is in. */
+  call(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MODEL = 'gpt-4o-mini';
+const MESSAGES = [{ role: 'user', content: 'Name one thing that floats.' }];
+const ROUTE_BODY = { model: 'chat', messages: MESSAGES, max_tokens: 32 };
+const PAYLOAD = JSON.stringify(ROUTE_BODY);
+
+function expectOk(status: number, body: string): void {
+  if (status !== 200) throw new Error(`status ${status}: ${body.slice(0, 300)}`);
+}
+
+function config(simulator: string) {
+  return resolveConfig(
+    {
+      providers: { openai: { baseUrl: simulator, apiKey: 'sk-bench' } },
+      routes: { chat: { tiers: [`openai/${MODEL}`] } },
+    },
+    { env: {} },
+  );
+}
+
+function injected(app: FastifyInstance): Subject {
+  return {
+    async call() {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        headers: { 'content-type': 'application/json' },
+        payload: PAYLOAD,
+      });
+      expectOk(res.statusCode, res.body);
+    },
+    close: () => app.close(),
+  };
+}
+
+export async function startSubject(name: SubjectName, simulator: string): Promise<Subject> {
+  switch (name) {
+    case 'undici': {
+      const pool = new Pool(simulator, { pipelining: 1 });
+      return {
+        async call() {
+          const res = await pool.request({
+            path: '/v1/chat/completions',
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+            body: JSON.stringify({ ...ROUTE_BODY, model: MODEL }),
+          });
+          const text = await res.body.text();
+          expectOk(res.statusCode, text);
+          JSON.parse(text);
+        },
+        close: () => pool.close(),
+      };
+    }
+    case 'engine': {
+      const engine = new Engine(config(simulator));
+      return {
+        async call() {
+          const answer = await engine.call('openai', { ...ROUTE_BODY }, {});
+          if (answer.kind !== 'json') throw new Error('expected a JSON answer');
+        },
+        close: () => engine.close(),
+      };
+    }
+    case 'fastify': {
+      const pool = new Pool(simulator, { pipelining: 1 });
+      const app = Fastify();
+      app.post('/v1/chat/completions', async (request, reply) => {
+        const body = request.body as Record<string, unknown>;
+        const res = await pool.request({
+          path: '/v1/chat/completions',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+          body: JSON.stringify({ ...body, model: MODEL }),
+        });
+        const text = await res.body.text();
+        JSON.parse(text);
+        return reply.code(res.statusCode).type('application/json; charset=utf-8').send(text);
+      });
+      app.addHook('onClose', () => pool.close());
+      await app.ready();
+      return injected(app);
+    }
+    case 'gateway': {
+      // Its log lines go where stdout's would, batched the same way, but to /dev/null.
+      const destination = pino.destination({ dest: '/dev/null', sync: false, minLength: 4_096 });
+      const app = buildGateway({
+        config: config(simulator),
+        logger: createLogger({ destination }),
+      });
+      await app.ready();
+      return injected(app);
+    }
+  }
+}
