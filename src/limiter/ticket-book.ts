@@ -18,8 +18,16 @@ export interface Ticket {
   readonly expire: () => void;
 }
 
+const NONE: readonly Ticket[] = Object.freeze([]);
+
 export class TicketBook {
   readonly #held = new Set<Ticket>();
+  /**
+   * No held ticket expires before this (a lower bound: releasing a ticket leaves it as it is).
+   * The lane asks for expired tickets on every admission; with this the answer is almost always
+   * "none" without looking at each ticket in flight.
+   */
+  #earliest = Number.POSITIVE_INFINITY;
 
   get size(): number {
     return this.#held.size;
@@ -41,6 +49,7 @@ export class TicketBook {
       expire,
     };
     this.#held.add(ticket);
+    if (ticket.expiresAt < this.#earliest) this.#earliest = ticket.expiresAt;
     return ticket;
   }
 
@@ -53,9 +62,15 @@ export class TicketBook {
   }
 
   /** Tickets past their expiry at `now`, oldest first. */
-  expired(now: number): Ticket[] {
+  expired(now: number): readonly Ticket[] {
+    if (now < this.#earliest) return NONE;
     const out: Ticket[] = [];
-    for (const ticket of this.#held) if (ticket.expiresAt <= now) out.push(ticket);
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const ticket of this.#held) {
+      if (ticket.expiresAt <= now) out.push(ticket);
+      else if (ticket.expiresAt < earliest) earliest = ticket.expiresAt;
+    }
+    this.#earliest = earliest;
     return out.sort((a, b) => a.expiresAt - b.expiresAt);
   }
 

@@ -24,4 +24,24 @@ describe('LatencyTracker', () => {
     for (let i = 0; i < 32; i++) tracker.record(100);
     expect(tracker.p99).toBe(100);
   });
+
+  it('finds the same p99 as sorting the kept samples, at every fill and after the ring turns', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const tracker = new LatencyTracker({ size: 64, minSamples: 1, recomputeEvery: 1, floorMs: 1 });
+    const kept: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const ms = Math.round(random() * 1000) / (random() < 0.05 ? 0.01 : 1);
+      tracker.record(ms);
+      kept.push(ms);
+      if (kept.length > 64) kept.shift();
+      const sorted = [...kept].sort((a, b) => a - b);
+      expect(tracker.p99).toBe(
+        sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))],
+      );
+    }
+  });
 });
