@@ -76,7 +76,8 @@ export class LatencyTracker {
   #quantile(q: number): number {
     const n = Math.min(this.#count, this.#samples.length);
     const k = n - Math.min(n - 1, Math.floor(q * n));
-    const top = this.#top.length >= k ? this.#top : (this.#top = new Float64Array(k));
+    if (this.#top.length < k) this.#top = new Float64Array(k);
+    const top = this.#top;
     top.fill(Number.NEGATIVE_INFINITY, 0, k);
     for (let i = 0; i < n; i++) {
       const x = this.#samples[i]!;
