@@ -118,10 +118,10 @@ export async function attempt(
         pool: deps.pool,
         origin: target.provider.baseUrl,
         path: bridge.target.path,
-        headers: {
-          ...target.provider.headers,
-          ...bridge.target.upstreamHeaders(key, run.options.headers),
-        },
+        headers: withProviderHeaders(
+          target.provider.headers,
+          bridge.target.upstreamHeaders(key, run.options.headers),
+        ),
         body,
         dialect: bridge.target.name,
         provider: target.provider.name,
@@ -194,6 +194,16 @@ export async function attempt(
       return failure(error);
     }
   }
+}
+
+/** The provider's configured headers under the dialect's own; no copy when there are none. */
+function withProviderHeaders(
+  configured: Readonly<Record<string, string>> | undefined,
+  own: Record<string, string>,
+): Record<string, string> {
+  if (configured === undefined) return own;
+  for (const _ in configured) return { ...configured, ...own };
+  return own;
 }
 
 /** A short, non-secret name for an upstream key, so limits can be kept per key. */

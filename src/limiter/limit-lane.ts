@@ -308,10 +308,13 @@ export class LimitLane {
   #pump(): void {
     this.sweep();
     const now = this.#o.clock.now();
-    for (const w of [...this.#queue]) {
-      if (now < w.giveUpAt) continue;
-      this.#queue.remove(w);
-      w.fail(this.#gaveUp(w, now));
+    // Most pumps find nobody waiting: no copy of the queue for them (a pump runs per settle).
+    if (this.#queue.size > 0) {
+      for (const w of [...this.#queue]) {
+        if (now < w.giveUpAt) continue;
+        this.#queue.remove(w);
+        w.fail(this.#gaveUp(w, now));
+      }
     }
     for (;;) {
       const head = this.#queue.peek();

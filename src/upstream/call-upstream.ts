@@ -92,9 +92,10 @@ function withContentType(
   hasBody: boolean,
 ): Record<string, string> | undefined {
   if (!hasBody) return headers;
-  if (headers)
-    for (const key of Object.keys(headers))
-      if (key.toLowerCase() === 'content-type') return headers;
+  if (headers) {
+    if (headers['content-type'] !== undefined) return headers;
+    for (const key in headers) if (key.toLowerCase() === 'content-type') return headers;
+  }
   return { 'content-type': 'application/json', ...headers };
 }
 
