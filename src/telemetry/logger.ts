@@ -45,12 +45,54 @@ function isoTimeField(): string {
 // synchronous one that buffers (`minLength`), whose last lines would be lost.
 const STDOUT = { dest: 1, sync: false, minLength: 4_096, periodicFlush: 100 };
 
+/** Writes one line of fields that are already JSON (see `writeLine`). */
+type LineWriter = (level: 'info' | 'warn' | 'error', fieldsJson: string, msg: string) => void;
+
+const LINE_WRITER: unique symbol = Symbol('breakwater.lineWriter');
+
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const base = options.base ?? { service: 'breakwater' };
   const config: LoggerOptions = {
     level: options.level ?? process.env.BREAKWATER_LOG_LEVEL ?? 'info',
-    base: options.base ?? { service: 'breakwater' },
+    base,
     timestamp: isoTimeField,
     formatters: { level: (label) => ({ level: label }), log: scrubSecrets },
   };
-  return pino(config, options.destination ?? pino.destination(STDOUT));
+  const destination = options.destination ?? pino.destination(STDOUT);
+  const logger = pino(config, destination);
+  // The same line pino writes for `logger[level](fields, msg)` with this configuration: level,
+  // time, the base fields, the fields, the message.
+  const baseJson = JSON.stringify(base).slice(1, -1);
+  const afterTime = baseJson === '' ? '' : `,${baseJson}`;
+  const writer: LineWriter = (level, fieldsJson, msg) => {
+    if (!logger.isLevelEnabled(level)) return;
+    const fields = fieldsJson === '' ? '' : `,${fieldsJson}`;
+    destination.write(
+      `{"level":"${level}"${isoTimeField()}${afterTime}${fields},"msg":${JSON.stringify(msg)}}\n`,
+    );
+  };
+  Object.defineProperty(logger, LINE_WRITER, { value: writer });
+  return logger;
+}
+
+/**
+ * Writes `fields` as one line the way `logger[level](fields, msg)` would, but serialised with one
+ * `JSON.stringify` instead of pino's field-by-field path, which cost a busy gateway 4 KB of
+ * garbage and several microseconds per request line. Only for records of plain fields whose
+ * names are not secret (the request line); a logger not made by `createLogger` gets them through
+ * pino as usual.
+ */
+export function writeLine(
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>,
+  level: 'info' | 'warn' | 'error',
+  fields: object,
+  msg: string,
+): void {
+  const writer = (logger as { [LINE_WRITER]?: LineWriter })[LINE_WRITER];
+  if (writer === undefined) {
+    logger[level](fields, msg);
+    return;
+  }
+  const json = JSON.stringify(scrubSecrets(fields));
+  writer(level, json.length > 2 ? json.slice(1, -1) : '', msg);
 }

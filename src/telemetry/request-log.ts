@@ -5,6 +5,7 @@
  * field that could hold one, and the logger's redaction backs that up.
  */
 import type { BaseLogger } from 'pino';
+import { writeLine } from './logger.ts';
 
 export type RequestOutcome = 'ok' | 'error' | 'client_closed';
 
@@ -38,7 +39,11 @@ export function logRequest(
   logger: Pick<BaseLogger, 'info' | 'warn' | 'error'>,
   record: RequestRecord,
 ): void {
-  if (record.status >= 500 && record.code === 'server_error') logger.error(record, 'request');
-  else if (record.status >= 500) logger.warn(record, 'request');
-  else logger.info(record, 'request');
+  const level =
+    record.status >= 500 && record.code === 'server_error'
+      ? 'error'
+      : record.status >= 500
+        ? 'warn'
+        : 'info';
+  writeLine(logger, level, record, 'request');
 }
