@@ -38,11 +38,7 @@ function isReadableStream(source: ByteSource): source is ReadableStream<Uint8Arr
   return typeof (source as ReadableStream<Uint8Array>).getReader === 'function';
 }
 
-async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array | string> {
-  if (!isReadableStream(source)) {
-    yield* source;
-    return;
-  }
+async function* chunksOf(source: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = source.getReader();
   let done = false;
   try {
@@ -89,23 +85,27 @@ export async function* decodeSse(
   });
   const decoder = new TextDecoder();
 
-  function* drain(): Generator<SseMessage> {
+  const checkOverflow = () => {
     if (overflow) {
       throw new SseBufferOverflowError(`SSE stream buffered too much: ${overflow.message}`, {
         cause: overflow,
       });
     }
+  };
+
+  // An async iterable is read as it is; only a web ReadableStream needs the reader wrapper.
+  // (Each generator between the socket and the caller costs a promise per chunk.)
+  const chunks = isReadableStream(source) ? chunksOf(source) : source;
+  for await (const chunk of chunks) {
+    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    checkOverflow();
     // Yielding hands control to the consumer, which may stop here; take each message first.
     for (let message = pending.shift(); message; message = pending.shift()) yield message;
   }
-
-  for await (const chunk of chunksOf(source)) {
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    yield* drain();
-  }
   const tail = decoder.decode();
   if (tail !== '') parser.feed(tail);
-  yield* drain();
+  checkOverflow();
+  for (let message = pending.shift(); message; message = pending.shift()) yield message;
 }
 
 /** The JSON in a frame's `data`, or the reason it is not JSON. */

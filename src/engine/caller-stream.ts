@@ -63,24 +63,29 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
     }
     return text === '' ? undefined : encoder.encode(text);
   };
-  const convert = (event: unknown): unknown[] => {
+  /** One target event, in the caller's dialect and framed; nothing when it yields no frame. */
+  const next = (event: unknown): Uint8Array | undefined => {
     usage.add(event);
-    return translator ? translator.push(event) : [event];
+    if (translator) return emit(translator.push(event));
+    // Same dialect: one event in, at most one frame out, without a list around it.
+    if (dropUsageOnly && caller.isUsageOnly(event)) return undefined;
+    acc?.add(event);
+    return encoder.encode(caller.frame(event));
   };
 
   async function* frames(): AsyncGenerator<Uint8Array> {
     try {
       for (const event of opened.head) {
-        const bytes = emit(convert(event));
+        const bytes = next(event);
         if (bytes) yield bytes;
       }
       while (!finished) {
-        const next = await opened.rest.next();
-        if (next.done) {
+        const read = await opened.rest.next();
+        if (read.done) {
           finished = true;
           break;
         }
-        const bytes = emit(convert(next.value));
+        const bytes = next(read.value);
         if (bytes) yield bytes;
       }
       if (translator) {
