@@ -1,8 +1,9 @@
 /**
- * The four ways one in-process call reaches the simulator, each a baseline for the next: undici
- * alone (send, read the whole answer, parse it), breakwater's engine, a minimal Fastify route
- * over undici, and breakwater's whole gateway. The two Fastify ones are driven by `inject()`, so
- * no socket is between the caller and the server and only the server's own work is counted.
+ * The ways one in-process call reaches the simulator, each beside its baseline: undici alone
+ * (send, read the whole answer, parse it) and breakwater's engine; a minimal Fastify route over
+ * undici and breakwater's whole gateway; and a streamed answer (32 tokens) read through undici
+ * alone and through the engine. The two Fastify ones are driven by `inject()`, so no socket is
+ * between the caller and the server and only the server's own work is counted.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -12,7 +13,14 @@ import { Engine } from '../../src/engine/engine.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 
-export const SUBJECTS = ['undici', 'engine', 'fastify', 'gateway'] as const;
+export const SUBJECTS = [
+  'undici',
+  'engine',
+  'fastify',
+  'gateway',
+  'undici-stream',
+  'engine-stream',
+] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
 /** What each subject is measured against in the report (`undefined`: it is a baseline). */
@@ -21,6 +29,8 @@ export const BASELINE: Record<SubjectName, SubjectName | undefined> = {
   engine: 'undici',
   fastify: undefined,
   gateway: 'fastify',
+  'undici-stream': undefined,
+  'engine-stream': 'undici-stream',
 };
 
 export interface Subject {
@@ -110,6 +120,37 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
       app.addHook('onClose', () => pool.close());
       await app.ready();
       return injected(app);
+    }
+    case 'undici-stream': {
+      const pool = new Pool(simulator, { pipelining: 1 });
+      return {
+        async call() {
+          const res = await pool.request({
+            path: '/v1/chat/completions',
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+            body: JSON.stringify({ ...ROUTE_BODY, model: MODEL, stream: true }),
+          });
+          if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+          for await (const _ of res.body) {
+            // read to the end
+          }
+        },
+        close: () => pool.close(),
+      };
+    }
+    case 'engine-stream': {
+      const engine = new Engine(config(simulator));
+      return {
+        async call() {
+          const answer = await engine.call('openai', { ...ROUTE_BODY, stream: true }, {});
+          if (answer.kind !== 'stream') throw new Error('expected a stream');
+          for await (const _ of answer.body) {
+            // read to the end
+          }
+        },
+        close: () => engine.close(),
+      };
     }
     case 'gateway': {
       // Its log lines go where stdout's would, batched the same way, but to /dev/null.
