@@ -8,6 +8,9 @@
  * runs in a fresh process and the subjects take turns round by round, in a rotating order, so a
  * busy moment on the machine lands on all of them; the table gives the median and the spread.
  *
+ * Then, once per subject, the memory allocated per call (garbage included), which does not
+ * depend on how busy the machine is: the steadiest figure for a change that allocates less.
+ *
  * Made for judging hot-path changes: on a shared 2-core machine the HTTP-level figures of
  * `bench -- overhead` move by a third from run to run, too much to see a change of a few percent.
  */
@@ -33,6 +36,10 @@ interface Sample {
   wallUs: number;
 }
 
+interface AllocSample {
+  allocKb: number;
+}
+
 const WORKER = join(import.meta.dirname, 'hotpath', 'worker.ts');
 const SCENARIO = join(import.meta.dirname, 'overhead', 'zero-latency.yaml');
 
@@ -42,15 +49,16 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-async function measure(
+async function measure<T>(
   name: SubjectName,
   simulator: string,
   f: Required<Omit<Flags<typeof FLAGS>, 'help'>>,
-): Promise<Sample> {
+  mode: 'cpu' | 'alloc',
+): Promise<T> {
   const args = [...GATEWAY_NODE_FLAGS, WORKER, name, simulator];
-  args.push(String(f.warmup), String(f.calls), String(f.concurrency));
+  args.push(String(f.warmup), String(f.calls), String(f.concurrency), mode);
   const { stdout } = await promisify(execFile)(process.execPath, args, { timeout: 300_000 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Sample;
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 }
 
 async function main(): Promise<number> {
@@ -79,14 +87,20 @@ async function main(): Promise<number> {
   );
   const simulator = await startSimulator(SCENARIO, undefined);
   const samples = new Map<SubjectName, Sample[]>(SUBJECTS.map((s) => [s, []]));
+  const allocated = new Map<SubjectName, number>();
   try {
     for (let round = 0; round < f.rounds; round++) {
       const order = SUBJECTS.map((_, i) => SUBJECTS[(i + round) % SUBJECTS.length]!);
       for (const name of order) {
-        const sample = await measure(name, simulator.url, f);
+        const sample = await measure<Sample>(name, simulator.url, f, 'cpu');
         samples.get(name)!.push(sample);
         console.log(`… round ${round + 1}: ${name} ${sample.cpuUs.toFixed(1)} µs CPU per call`);
       }
+    }
+    for (const name of SUBJECTS) {
+      const { allocKb } = await measure<AllocSample>(name, simulator.url, f, 'alloc');
+      allocated.set(name, allocKb);
+      console.log(`… allocation: ${name} ${allocKb.toFixed(1)} KB per call`);
     }
   } finally {
     await simulator.stop();
@@ -98,6 +112,8 @@ async function main(): Promise<number> {
     const base = BASELINE[name];
     const added = base === undefined ? '' : `+${(cpu(name) - cpu(base)).toFixed(1)}`;
     const ratio = base === undefined ? '' : `${(cpu(name) / cpu(base)).toFixed(2)}×`;
+    const kb = allocated.get(name)!;
+    const addedKb = base === undefined ? '' : `+${(kb - allocated.get(base)!).toFixed(1)}`;
     return [
       name,
       cpu(name).toFixed(1),
@@ -106,11 +122,23 @@ async function main(): Promise<number> {
       base ?? '',
       added,
       ratio,
+      kb.toFixed(1),
+      addedKb,
     ];
   });
   console.log(
     `\n${renderTable(
-      ['subject', 'CPU µs/call', 'spread', 'wall µs/call', 'baseline', 'added', 'ratio'],
+      [
+        'subject',
+        'CPU µs/call',
+        'spread',
+        'wall µs/call',
+        'baseline',
+        'added',
+        'ratio',
+        'KB alloc/call',
+        'added',
+      ],
       rows,
     )}`,
   );
