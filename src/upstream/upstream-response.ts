@@ -49,6 +49,7 @@ export class UpstreamResponse {
   readonly timings: UpstreamTimings;
   readonly #raw: Readable;
   readonly #signal: AbortSignal | undefined;
+  /** The call's context, without the request id (see `#errorCtx`). */
   readonly #ctx: NetworkErrorContext;
   #used = false;
 
@@ -59,7 +60,7 @@ export class UpstreamResponse {
     this.timings = init.timings;
     this.#raw = init.body;
     this.#signal = init.signal;
-    this.#ctx = { ...init.ctx, requestId: init.requestId };
+    this.#ctx = init.ctx;
   }
 
   /** Whether the body has been (or is being) read or was cancelled. */
@@ -73,35 +74,46 @@ export class UpstreamResponse {
   }
 
   /**
-   * The whole body as UTF-8 text. Read with plain stream listeners rather than the async
-   * iterator `body` uses: a non-streaming answer is read once per request, and the iterator's
-   * promises and end-of-stream bookkeeping were a tenth of the gateway's allocations.
+   * The whole body as UTF-8 text. Read with plain stream listeners (not `once`, which wraps each)
+   * rather than the async iterator `body` uses: a non-streaming answer is read once per request,
+   * and the iterator's promises and end-of-stream bookkeeping were a tenth of the gateway's
+   * allocations.
    */
-  async text(): Promise<string> {
-    if (this.#used) throw new TypeError('the upstream response body was already read or cancelled');
+  text(): Promise<string> {
+    if (this.#used) {
+      return Promise.reject(
+        new TypeError('the upstream response body was already read or cancelled'),
+      );
+    }
     this.#used = true;
     const raw = this.#raw;
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        raw.on('data', (chunk: Buffer) => chunks.push(chunk));
-        raw.once('end', () =>
-          resolve(
-            chunks.length === 1
-              ? chunks[0]!.toString('utf8')
-              : Buffer.concat(chunks).toString('utf8'),
-          ),
-        );
-        raw.once('error', reject);
-        raw.once('close', () => {
-          if (!raw.readableEnded) reject(prematureClose());
-        });
+    return new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        // A failed read must not hand a half-read socket back to the pool.
+        if (!raw.readableEnded && !raw.destroyed) raw.destroy();
+        reject(upstreamFailure(err, this.#signal, this.#errorCtx()));
+      };
+      raw.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
       });
-    } catch (err) {
-      throw upstreamFailure(err, this.#signal, this.#ctx);
-    } finally {
-      if (!raw.readableEnded && !raw.destroyed) raw.destroy();
-    }
+      raw.on('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve(
+          chunks.length === 1
+            ? chunks[0]!.toString('utf8')
+            : Buffer.concat(chunks).toString('utf8'),
+        );
+      });
+      raw.on('error', fail);
+      raw.on('close', () => {
+        if (!raw.readableEnded) fail(prematureClose());
+      });
+    });
   }
 
   /** The whole body parsed as JSON; a body that is not JSON is a `malformed_response`. */
@@ -138,13 +150,18 @@ export class UpstreamResponse {
     );
   }
 
+  /** The context errors carry: the call's, with this answer's request id (built only on failure). */
+  #errorCtx(): NetworkErrorContext {
+    return { ...this.#ctx, requestId: this.requestId };
+  }
+
   async *#iterate(): AsyncGenerator<Uint8Array, void, undefined> {
     if (this.#used) throw new TypeError('the upstream response body was already read or cancelled');
     this.#used = true;
     try {
       for await (const chunk of this.#raw) yield chunk as Uint8Array;
     } catch (err) {
-      throw upstreamFailure(err, this.#signal, this.#ctx);
+      throw upstreamFailure(err, this.#signal, this.#errorCtx());
     } finally {
       // Leaving early (break, a throw in the loop body) must not return the socket half-read.
       if (!this.#raw.readableEnded && !this.#raw.destroyed) this.#raw.destroy();
