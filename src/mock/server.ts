@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { type Clock, systemClock } from '../core/clock.ts';
+import { linkSignals } from '../core/signals.ts';
 import { readBody, sendJson } from './http-io.ts';
 import { modelsList } from './models-list.ts';
 import { handleProvider } from './provider-route.ts';
@@ -89,8 +90,14 @@ export async function startMock(
 async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
   res.on('error', () => {}); // writes racing a client that left
   const left = new AbortController();
-  res.on('close', () => left.abort(new Error('client closed the connection')));
-  const signal = AbortSignal.any([left.signal, sim.closing.signal]);
+  // Linked by hand, not AbortSignal.any(): `closing` lives as long as the server, and any() would
+  // hang a weak reference per request on it until a full collection (see core/signals.ts).
+  const link = linkSignals(left.signal, sim.closing.signal);
+  res.on('close', () => {
+    left.abort(new Error('client closed the connection'));
+    link.unlink();
+  });
+  const signal = link.signal!;
   const path = new URL(req.url ?? '/', 'http://mock').pathname.replace(/\/+$/, '');
   const method = req.method ?? 'GET';
   const key = `${method} ${path}`;
