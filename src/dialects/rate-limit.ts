@@ -2,6 +2,7 @@
  * The one shape both dialects' rate-limit response headers are read into, so the limiter can
  * learn a target's real limits and remaining capacity without knowing which provider sent them.
  */
+import { getHeader, type HeadersLike } from './headers.ts';
 
 /** One limit as the provider reported it. Every field is optional: providers send subsets. */
 export interface RateLimitWindow {
@@ -30,6 +31,41 @@ export function parseCount(value: string | undefined): number | undefined {
   const text = value.trim();
   if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
   return Number(text);
+}
+
+/** One window's three header names, built once per dialect rather than per response. */
+export interface WindowHeaderNames {
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+/** The names `name(part)` gives for the parts `limit`, `remaining` and `reset`. */
+export function windowHeaderNames(
+  name: (part: 'limit' | 'remaining' | 'reset') => string,
+): WindowHeaderNames {
+  return { limit: name('limit'), remaining: name('remaining'), reset: name('reset') };
+}
+
+/**
+ * One window read from `headers`, the reset turned into epoch milliseconds by the dialect's
+ * `resetAt`; `undefined` when the response carried none of the three headers (the common case
+ * for the windows a provider does not send, answered without parsing anything).
+ */
+export function readWindow(
+  headers: HeadersLike,
+  names: WindowHeaderNames,
+  resetAt: (value: string) => number | undefined,
+): RateLimitWindow | undefined {
+  const limit = getHeader(headers, names.limit);
+  const remaining = getHeader(headers, names.remaining);
+  const reset = getHeader(headers, names.reset);
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
+  return windowOrUndefined({
+    limit: parseCount(limit),
+    remaining: parseCount(remaining),
+    resetAt: reset === undefined ? undefined : resetAt(reset),
+  });
 }
 
 /** The window, or `undefined` when none of its three fields was present. */

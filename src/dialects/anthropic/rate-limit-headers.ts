@@ -2,13 +2,13 @@
  * Anthropic's `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,
  * reset}` response headers, read into the shared `RateLimitState`. Resets are RFC 3339 instants.
  */
-import { getHeader, type HeadersLike } from '../headers.ts';
+import type { HeadersLike } from '../headers.ts';
 import {
-  parseCount,
   type RateLimitState,
-  type RateLimitWindow,
+  readWindow,
   stateOrUndefined,
-  windowOrUndefined,
+  type WindowHeaderNames,
+  windowHeaderNames,
 } from '../rate-limit.ts';
 
 // Date.parse accepts far more than RFC 3339; this keeps garbage like "1s" or "tomorrow" out.
@@ -21,16 +21,8 @@ function parseInstant(value: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** One window's three header names, built once. */
-interface WindowNames {
-  limit: string;
-  remaining: string;
-  reset: string;
-}
-
-function namesFor(name: string): WindowNames {
-  const prefix = `anthropic-ratelimit-${name}`;
-  return { limit: `${prefix}-limit`, remaining: `${prefix}-remaining`, reset: `${prefix}-reset` };
+function namesFor(name: string): WindowHeaderNames {
+  return windowHeaderNames((part) => `anthropic-ratelimit-${name}-${part}`);
 }
 
 const NAMES = {
@@ -39,18 +31,6 @@ const NAMES = {
   inputTokens: namesFor('input-tokens'),
   outputTokens: namesFor('output-tokens'),
 } as const;
-
-function readWindow(headers: HeadersLike, names: WindowNames): RateLimitWindow | undefined {
-  const limit = getHeader(headers, names.limit);
-  const remaining = getHeader(headers, names.remaining);
-  const reset = getHeader(headers, names.reset);
-  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
-  return windowOrUndefined({
-    limit: parseCount(limit),
-    remaining: parseCount(remaining),
-    resetAt: parseInstant(reset),
-  });
-}
 
 /**
  * The limits an Anthropic response reported, or `undefined` when it carried no rate-limit header.
@@ -62,9 +42,9 @@ export function parseAnthropicRateLimitHeaders(
 ): RateLimitState | undefined {
   if (!headers) return undefined;
   return stateOrUndefined({
-    requests: readWindow(headers, NAMES.requests),
-    tokens: readWindow(headers, NAMES.tokens),
-    inputTokens: readWindow(headers, NAMES.inputTokens),
-    outputTokens: readWindow(headers, NAMES.outputTokens),
+    requests: readWindow(headers, NAMES.requests, parseInstant),
+    tokens: readWindow(headers, NAMES.tokens, parseInstant),
+    inputTokens: readWindow(headers, NAMES.inputTokens, parseInstant),
+    outputTokens: readWindow(headers, NAMES.outputTokens, parseInstant),
   });
 }

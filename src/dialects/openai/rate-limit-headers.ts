@@ -3,13 +3,14 @@
  * the shared `RateLimitState`. Resets are Go durations counted from when the response arrived.
  */
 import { parseDurationMs } from '../duration.ts';
-import { getHeader, type HeadersLike } from '../headers.ts';
+import type { HeadersLike } from '../headers.ts';
 import {
-  parseCount,
   type RateLimitState,
   type RateLimitWindow,
+  readWindow,
   stateOrUndefined,
-  windowOrUndefined,
+  type WindowHeaderNames,
+  windowHeaderNames,
 } from '../rate-limit.ts';
 
 /**
@@ -20,40 +21,12 @@ import {
  */
 const TOKEN_SUFFIXES = ['tokens', 'project-tokens', 'tokens_usage_based'] as const;
 
-/** One window's three header names, built once. */
-interface WindowNames {
-  limit: string;
-  remaining: string;
-  reset: string;
-}
-
-function namesFor(suffix: string): WindowNames {
-  return {
-    limit: `x-ratelimit-limit-${suffix}`,
-    remaining: `x-ratelimit-remaining-${suffix}`,
-    reset: `x-ratelimit-reset-${suffix}`,
-  };
+function namesFor(suffix: string): WindowHeaderNames {
+  return windowHeaderNames((part) => `x-ratelimit-${part}-${suffix}`);
 }
 
 const REQUEST_NAMES = namesFor('requests');
-const TOKEN_NAMES: readonly WindowNames[] = TOKEN_SUFFIXES.map(namesFor);
-
-function readWindow(
-  headers: HeadersLike,
-  names: WindowNames,
-  nowMs: number,
-): RateLimitWindow | undefined {
-  const limit = getHeader(headers, names.limit);
-  const remaining = getHeader(headers, names.remaining);
-  const reset = getHeader(headers, names.reset);
-  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
-  const resetMs = reset === undefined ? undefined : parseDurationMs(reset);
-  return windowOrUndefined({
-    limit: parseCount(limit),
-    remaining: parseCount(remaining),
-    resetAt: resetMs === undefined ? undefined : nowMs + Math.max(0, resetMs),
-  });
-}
+const TOKEN_NAMES: readonly WindowHeaderNames[] = TOKEN_SUFFIXES.map(namesFor);
 
 /**
  * The limits an OpenAI (or OpenAI-compatible) response reported, or `undefined` when it carried
@@ -64,10 +37,14 @@ export function parseOpenAIRateLimitHeaders(
   nowMs: number,
 ): RateLimitState | undefined {
   if (!headers) return undefined;
+  const resetAt = (value: string) => {
+    const ms = parseDurationMs(value);
+    return ms === undefined ? undefined : nowMs + Math.max(0, ms);
+  };
   let tokens: RateLimitWindow | undefined;
   for (const names of TOKEN_NAMES) {
-    tokens = readWindow(headers, names, nowMs);
+    tokens = readWindow(headers, names, resetAt);
     if (tokens) break;
   }
-  return stateOrUndefined({ requests: readWindow(headers, REQUEST_NAMES, nowMs), tokens });
+  return stateOrUndefined({ requests: readWindow(headers, REQUEST_NAMES, resetAt), tokens });
 }
