@@ -48,6 +48,16 @@ function expectOk(status: number, body: string): void {
   if (status !== 200) throw new Error(`status ${status}: ${body.slice(0, 300)}`);
 }
 
+/** The simulator's chat endpoint through `pool`, with `body` as the request. */
+function send(pool: Pool, body: Record<string, unknown>) {
+  return pool.request({
+    path: '/v1/chat/completions',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
+    body: JSON.stringify({ ...body, model: MODEL }),
+  });
+}
+
 function config(simulator: string) {
   return resolveConfig(
     {
@@ -79,12 +89,7 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
       const pool = new Pool(simulator, { pipelining: 1 });
       return {
         async call() {
-          const res = await pool.request({
-            path: '/v1/chat/completions',
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-            body: JSON.stringify({ ...ROUTE_BODY, model: MODEL }),
-          });
+          const res = await send(pool, ROUTE_BODY);
           const text = await res.body.text();
           expectOk(res.statusCode, text);
           JSON.parse(text);
@@ -107,12 +112,7 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
       const app = Fastify();
       app.post('/v1/chat/completions', async (request, reply) => {
         const body = request.body as Record<string, unknown>;
-        const res = await pool.request({
-          path: '/v1/chat/completions',
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-          body: JSON.stringify({ ...body, model: MODEL }),
-        });
+        const res = await send(pool, body);
         const text = await res.body.text();
         JSON.parse(text);
         return reply.code(res.statusCode).type('application/json; charset=utf-8').send(text);
@@ -125,12 +125,7 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
       const pool = new Pool(simulator, { pipelining: 1 });
       return {
         async call() {
-          const res = await pool.request({
-            path: '/v1/chat/completions',
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-            body: JSON.stringify({ ...ROUTE_BODY, model: MODEL, stream: true }),
-          });
+          const res = await send(pool, { ...ROUTE_BODY, stream: true });
           if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
           for await (const _ of res.body) {
             // read to the end
