@@ -15,7 +15,7 @@ import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { Admission, Lease } from './admission.ts';
 import { attemptTimeouts } from './attempt-timeouts.ts';
 import type { Bridge } from './bridge.ts';
-import type { Recorder, Run } from './run.ts';
+import { type Recorder, type Run, skipped } from './run.ts';
 import { type OpenedStream, openStream } from './stream-commit.ts';
 import type { TargetRegistry, TargetState } from './target-state.ts';
 
@@ -61,13 +61,7 @@ export async function attempt(
   const { target, breaker } = state;
   const admission = breaker.admit();
   if (!admission.allowed) {
-    record(run, {
-      target: target.id,
-      tier,
-      result: 'skipped',
-      code: 'circuit_open',
-      latencyMs: 0,
-    });
+    record(run, skipped(target.id, tier, 'circuit_open'));
     const seconds = Math.ceil(admission.retryAfterMs / 1000);
     return failure(
       new RejectedError(
@@ -101,13 +95,7 @@ export async function attempt(
   } catch (err) {
     breaker.release(admission.probe);
     const error = classifyNetworkError(err);
-    record(run, {
-      target: target.id,
-      tier,
-      result: 'skipped',
-      code: error.code,
-      latencyMs: 0,
-    });
+    record(run, skipped(target.id, tier, error.code));
     return failure(error);
   }
   let rotated = false;

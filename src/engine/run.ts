@@ -5,7 +5,7 @@
 import type { ResolvedRoute } from '../client/config-types.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
-import type { AttemptRecord } from '../errors/index.ts';
+import type { AttemptRecord, ErrorCode } from '../errors/index.ts';
 import type { CallOptions } from './engine-types.ts';
 import type { WireRequest } from './request-check.ts';
 
@@ -22,3 +22,8 @@ export interface Run {
 
 /** Adds an attempt to the run's trail (and tells whoever listens). */
 export type Recorder = (run: Run, record: AttemptRecord) => void;
+
+/** The trail entry of an attempt that was never sent: the breaker, the limiter or the shape refused it. */
+export function skipped(targetId: string, tier: number, code: ErrorCode): AttemptRecord {
+  return { target: targetId, tier, result: 'skipped', code, latencyMs: 0 };
+}

@@ -9,7 +9,7 @@ import { BreakwaterError } from '../errors/index.ts';
 import { type AttemptDeps, attempt, type Delivered } from './attempt.ts';
 import type { createBridges } from './bridge.ts';
 import type { RetryPolicies } from './retry-policies.ts';
-import type { Run } from './run.ts';
+import { type Run, skipped } from './run.ts';
 
 /** What trying a target works with, the same for every call. */
 export interface TargetDeps extends AttemptDeps {
@@ -36,13 +36,7 @@ export async function tryTarget(
   } catch (err) {
     // This target cannot take the request as it is (e.g. n > 1 for a Claude model): try the next.
     const error = cannotTake(err, target);
-    deps.record(run, {
-      target: target.id,
-      tier,
-      result: 'skipped',
-      code: error.code,
-      latencyMs: 0,
-    });
+    deps.record(run, skipped(target.id, tier, error.code));
     return failure(error);
   }
   const retry = deps.retries.get(run.route, state);
