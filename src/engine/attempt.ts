@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { failure, type Outcome, success } from '../core/outcome.ts';
+import type { Usage } from '../dialects/usage.ts';
 import { classifyNetworkError, RefusalError, RejectedError } from '../errors/index.ts';
 import { callUpstream } from '../upstream/call-upstream.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
@@ -48,6 +49,8 @@ export interface Delivered {
   json?: unknown;
   /** The answer's text as the provider sent it, to pass on unchanged to a same-dialect caller. */
   raw?: string;
+  /** The usage a whole answer reported. */
+  usage?: Usage;
   opened?: OpenedStream<unknown>;
 }
 
@@ -129,10 +132,8 @@ export async function attempt(
         const body = await res.jsonAndText();
         delivered.json = body.value;
         delivered.raw = body.text;
-        lease.settle({
-          usage: bridge.target.responseUsage(delivered.json),
-          headers: res.headers,
-        });
+        delivered.usage = bridge.target.responseUsage(delivered.json);
+        lease.settle({ usage: delivered.usage, headers: res.headers });
         const refusal = run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
         if (refusal) {
           // A verdict on this answer, not on the target's health: no breaker count, no retry.

@@ -27,7 +27,7 @@ export function deliver(
     if (run.cacheKey) void cache.store(run.dialect, run.route, run.options, run.cacheKey, body);
     // Same dialect: the provider's own bytes go out as they came, not parsed and re-serialised.
     const raw = bridge.translates ? undefined : delivered.raw;
-    return { kind: 'json', body, raw, meta };
+    return { kind: 'json', body, raw, usage: delivered.usage, meta };
   }
   const deadline = run.deadline;
   const caller = bridge.caller;

@@ -3,8 +3,10 @@
  * (`CallOptions`), what comes back (`EngineAnswer` with its `AnswerMeta`) and what it tells
  * listeners (`EngineEvent`). engine.ts re-exports them all.
  */
+
 import type { Clock } from '../core/clock.ts';
 import type { HeadersLike } from '../dialects/headers.ts';
+import type { Usage } from '../dialects/usage.ts';
 import type { AttemptRecord } from '../errors/index.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
 import type { CacheStore } from '../store/store.ts';
@@ -70,6 +72,8 @@ export type EngineAnswer =
       body: unknown;
       /** `body` as JSON text exactly as the provider sent it, when it passed through unchanged. */
       raw?: string;
+      /** The usage the target reported (read once, for the limiter); absent for cached answers. */
+      usage?: Usage;
       meta: AnswerMeta;
     }
   | {

@@ -67,7 +67,7 @@ export function completionHandler(
       ? ctx.quota.admit(identity, dialect, body, request.headers['content-length'])
       : 0;
     const call = ctx.engine.call(dialect, body, options);
-    const answer = await (limited ? ctx.quota.track(identity, deposit, dialect, call) : call);
+    const answer = await (limited ? ctx.quota.track(identity, deposit, call) : call);
     exchange.meta = answer.meta;
     const headers = answerHeaders(answer.meta);
     const overhead = overheadMs(exchange.startedAt, ctx.now(), answer.meta);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
+import { anthropicDialect } from '../dialects/anthropic/dialect.ts';
+import { openaiDialect } from '../dialects/openai/dialect.ts';
 import type { StreamEnd } from '../engine/caller-stream.ts';
 import type { EngineAnswer } from '../engine/engine.ts';
 import { BreakwaterError, RejectedError } from '../errors/index.ts';
@@ -31,10 +33,14 @@ function refusal(fn: () => unknown): RejectedError {
   throw new Error('expected a refusal');
 }
 
+/** A JSON answer with `usage` in its body, read as the engine reads it. */
 function json(usage: Record<string, number> | undefined, target?: string): EngineAnswer {
+  const body = { id: 'x', usage };
+  const dialect = usage && 'input_tokens' in usage ? anthropicDialect : openaiDialect;
   return {
     kind: 'json',
-    body: { id: 'x', usage },
+    body,
+    usage: dialect.responseUsage(body as never),
     meta: { route: 'chat', target, attempts: 1, cache: 'off', fallback: 'none', trail: [] },
   };
 }
@@ -112,9 +118,7 @@ describe('TenantQuota', () => {
     const deposit = quota.admit(limited, 'openai', chat, '400');
     const usage = { prompt_tokens: 20, completion_tokens: 30, total_tokens: 50 };
     const answer = json(usage, 'openai/gpt-4o');
-    await expect(quota.track(limited, deposit, 'openai', Promise.resolve(answer))).resolves.toBe(
-      answer,
-    );
+    await expect(quota.track(limited, deposit, Promise.resolve(answer))).resolves.toBe(answer);
     // 950 left: two more deposits of 400 fit, a third does not.
     quota.admit(limited, 'openai', chat, '400');
     quota.admit(limited, 'openai', chat, '400');
@@ -127,7 +131,7 @@ describe('TenantQuota', () => {
     const deposit = quota.admit(limited, 'anthropic', body, '40');
     expect(deposit).toBe(10);
     const usage = { input_tokens: 10, output_tokens: 1490 };
-    await quota.track(limited, deposit, 'anthropic', Promise.resolve(json(usage, 'a/b')));
+    await quota.track(limited, deposit, Promise.resolve(json(usage, 'a/b')));
     // 1000 - 1500 = -500: 510 tokens short of the next deposit of 10, at 1000 per minute.
     expect(refusal(() => quota.admit(limited, 'anthropic', body, '40')).retryAfterMs).toBe(30_600);
   });
@@ -135,12 +139,10 @@ describe('TenantQuota', () => {
   it('refunds the deposit of a cached answer and of a failed call', async () => {
     const { quota, limited } = setup({ tpm: 500 });
     let deposit = quota.admit(limited, 'openai', chat, '400');
-    await quota.track(limited, deposit, 'openai', Promise.resolve(json({ total_tokens: 9 })));
+    await quota.track(limited, deposit, Promise.resolve(json({ total_tokens: 9 })));
     deposit = quota.admit(limited, 'openai', chat, '400');
     const failure = new BreakwaterError('server_error', 'upstream failed');
-    await expect(quota.track(limited, deposit, 'openai', Promise.reject(failure))).rejects.toBe(
-      failure,
-    );
+    await expect(quota.track(limited, deposit, Promise.reject(failure))).rejects.toBe(failure);
     expect(quota.admit(limited, 'openai', chat, '400')).toBe(400);
   });
 
@@ -160,7 +162,7 @@ describe('TenantQuota', () => {
       },
     });
     let deposit = quota.admit(limited, 'openai', chat, '400');
-    await quota.track(limited, deposit, 'openai', Promise.resolve(stream(undefined)));
+    await quota.track(limited, deposit, Promise.resolve(stream(undefined)));
     deposit = quota.admit(limited, 'openai', chat, '400');
     const used = {
       inputTokens: 40,
@@ -170,7 +172,7 @@ describe('TenantQuota', () => {
       reasoningTokens: 0,
       estimated: false,
     };
-    await quota.track(limited, deposit, 'openai', Promise.resolve(stream(used)));
+    await quota.track(limited, deposit, Promise.resolve(stream(used)));
     await Promise.resolve();
     // 1000 - 400 (kept) - 100 (used) = 500 left: one more deposit of 400.
     quota.admit(limited, 'openai', chat, '400');
@@ -182,6 +184,6 @@ describe('TenantQuota', () => {
     const ring = new ClientKeyring([{ id: 'c', key: KEY_C, limits: { rpm: 5 } }]);
     const quota = new TenantQuota(ring.identities(), clock);
     const call = Promise.resolve(json(undefined));
-    expect(quota.track(ring.authenticate(KEY_C)!, 0, 'openai', call)).toBe(call);
+    expect(quota.track(ring.authenticate(KEY_C)!, 0, call)).toBe(call);
   });
 });

@@ -24,9 +24,7 @@
  */
 import { type Clock, systemClock } from '../core/clock.ts';
 import { TokenBucket } from '../core/token-bucket.ts';
-import { anthropicDialect } from '../dialects/anthropic/dialect.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
-import { openaiDialect } from '../dialects/openai/dialect.ts';
 import { totalInputTokens, type Usage } from '../dialects/usage.ts';
 import type { EngineAnswer } from '../engine/engine.ts';
 import { RejectedError } from '../errors/index.ts';
@@ -108,7 +106,6 @@ export class TenantQuota {
   track(
     identity: ClientIdentity,
     deposit: number,
-    dialect: DialectName,
     call: Promise<EngineAnswer>,
   ): Promise<EngineAnswer> {
     const tokens = this.#keys.get(identity.id)?.tokens;
@@ -125,8 +122,7 @@ export class TenantQuota {
         } else if (answer.kind === 'stream') {
           void answer.ended.then((end) => settle(usedTokens(end.usage)));
         } else {
-          const caller = dialect === 'openai' ? openaiDialect : anthropicDialect;
-          settle(usedTokens(caller.responseUsage(answer.body as never)));
+          settle(usedTokens(answer.usage));
         }
         return answer;
       },
