@@ -348,10 +348,14 @@ describe.concurrent('callUpstream: each timer fires alone and names itself', () 
     const pool = poolFor(onTestFinished, server.origin);
     const response = await call(pool, server.origin, { timeouts: { ...FAR, idleMs: 100 } });
     let first = true;
-    for await (const _ of response.body) {
+    let bytes = 0;
+    for await (const chunk of response.body) {
       if (first) await new Promise((r) => setTimeout(r, 250));
       first = false;
+      bytes += chunk.length;
     }
+    // All of it, though the reader paused longer than the idle limit.
+    expect(bytes).toBe(4 * 1024 * 1024);
   });
 
   it('deadline: a server slower than the deadline, before the headers', async ({
