@@ -8,6 +8,7 @@
  * draining burst (whose own refill is left to the run) to the last answer.
  */
 import type { CallResult } from './goodput-load.ts';
+import { renderTable } from './lib/table.ts';
 
 export interface Limits {
   rpm: number;
@@ -87,15 +88,5 @@ export function renderReport(sides: readonly Side[], limits: Limits): string {
     ],
     ['calls past their deadline', ...f.map((x) => String(x.pastDeadline))],
   ];
-  return table(['', ...sides.map((s) => s.name)], rows);
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return renderTable(['', ...sides.map((s) => s.name)], rows);
 }
