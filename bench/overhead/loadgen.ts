@@ -24,10 +24,17 @@ const SEQUENTIAL_LIMIT_MS = 120_000;
 /** An open-loop job stops waiting for stragglers this long after its last scheduled send. */
 const OPEN_GRACE_MS = 12_000;
 
-async function closed(job: ClosedJob): Promise<LatencyResult> {
+/**
+ * A sequential job's loop: `warmup` unmeasured exchanges, then `requests` measured ones, one at a
+ * time, within the time limit. `exchangeOnce` does one exchange and records it under index `i`
+ * (negative while warming up); a failure is counted once warm.
+ */
+async function sequential(
+  job: ClosedJob | FirstTokenJob,
+  exchangeOnce: (client: Client, i: number) => Promise<void>,
+): Promise<{ errors: Errors; wallMs: number }> {
   const client = new Client(job.target, 1);
   const errors = new Errors();
-  const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
   const started = performance.now();
   try {
     for (let i = -job.warmup; i < job.requests; i++) {
@@ -35,10 +42,8 @@ async function closed(job: ClosedJob): Promise<LatencyResult> {
         errors.add('bench time limit');
         break;
       }
-      const sent = performance.now();
       try {
-        const ended = await exchange(client);
-        if (i >= 0) latencyMs[i] = ended - sent;
+        await exchangeOnce(client, i);
       } catch (error) {
         if (i >= 0) errors.addError(error);
       }
@@ -46,7 +51,17 @@ async function closed(job: ClosedJob): Promise<LatencyResult> {
   } finally {
     client.close();
   }
-  return { latencyMs, errors: errors.counts, wallMs: performance.now() - started };
+  return { errors, wallMs: performance.now() - started };
+}
+
+async function closed(job: ClosedJob): Promise<LatencyResult> {
+  const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
+  const { errors, wallMs } = await sequential(job, async (client, i) => {
+    const sent = performance.now();
+    const ended = await exchange(client);
+    if (i >= 0) latencyMs[i] = ended - sent;
+  });
+  return { latencyMs, errors: errors.counts, wallMs };
 }
 
 function open(job: OpenJob): Promise<OpenResult> {
@@ -105,35 +120,20 @@ function open(job: OpenJob): Promise<OpenResult> {
 }
 
 async function firstToken(job: FirstTokenJob): Promise<FirstTokenResult> {
-  const client = new Client(job.target, 1);
-  const errors = new Errors();
   const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
   const totalMs = new Float64Array(job.requests).fill(Number.NaN);
-  const started = performance.now();
-  try {
-    for (let i = -job.warmup; i < job.requests; i++) {
-      if (performance.now() - started > SEQUENTIAL_LIMIT_MS) {
-        errors.add('bench time limit');
-        break;
-      }
-      const sent = performance.now();
-      let first = Number.NaN;
-      try {
-        await readStream(await client.send(), () => {
-          first = performance.now() - sent;
-        });
-        if (i >= 0) {
-          latencyMs[i] = first;
-          totalMs[i] = performance.now() - sent;
-        }
-      } catch (error) {
-        if (i >= 0) errors.addError(error);
-      }
+  const { errors, wallMs } = await sequential(job, async (client, i) => {
+    const sent = performance.now();
+    let first = Number.NaN;
+    await readStream(await client.send(), () => {
+      first = performance.now() - sent;
+    });
+    if (i >= 0) {
+      latencyMs[i] = first;
+      totalMs[i] = performance.now() - sent;
     }
-  } finally {
-    client.close();
-  }
-  return { latencyMs, totalMs, errors: errors.counts, wallMs: performance.now() - started };
+  });
+  return { latencyMs, totalMs, errors: errors.counts, wallMs };
 }
 
 let release: (() => void) | undefined;
