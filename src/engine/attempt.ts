@@ -187,10 +187,9 @@ export async function attempt(
 
 /** The provider's configured headers under the dialect's own; no copy when there are none. */
 function withProviderHeaders(
-  configured: Readonly<Record<string, string>> | undefined,
+  configured: Readonly<Record<string, string>>,
   own: Record<string, string>,
 ): Record<string, string> {
-  if (configured === undefined) return own;
   for (const _ in configured) return { ...configured, ...own };
   return own;
 }
