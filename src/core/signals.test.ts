@@ -6,7 +6,6 @@ import { Deadline } from './deadline.ts';
 import {
   abortReason,
   linkSignals,
-  raceAbort,
   throwIfAborted,
   throwIfAbortedAsError,
   toAbortError,
@@ -102,48 +101,5 @@ describe('throwIfAborted / toAbortError', () => {
     const ac = new AbortController();
     ac.abort('bye');
     expect(() => throwIfAbortedAsError(ac.signal)).toThrow(AbortedError);
-  });
-});
-
-describe('raceAbort', () => {
-  it('passes the promise through without a signal', async () => {
-    await expect(raceAbort(Promise.resolve(1), undefined)).resolves.toBe(1);
-  });
-
-  it('rejects at once when the signal aborts, ahead of a promise that never settles', async () => {
-    const clock = new ManualClock();
-    const deadline = Deadline.after(50, clock);
-    const raced = raceAbort(new Promise<never>(() => {}), deadline.signal);
-    await clock.advance(50);
-    await expect(raced).rejects.toBe(deadline.error);
-  });
-
-  it('rejects with the reason when already aborted and swallows the loser', async () => {
-    const ac = new AbortController();
-    ac.abort(new Error('already'));
-    await expect(raceAbort(Promise.reject(new Error('loser')), ac.signal)).rejects.toThrow(
-      'already',
-    );
-  });
-
-  it('removes its listener once the promise settles', async () => {
-    const ac = new AbortController();
-    let added = 0;
-    let removed = 0;
-    const signal = ac.signal;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      added++;
-      add(...args);
-    }) as typeof add;
-    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      removed++;
-      remove(...args);
-    }) as typeof remove;
-    await raceAbort(Promise.resolve('ok'), signal);
-    await expect(raceAbort(Promise.reject(new Error('no')), signal)).rejects.toThrow('no');
-    expect(added).toBe(2);
-    expect(removed).toBe(2);
   });
 });

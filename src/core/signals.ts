@@ -82,33 +82,3 @@ export function toAbortError(reason: unknown, ctx?: ErrorContext): BreakwaterErr
 export function throwIfAbortedAsError(signal: MaybeSignal, ctx?: ErrorContext): void {
   if (signal?.aborted) throw toAbortError(signal.reason, ctx);
 }
-
-/**
- * Settles like `promise`, or rejects with the signal's reason the moment it aborts, whichever
- * comes first. The listener is removed either way. The losing promise is not cancelled (abort the
- * work it stands for through the same signal) and its later rejection is swallowed.
- */
-export function raceAbort<T>(promise: Promise<T>, signal: MaybeSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(abortReason(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}

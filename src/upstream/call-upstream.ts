@@ -16,19 +16,17 @@
  * attempt's socket is destroyed, never returned to the pool half-read. undici runs the first-byte
  * and idle timers on coarse "fast timers" (about 0.5–1 s late, never early), which is noise for
  * limits of seconds; the deadline and the caller's signal are exact.
+ * The request goes out through `dispatch()` with the attempt's own handler (attempt-handler.ts),
+ * not undici's `request()`.
  */
 import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Deadline } from '../core/deadline.ts';
-import { linkSignals, raceAbort, toAbortError } from '../core/signals.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
-import type { HeaderRecord } from '../dialects/headers.ts';
-import { parseRequestId } from '../dialects/retry-headers.ts';
 import type { NetworkErrorContext } from '../errors/index.ts';
+import { AttemptHandler } from './attempt-handler.ts';
 import { DEFAULT_MAX_ERROR_BODY_BYTES, errorFromResponse } from './error-response.ts';
 import { firstByteTimeoutFor } from './first-byte-timeout.ts';
-import { kOnRequestStart, type RequestStartOptions } from './request-start.ts';
-import { upstreamFailure } from './upstream-failure.ts';
 import type { UpstreamPool } from './upstream-pool.ts';
 import { UpstreamResponse } from './upstream-response.ts';
 
@@ -119,61 +117,44 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
     idleTimeoutMs: idleMs,
   };
 
-  // Followed for as long as the attempt runs: until its body closes, or until it failed.
-  const link = linkSignals(options.signal, options.deadline?.signal);
-  const signal = link.signal;
-  if (signal?.aborted) throw toAbortError(signal.reason, { provider, model });
   const dispatcher = pool.dispatcher(options.origin, connectMs);
-
+  // Follows the caller's signal and the deadline for as long as the attempt runs.
+  const handler = new AttemptHandler(clock, ctx, options.signal, options.deadline?.signal);
   const startedAt = clock.now();
-  let writtenAt: number | undefined;
-  const request: Dispatcher.RequestOptions & RequestStartOptions = {
-    path: options.path,
-    method: options.method ?? 'POST',
-    headers: withContentType(options.headers, options.body !== undefined),
-    body: options.body ?? null,
-    headersTimeout: firstByteMs,
-    bodyTimeout: idleMs,
-    signal: signal ?? null,
-    [kOnRequestStart]: () => {
-      writtenAt = clock.now();
-    },
-  };
-
-  let res: Dispatcher.ResponseData;
-  try {
-    // undici only notices an abort once the request holds a connection; the race makes a caller
-    // waiting for a free connection or a slow dial get its answer at once too.
-    res = await raceAbort(dispatcher.request(request), signal);
-  } catch (err) {
-    link.unlink();
-    throw upstreamFailure(err, signal, ctx);
+  // A signal that has already fired sends nothing; the head promise carries its error.
+  if (handler.failure === undefined) {
+    dispatcher.dispatch(
+      {
+        path: options.path,
+        method: options.method ?? 'POST',
+        headers: withContentType(options.headers, options.body !== undefined),
+        body: options.body ?? null,
+        headersTimeout: firstByteMs,
+        bodyTimeout: idleMs,
+      },
+      handler,
+    );
   }
-
-  const headersAt = clock.now();
-  const headers = res.headers as HeaderRecord;
-  const requestId = parseRequestId(headers);
-  if (res.statusCode < 200 || res.statusCode >= 300) {
+  const head = await handler.head;
+  const requestId = handler.requestId;
+  if (head.status < 200 || head.status >= 300) {
     throw await errorFromResponse({
       dialect,
-      status: res.statusCode,
-      headers,
-      body: res.body,
+      status: head.status,
+      headers: head.headers,
+      source: handler,
       maxBodyBytes: maxErrorBodyBytes,
-      signal,
       ctx: { ...ctx, requestId },
-      nowMs: headersAt,
-    }).finally(link.unlink);
+      nowMs: head.at,
+    });
   }
-  res.body.once('close', link.unlink);
-  const sentAt = writtenAt ?? startedAt;
+  const sentAt = handler.writtenAt ?? startedAt;
   return new UpstreamResponse({
-    status: res.statusCode,
-    headers,
+    status: head.status,
+    headers: head.headers,
     requestId,
-    timings: { connectMs: sentAt - startedAt, firstByteMs: headersAt - sentAt },
-    body: res.body,
-    signal,
+    timings: { connectMs: sentAt - startedAt, firstByteMs: head.at - sentAt },
+    source: handler,
     ctx,
   });
 }

@@ -5,69 +5,29 @@
  * reset), the status still decides, with whatever body arrived; if the caller's signal or the
  * deadline fired, that wins, as everywhere else.
  */
-import type { Readable } from 'node:stream';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { HeaderRecord } from '../dialects/headers.ts';
-import {
-  type BreakwaterError,
-  classifyResponse,
-  type NetworkErrorContext,
-} from '../errors/index.ts';
-import { upstreamFailure } from './upstream-failure.ts';
+import { classifyResponse, type NetworkErrorContext } from '../errors/index.ts';
+import type { AttemptHandler } from './attempt-handler.ts';
 
 /** @default 1 MiB */
 export const DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
-
-export interface BoundedText {
-  text: string;
-  /** The body was longer than the bound and was cut (its connection destroyed). */
-  truncated: boolean;
-  /** Why the read stopped early, if it failed. */
-  error?: unknown;
-}
-
-/** Reads at most `maxBytes` of `body` as UTF-8; destroys the stream if there is more. */
-export async function readBounded(body: Readable, maxBytes: number): Promise<BoundedText> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  let error: unknown;
-  try {
-    for await (const chunk of body) {
-      const buf = chunk as Buffer;
-      if (size + buf.length > maxBytes) {
-        chunks.push(buf.subarray(0, maxBytes - size));
-        size = maxBytes;
-        truncated = true;
-        break; // leaving the loop destroys the stream and its socket
-      }
-      chunks.push(buf);
-      size += buf.length;
-    }
-  } catch (err) {
-    error = err;
-  }
-  if (!body.destroyed && !body.readableEnded) body.destroy();
-  const text = Buffer.concat(chunks, size).toString('utf8');
-  return error === undefined ? { text, truncated } : { text, truncated, error };
-}
 
 export interface ErrorResponseInput {
   dialect: DialectName;
   status: number;
   headers: HeaderRecord;
-  body: Readable;
+  /** The attempt's handler, holding the error body as it arrives. */
+  source: AttemptHandler;
   maxBodyBytes: number;
-  signal: AbortSignal | undefined;
   ctx: NetworkErrorContext;
   nowMs: number;
 }
 
-export async function errorFromResponse(input: ErrorResponseInput): Promise<BreakwaterError> {
-  const read = await readBounded(input.body, input.maxBodyBytes);
-  if (read.error !== undefined && input.signal?.aborted) {
-    return upstreamFailure(read.error, input.signal, input.ctx);
-  }
+/** Reads the error body (bounded) and classifies the answer; resolves, never rejects. */
+export async function errorFromResponse(input: ErrorResponseInput): Promise<Error> {
+  const read = await input.source.readBounded(input.maxBodyBytes);
+  if (read.aborted) return read.aborted;
   return classifyResponse({
     dialect: input.dialect,
     status: input.status,

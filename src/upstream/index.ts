@@ -6,11 +6,7 @@ export {
   type UpstreamTimeouts,
 } from './call-upstream.ts';
 export { type Connector, withConnectTimeout } from './connect-timeout.ts';
-export {
-  type BoundedText,
-  DEFAULT_MAX_ERROR_BODY_BYTES,
-  readBounded,
-} from './error-response.ts';
+export { DEFAULT_MAX_ERROR_BODY_BYTES } from './error-response.ts';
 export {
   FIRST_BYTE_TIMEOUT_RULE,
   type FirstByteTimeoutInput,

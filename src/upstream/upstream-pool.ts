@@ -17,7 +17,6 @@ import { buildConnector, type Dispatcher, Pool } from 'undici';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { type Connector, withConnectTimeout } from './connect-timeout.ts';
 import { normalizeOrigin } from './origin.ts';
-import { requestStartInterceptor } from './request-start.ts';
 
 export interface UpstreamPoolOptions {
   /** The origins (`https://api.openai.com`) this pool may dial; paths are ignored. */
@@ -62,7 +61,6 @@ export interface PoolStats {
 
 interface Entry {
   pool: Pool;
-  dispatcher: Dispatcher;
 }
 
 function positiveInt(name: string, value: number): number {
@@ -141,8 +139,8 @@ export class UpstreamPool {
     const key = `${normalized} ${connectTimeoutMs}`;
     const found = this.#entries.get(key);
     if (found) {
-      this.#byCallKey.set(callKey, found.dispatcher);
-      return found.dispatcher;
+      this.#byCallKey.set(callKey, found.pool);
+      return found.pool;
     }
     if (!this.#origins.has(normalized)) {
       throw new Error(
@@ -159,10 +157,9 @@ export class UpstreamPool {
         ? withConnectTimeout(this.#connector, connectTimeoutMs, this.#clock)
         : buildConnector({ timeout: connectTimeoutMs, keepAlive: true }),
     });
-    const entry = { pool, dispatcher: pool.compose(requestStartInterceptor) };
-    this.#entries.set(key, entry);
-    this.#byCallKey.set(callKey, entry.dispatcher);
-    return entry.dispatcher;
+    this.#entries.set(key, { pool });
+    this.#byCallKey.set(callKey, pool);
+    return pool;
   }
 
   /** Connection counts per origin pool (`connected`, `free`, `pending`, `running`), for health and tests. */

@@ -45,7 +45,12 @@ function chain(err: unknown): unknown[] {
 export function classifyNetworkError(err: unknown, ctx: NetworkErrorContext = {}): BreakwaterError {
   const errors = chain(err);
   for (const e of errors) if (e instanceof BreakwaterError) return e;
-  const base: ErrorContext = { provider: ctx.provider, model: ctx.model, cause: err };
+  const base: ErrorContext = {
+    provider: ctx.provider,
+    model: ctx.model,
+    requestId: ctx.requestId,
+    cause: err,
+  };
   for (const e of errors) {
     const code = (e as { code?: unknown }).code;
     const message = (e as { message?: unknown }).message;

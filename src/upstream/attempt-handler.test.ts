@@ -1,0 +1,267 @@
+import { getEventListeners } from 'node:events';
+import type { Dispatcher } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.ts';
+import { Deadline } from '../core/deadline.ts';
+import { AbortedError, type BreakwaterError, TimeoutError } from '../errors/index.ts';
+import { AttemptHandler, BODY_HIGH_WATER_BYTES } from './attempt-handler.ts';
+
+const ctx = {
+  provider: 'openai',
+  model: 'gpt-4o',
+  connectTimeoutMs: 5_000,
+  firstByteTimeoutMs: 30_000,
+  idleTimeoutMs: 15_000,
+};
+
+/**
+ * undici's side of a dispatch, played by hand: a controller that records what the handler asked
+ * of it, and answers an abort the way undici does (onResponseError follows).
+ */
+function connection(handler: AttemptHandler) {
+  const asked: string[] = [];
+  let aborted: Error | undefined;
+  let paused = false;
+  const controller = {
+    abort(reason: Error) {
+      asked.push('abort');
+      aborted = reason;
+      handler.onResponseError(controller, reason);
+    },
+    pause() {
+      asked.push('pause');
+      paused = true;
+    },
+    resume() {
+      asked.push('resume');
+      paused = false;
+    },
+    get aborted() {
+      return aborted !== undefined;
+    },
+    get paused() {
+      return paused;
+    },
+    get reason() {
+      return aborted ?? null;
+    },
+  } as unknown as Dispatcher.DispatchController;
+  return {
+    controller,
+    asked,
+    get abortReason() {
+      return aborted;
+    },
+    start() {
+      handler.onRequestStart(controller);
+    },
+    head(status = 200, headers: Record<string, string> = { 'x-request-id': 'req_1' }) {
+      handler.onResponseStart(controller, status, headers);
+    },
+    data(text: string | Buffer) {
+      handler.onResponseData(controller, typeof text === 'string' ? Buffer.from(text) : text);
+    },
+    end() {
+      handler.onResponseEnd();
+    },
+    fail(err: Error) {
+      handler.onResponseError(controller, err);
+    },
+  };
+}
+
+const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
+
+describe('AttemptHandler', () => {
+  it('hands over the head with its request id, then the whole body as text', async () => {
+    const clock = new ManualClock(1_000);
+    const caller = new AbortController();
+    const handler = new AttemptHandler(clock, ctx, caller.signal);
+    const wire = connection(handler);
+    expect(listeners(caller.signal)).toBe(1);
+    await clock.advance(2);
+    wire.start();
+    await clock.advance(5);
+    wire.head(200, { 'x-request-id': 'req_9', 'content-type': 'application/json' });
+    const head = await handler.head;
+    expect(head).toMatchObject({ status: 200, at: 1_007 });
+    expect(handler.writtenAt).toBe(1_002);
+    expect(handler.requestId).toBe('req_9');
+    const text = handler.text();
+    wire.data('{"a":');
+    wire.data('1}');
+    wire.end();
+    expect(await text).toBe('{"a":1}');
+    expect(listeners(caller.signal)).toBe(0);
+  });
+
+  it('ignores an informational 1xx head and waits for the real one', async () => {
+    const handler = new AttemptHandler(new ManualClock(), ctx);
+    const wire = connection(handler);
+    wire.start();
+    wire.head(100, {});
+    wire.head(201, {});
+    expect((await handler.head).status).toBe(201);
+  });
+
+  it('answers an abort at once while the request still waits for a connection, and drops it unsent', async () => {
+    const caller = new AbortController();
+    const handler = new AttemptHandler(new ManualClock(), ctx, caller.signal);
+    const wire = connection(handler);
+    caller.abort(new Error('client left'));
+    await expect(handler.head).rejects.toBeInstanceOf(AbortedError);
+    expect(listeners(caller.signal)).toBe(0);
+    wire.start(); // the pool hands it a connection later
+    expect(wire.asked).toEqual(['abort']);
+    expect(wire.abortReason).toBe(handler.failure);
+    expect(handler.writtenAt).toBeUndefined();
+  });
+
+  it('a signal that fired before the call wins in argument order, and nothing is followed', async () => {
+    const clock = new ManualClock();
+    const deadline = Deadline.after(10, clock);
+    await clock.advance(10);
+    const caller = new AbortController();
+    caller.abort();
+    const handler = new AttemptHandler(clock, ctx, caller.signal, deadline.signal);
+    expect(handler.failure).toBeInstanceOf(AbortedError);
+    await expect(handler.head).rejects.toBe(handler.failure);
+    expect(listeners(deadline.signal)).toBe(0);
+  });
+
+  it('the deadline firing mid-body fails the read with deadline_exceeded and destroys the connection', async () => {
+    const clock = new ManualClock();
+    const deadline = Deadline.after(100, clock);
+    const handler = new AttemptHandler(clock, ctx, undefined, deadline.signal);
+    const wire = connection(handler);
+    wire.start();
+    wire.head();
+    await handler.head;
+    wire.data('data: 1\n\n');
+    expect((await handler.read())?.toString()).toBe('data: 1\n\n');
+    const next = handler.read();
+    await clock.advance(100);
+    await expect(next).rejects.toBe(deadline.error);
+    expect(wire.asked).toEqual(['abort']);
+    // A socket error that follows the abort changes nothing.
+    wire.fail(new Error('other side closed'));
+    expect(handler.failure).toBe(deadline.error);
+  });
+
+  it('a network failure is classified, with the request id of the answer', async () => {
+    const handler = new AttemptHandler(new ManualClock(), ctx);
+    const wire = connection(handler);
+    wire.start();
+    wire.head(200, { 'request-id': 'req_a' });
+    await handler.head;
+    const text = handler.text();
+    wire.fail(Object.assign(new Error('body timeout'), { code: 'UND_ERR_BODY_TIMEOUT' }));
+    const err = (await text.catch((e: unknown) => e)) as TimeoutError;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect([err.phase, err.requestId]).toEqual(['idle', 'req_a']);
+  });
+
+  it('pauses the connection past the high-water mark and resumes once the reader catches up', async () => {
+    const handler = new AttemptHandler(new ManualClock(), ctx);
+    const wire = connection(handler);
+    wire.start();
+    wire.head();
+    await handler.head;
+    const half = Buffer.alloc(BODY_HIGH_WATER_BYTES / 2, 'x');
+    wire.data(half);
+    expect(wire.asked).toEqual([]);
+    wire.data(half);
+    expect(wire.asked).toEqual(['pause']);
+    expect(await handler.read()).toBe(half);
+    expect(wire.asked).toEqual(['pause', 'resume']);
+    expect(await handler.read()).toBe(half);
+    wire.end();
+    expect(await handler.read()).toBeUndefined();
+  });
+
+  it('text() never pauses: it reads the whole body', async () => {
+    const handler = new AttemptHandler(new ManualClock(), ctx);
+    const wire = connection(handler);
+    wire.start();
+    wire.head();
+    await handler.head;
+    const text = handler.text();
+    for (let i = 0; i < 4; i++) wire.data(Buffer.alloc(BODY_HIGH_WATER_BYTES, 'y'));
+    wire.end();
+    expect((await text).length).toBe(4 * BODY_HIGH_WATER_BYTES);
+    expect(wire.asked).toEqual([]);
+  });
+
+  it('cancel() fails a pending read with its reason and destroys the connection; later calls change nothing', async () => {
+    const handler = new AttemptHandler(new ManualClock(), ctx);
+    const wire = connection(handler);
+    wire.start();
+    wire.head();
+    await handler.head;
+    const next = handler.read();
+    const reason = new AbortedError('response body cancelled', ctx);
+    handler.cancel(reason);
+    handler.cancel(new AbortedError('again', ctx));
+    await expect(next).rejects.toBe(reason);
+    expect(wire.asked).toEqual(['abort']);
+  });
+
+  describe('readBounded', () => {
+    async function started() {
+      const handler = new AttemptHandler(new ManualClock(), ctx);
+      const wire = connection(handler);
+      wire.start();
+      wire.head(429, {});
+      await handler.head;
+      return { handler, wire };
+    }
+
+    it('reads a short body whole', async () => {
+      const { handler, wire } = await started();
+      const read = handler.readBounded(1024);
+      wire.data('{"error":');
+      wire.data('{}}');
+      wire.end();
+      expect(await read).toEqual({ text: '{"error":{}}', truncated: false });
+    });
+
+    it('stops at the bound and destroys the connection rather than draining it', async () => {
+      const { handler, wire } = await started();
+      const read = handler.readBounded(1000);
+      wire.data('a'.repeat(600));
+      wire.data('b'.repeat(600));
+      expect(await read).toEqual({ text: 'a'.repeat(600) + 'b'.repeat(400), truncated: true });
+      expect(wire.asked).toEqual(['abort']);
+    });
+
+    it('cuts what had already arrived before the read began', async () => {
+      const { handler, wire } = await started();
+      wire.data('c'.repeat(50));
+      expect(await handler.readBounded(20)).toEqual({ text: 'c'.repeat(20), truncated: true });
+      expect(wire.asked).toEqual(['abort']);
+    });
+
+    it('keeps what arrived when the read fails on its own, and reports no abort', async () => {
+      const { handler, wire } = await started();
+      const read = handler.readBounded(1024);
+      wire.data('partial');
+      wire.fail(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
+      expect(await read).toEqual({ text: 'partial', truncated: false });
+    });
+
+    it("reports the caller's abort when it broke the read", async () => {
+      const caller = new AbortController();
+      const handler = new AttemptHandler(new ManualClock(), ctx, caller.signal);
+      const wire = connection(handler);
+      wire.start();
+      wire.head(503, {});
+      await handler.head;
+      const read = handler.readBounded(1024);
+      wire.data('{"err');
+      caller.abort(new Error('gone'));
+      const { text, aborted } = await read;
+      expect(text).toBe('{"err');
+      expect((aborted as BreakwaterError).code).toBe('aborted');
+    });
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * One attempt's undici dispatch handler: it follows the caller's signal and the deadline, hands
+ * over the response head once it arrives, and then queues the body for whoever reads it — all at
+ * once (`text`), chunk by chunk (`read`), or up to a bound (`readBounded`, for error bodies).
+ *
+ * Written here rather than using undici's `request()`, which wraps every call in an
+ * AsyncResource, a Readable stream for the body, an abort listener of its own, and (for the
+ * caller's signal and the deadline to reach it) an AbortController linking the two and a promise
+ * racing them. That machinery was a sixth of what a call cost in undici, measured in process
+ * against the simulator: 39 µs per call through `request()` + `body.text()` against 33 µs
+ * through `dispatch()` with a handler that gathers the chunks.
+ *
+ * The rules it keeps:
+ * - The first of the signals to abort decides the error (`upstreamFailure`): the deadline's
+ *   `TimeoutError` gives `deadline_exceeded`, the caller's reason `aborted`. A signal that had
+ *   already aborted before the call wins in argument order. An abort is answered at once in every
+ *   phase, also while the request still waits for a connection (undici only learns of it once
+ *   the request is handed one, and then drops it unsent).
+ * - Backpressure: past 64 KiB of unread body the connection is paused; undici's idle timer does
+ *   not run while it is paused, so a slow reader is never mistaken for a silent upstream.
+ * - Any way an attempt ends early — an abort, `cancel()`, a bounded read that stops short —
+ *   aborts undici's request, which destroys the socket rather than returning it half-read.
+ * - The signal listeners are removed as soon as the attempt is over: body read to its end,
+ *   failed, or cancelled.
+ */
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../core/clock.ts';
+import type { HeaderRecord } from '../dialects/headers.ts';
+import { parseRequestId } from '../dialects/retry-headers.ts';
+import type { NetworkErrorContext } from '../errors/index.ts';
+import { upstreamFailure } from './upstream-failure.ts';
+
+type Controller = Dispatcher.DispatchController;
+
+/** Unread body past which the connection is paused (a Readable's default high-water mark). */
+export const BODY_HIGH_WATER_BYTES = 64 * 1024;
+
+/** The response head: status, headers as undici parsed them, and when they came. */
+export interface ResponseHead {
+  status: number;
+  headers: HeaderRecord;
+  /** `clock.now()` when the head arrived. */
+  at: number;
+}
+
+/** An error body read up to a bound. */
+export interface BoundedBody {
+  text: string;
+  /** The body was longer than the bound and was cut (its connection destroyed). */
+  truncated: boolean;
+  /**
+   * The abort or cancellation that stopped the read, if one did. A network failure part way is
+   * not reported: the status decides, with whatever body arrived.
+   */
+  aborted?: Error;
+}
+
+type State = 'head' | 'body' | 'ended' | 'failed';
+
+export class AttemptHandler implements Dispatcher.DispatchHandler {
+  /** `clock.now()` when the request was handed a connection; undefined until then. */
+  writtenAt: number | undefined;
+  /** `x-request-id` (OpenAI) or `request-id` (Anthropic), once the head has arrived. */
+  requestId: string | undefined;
+  readonly head: Promise<ResponseHead>;
+  readonly #clock: Clock;
+  readonly #ctx: NetworkErrorContext;
+  readonly #inputs: readonly AbortSignal[];
+  #controller: Controller | undefined;
+  #state: State = 'head';
+  #failure: Error | undefined;
+  /** The signal whose abort ended the attempt. */
+  #abortedBy: AbortSignal | undefined;
+  #cancelled = false;
+  #resolveHead!: (head: ResponseHead) => void;
+  #rejectHead!: (error: Error) => void;
+  readonly #chunks: Buffer[] = [];
+  #queued = 0;
+  #paused = false;
+  /** Reading everything: never pause. */
+  #drain = false;
+  /** For a bounded read: the most bytes kept. */
+  #bound = Number.POSITIVE_INFINITY;
+  #truncated = false;
+  /** The one pending reader, told of every change. */
+  #wake: (() => void) | undefined;
+
+  /** `signals` in priority order (the caller's, then the deadline's); absent ones are skipped. */
+  constructor(
+    clock: Clock,
+    ctx: NetworkErrorContext,
+    ...signals: (AbortSignal | null | undefined)[]
+  ) {
+    this.#clock = clock;
+    this.#ctx = ctx;
+    this.head = new Promise<ResponseHead>((resolve, reject) => {
+      this.#resolveHead = resolve;
+      this.#rejectHead = reject;
+    });
+    const inputs: AbortSignal[] = [];
+    this.#inputs = inputs;
+    for (const signal of signals) {
+      if (!signal) continue;
+      if (signal.aborted) {
+        inputs.length = 0;
+        this.#aborted(signal);
+        return;
+      }
+      inputs.push(signal);
+    }
+    for (const signal of inputs) signal.addEventListener('abort', this.#onAbort);
+  }
+
+  /** The error the attempt failed with, once it has failed. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Whether the body has been read to its end. */
+  get ended(): boolean {
+    return this.#state === 'ended';
+  }
+
+  // --- undici's side ---
+
+  onRequestStart(controller: Controller): void {
+    this.#controller = controller;
+    const failure = this.#failure;
+    if (failure !== undefined) {
+      controller.abort(failure);
+      return;
+    }
+    this.writtenAt = this.#clock.now();
+  }
+
+  onResponseStart(_controller: Controller, status: number, headers: HeaderRecord): void {
+    if (status < 200 || this.#state !== 'head') return; // 1xx: the real answer follows
+    this.#state = 'body';
+    this.requestId = parseRequestId(headers);
+    this.#resolveHead({ status, headers, at: this.#clock.now() });
+  }
+
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    if (this.#state !== 'body') return;
+    this.#chunks.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#queued > this.#bound) {
+      this.#cut();
+      return;
+    }
+    if (!this.#drain && this.#queued >= BODY_HIGH_WATER_BYTES && !this.#paused) {
+      this.#paused = true;
+      controller.pause();
+    }
+    this.#wake?.();
+  }
+
+  onResponseEnd(): void {
+    if (this.#state !== 'body') return;
+    this.#state = 'ended';
+    this.#unlink();
+    this.#wake?.();
+  }
+
+  onResponseError(_controller: Controller | null, err: Error): void {
+    if (this.#state === 'ended' || this.#state === 'failed') return;
+    this.#fail(upstreamFailure(err, this.#abortedBy, this.#errorCtx()));
+  }
+
+  // --- the reader's side ---
+
+  /** The whole body as UTF-8 text; rejects with the attempt's classified error. */
+  text(): Promise<string> {
+    this.#drain = true;
+    this.#resume();
+    return new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (this.#state === 'failed') {
+          this.#wake = undefined;
+          reject(this.#failure);
+        } else if (this.#state === 'ended') {
+          this.#wake = undefined;
+          resolve(this.#concat().toString('utf8'));
+        }
+      };
+      this.#wake = check;
+      check();
+    });
+  }
+
+  /** The next chunk of the body, or undefined at its end; rejects once the attempt failed. */
+  read(): Promise<Buffer | undefined> {
+    if (this.#chunks.length > 0) return Promise.resolve(this.#take());
+    if (this.#state === 'ended') return Promise.resolve(undefined);
+    if (this.#state === 'failed') return Promise.reject(this.#failure);
+    return new Promise<Buffer | undefined>((resolve, reject) => {
+      this.#wake = () => {
+        if (this.#chunks.length > 0) resolve(this.#take());
+        else if (this.#state === 'ended') resolve(undefined);
+        else if (this.#state === 'failed') reject(this.#failure);
+        else return;
+        this.#wake = undefined;
+      };
+    });
+  }
+
+  /**
+   * At most `maxBytes` of the body as UTF-8; past that the connection is destroyed rather than
+   * drained. A failure part way is returned with whatever arrived, not thrown.
+   */
+  readBounded(maxBytes: number): Promise<BoundedBody> {
+    this.#bound = maxBytes;
+    this.#drain = true;
+    if (this.#state === 'body' && this.#queued > maxBytes) this.#cut();
+    this.#resume();
+    return new Promise<BoundedBody>((resolve) => {
+      const check = () => {
+        if (this.#state === 'body') return;
+        this.#wake = undefined;
+        const text = this.#concat().toString('utf8');
+        const aborted = this.#abortedBy || this.#cancelled ? this.#failure : undefined;
+        resolve(
+          aborted ? { text, truncated: false, aborted } : { text, truncated: this.#truncated },
+        );
+      };
+      this.#wake = check;
+      check();
+    });
+  }
+
+  /** Ends the attempt with `reason`: a pending read rejects with it. Safe at any time. */
+  cancel(reason: Error): void {
+    if (this.#state === 'ended' || this.#state === 'failed') return;
+    this.#cancelled = true;
+    this.#fail(reason);
+  }
+
+  // --- inside ---
+
+  readonly #onAbort = (event: Event): void => {
+    this.#aborted(event.target as AbortSignal);
+  };
+
+  #aborted(signal: AbortSignal): void {
+    if (this.#state === 'ended' || this.#state === 'failed') return;
+    this.#abortedBy = signal;
+    this.#fail(upstreamFailure(undefined, signal, this.#errorCtx()));
+  }
+
+  #fail(error: Error): void {
+    const wasHead = this.#state === 'head';
+    this.#state = 'failed';
+    this.#failure = error;
+    this.#unlink();
+    // Destroys the socket (or drops the request unsent when it is still queued); undici's
+    // onResponseError that follows finds the attempt over and changes nothing.
+    this.#controller?.abort(error);
+    if (wasHead) this.#rejectHead(error);
+    this.#wake?.();
+  }
+
+  /** A bounded read went past its bound: keep the bound's worth and drop the connection. */
+  #cut(): void {
+    const last = this.#chunks.pop()!;
+    const keep = last.length - (this.#queued - this.#bound);
+    if (keep > 0) this.#chunks.push(last.subarray(0, keep));
+    this.#queued = this.#bound;
+    this.#truncated = true;
+    this.#state = 'ended';
+    this.#unlink();
+    this.#controller?.abort(new Error('error body longer than its bound'));
+    this.#wake?.();
+  }
+
+  #take(): Buffer {
+    const chunk = this.#chunks.shift()!;
+    this.#queued -= chunk.length;
+    if (this.#paused && this.#queued < BODY_HIGH_WATER_BYTES) this.#resume();
+    return chunk;
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    // May deliver buffered data at once, re-entering onResponseData.
+    this.#controller?.resume();
+  }
+
+  #concat(): Buffer {
+    const chunks = this.#chunks;
+    const whole = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#queued);
+    chunks.length = 0;
+    this.#queued = 0;
+    return whole;
+  }
+
+  #unlink(): void {
+    for (const signal of this.#inputs) signal.removeEventListener('abort', this.#onAbort);
+  }
+
+  /** The call's context, with the answer's request id once there is one. */
+  #errorCtx(): NetworkErrorContext {
+    const requestId = this.requestId;
+    return requestId === undefined ? this.#ctx : { ...this.#ctx, requestId };
+  }
+}
