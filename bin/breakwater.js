@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=16 --min-semi-space-size=16
 // Node flags: see src/cli/node-flags.ts.
 // The `breakwater` executable. In a checkout it runs the TypeScript sources (Node.js 24 strips
 // types); an installed package ships no src/, only the build in dist/ — and Node refuses to strip

@@ -157,6 +157,9 @@ export function printFigures(
   row('  added p50 / p99', (f, n) =>
     n === 'direct' ? '' : broken(f, 'streams', addedPair(f.firstToken, base?.firstToken)),
   );
+  row('RSS warmed up, before the streams', (f, n) =>
+    n === 'direct' || !f.memory ? 'n/a' : mb(f.memory.baselineBytes),
+  );
   row(`RSS growth, ${settings.memory.streams} open streams`, (f, n) =>
     n === 'direct' ? 'n/a' : broken(f, 'streams', memoryCell(f.memory)),
   );
