@@ -93,4 +93,57 @@ describe('Deadline', () => {
     expect(() => Deadline.after(Number.NaN, clock)).toThrow('`ms`');
     expect(() => Deadline.at(Number.POSITIVE_INFINITY, clock)).toThrow('`epochMs`');
   });
+
+  describe('onExpire', () => {
+    it('calls its listeners once when time is up, on the one timer the signal shares', async () => {
+      const clock = new ManualClock();
+      const deadline = Deadline.after(50, clock);
+      const calls: string[] = [];
+      deadline.onExpire(() => calls.push('a'));
+      deadline.onExpire(() => calls.push('b'));
+      const signal = deadline.signal;
+      expect(clock.pending).toBe(1);
+      await clock.advance(49);
+      expect(calls).toEqual([]);
+      await clock.advance(1);
+      expect(calls).toEqual(['a', 'b']);
+      expect(signal.reason).toBe(deadline.error);
+      await clock.advance(1_000);
+      expect(calls).toEqual(['a', 'b']);
+    });
+
+    it('stops calling a listener that stopped listening, even from inside another listener', async () => {
+      const clock = new ManualClock();
+      const deadline = Deadline.after(10, clock);
+      const calls: string[] = [];
+      let stopB = () => {};
+      deadline.onExpire(() => {
+        calls.push('a');
+        stopB();
+      });
+      stopB = deadline.onExpire(() => calls.push('b'));
+      const stopC = deadline.onExpire(() => calls.push('c'));
+      stopC();
+      await clock.advance(10);
+      // b was still listening when the deadline fired: the listeners of that moment all run.
+      expect(calls).toEqual(['a', 'b']);
+    });
+
+    it('never calls after dispose(), and arms no timer once disposed', async () => {
+      const clock = new ManualClock();
+      const deadline = Deadline.after(10, clock);
+      let called = false;
+      deadline.onExpire(() => {
+        called = true;
+      });
+      deadline.dispose();
+      expect(clock.pending).toBe(0);
+      deadline.onExpire(() => {
+        called = true;
+      });
+      expect(clock.pending).toBe(0);
+      await clock.advance(10);
+      expect(called).toBe(false);
+    });
+  });
 });

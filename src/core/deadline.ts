@@ -4,10 +4,14 @@
  * timeout; this is the whole request's.
  *
  * A deadline is a point in time on an injected clock. Reading it (`remainingMs()`, `expired`)
- * costs nothing; its `signal` is created on first use and runs ONE timer for the deadline's whole
- * life (STYLE.md §11), made with `clock.timer` so a `ManualClock` drives it in tests. When the
- * time is up the signal aborts with the deadline's `TimeoutError` (code `deadline_exceeded`).
- * `dispose()` clears the timer; whoever created the deadline disposes it when the request ends.
+ * costs nothing. Waiting for it — `onExpire(listener)`, or its `signal`, created on first use —
+ * runs ONE timer for the deadline's whole life (STYLE.md §11), made with `clock.timer` so a
+ * `ManualClock` drives it in tests. When the time is up the listeners run and the signal aborts
+ * with the deadline's `TimeoutError` (code `deadline_exceeded`). `dispose()` clears the timer;
+ * whoever created the deadline disposes it when the request ends.
+ *
+ * `onExpire` is there for the hot path: every upstream attempt follows its deadline, and a
+ * listener in a list is much cheaper than an AbortController and an EventTarget listener each.
  */
 
 import { type ErrorContext, TimeoutError } from '../errors/index.ts';
@@ -27,6 +31,7 @@ export class Deadline implements Disposable {
   readonly #clock: Clock;
   readonly #ctx: ErrorContext | undefined;
   #controller: AbortController | undefined;
+  #listeners: (() => void)[] = [];
   /** Cancels the running timer. */
   #cancelTimer: (() => void) | undefined;
   #error: TimeoutError | undefined;
@@ -81,8 +86,22 @@ export class Deadline implements Disposable {
     const controller = new AbortController();
     this.#controller = controller;
     if (this.expired) controller.abort(this.error);
-    else if (!this.#disposed) this.#arm(controller);
+    else this.#start();
     return controller.signal;
+  }
+
+  /**
+   * Calls `listener` once, when the deadline passes; never after `dispose()`, and not for a
+   * deadline that has already passed (check `expired` first). Returns the function that stops
+   * listening.
+   */
+  onExpire(listener: () => void): () => void {
+    this.#listeners.push(listener);
+    if (!this.expired) this.#start();
+    return () => {
+      const at = this.#listeners.indexOf(listener);
+      if (at !== -1) this.#listeners.splice(at, 1);
+    };
   }
 
   /** Clears the timer. Idempotent; `remainingMs()` and `expired` keep working. */
@@ -96,12 +115,20 @@ export class Deadline implements Disposable {
     this.dispose();
   }
 
-  #arm(controller: AbortController): void {
+  /** Arms the one timer, unless it runs already or the deadline was disposed. */
+  #start(): void {
+    if (this.#cancelTimer === undefined && !this.#disposed) this.#arm();
+  }
+
+  #arm(): void {
     this.#cancelTimer = this.#clock.timer(this.remainingMs(), () => {
       this.#cancelTimer = undefined;
       // A timer may wake a hair before the clock agrees the time has come; wait the rest.
-      if (!this.expired) return this.#arm(controller);
-      controller.abort(this.error);
+      if (!this.expired) return this.#arm();
+      const listeners = this.#listeners;
+      this.#listeners = [];
+      for (const listener of listeners) listener();
+      this.#controller?.abort(this.error);
     });
   }
 }

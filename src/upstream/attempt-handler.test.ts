@@ -117,22 +117,47 @@ describe('AttemptHandler', () => {
     expect(handler.writtenAt).toBeUndefined();
   });
 
-  it('a signal that fired before the call wins in argument order, and nothing is followed', async () => {
+  it("when both fired before the call, the caller's signal wins and nothing is followed", async () => {
     const clock = new ManualClock();
     const deadline = Deadline.after(10, clock);
     await clock.advance(10);
     const caller = new AbortController();
     caller.abort();
-    const handler = new AttemptHandler(clock, ctx, caller.signal, deadline.signal);
+    const handler = new AttemptHandler(clock, ctx, caller.signal, deadline);
     expect(handler.failure).toBeInstanceOf(AbortedError);
     await expect(handler.head).rejects.toBe(handler.failure);
-    expect(listeners(deadline.signal)).toBe(0);
+    expect(listeners(caller.signal)).toBe(0);
+  });
+
+  it('a deadline already past fails the attempt with deadline_exceeded before anything is sent', async () => {
+    const clock = new ManualClock();
+    const deadline = Deadline.after(10, clock);
+    await clock.advance(10);
+    const handler = new AttemptHandler(clock, ctx, new AbortController().signal, deadline);
+    await expect(handler.head).rejects.toBe(deadline.error);
+  });
+
+  it('stops following the deadline once the attempt is over', async () => {
+    const clock = new ManualClock();
+    const deadline = Deadline.after(100, clock);
+    const handler = new AttemptHandler(clock, ctx, undefined, deadline);
+    const wire = connection(handler);
+    wire.start();
+    wire.head();
+    await handler.head;
+    const text = handler.text();
+    wire.data('{}');
+    wire.end();
+    expect(await text).toBe('{}');
+    await clock.advance(100);
+    expect(handler.failure).toBeUndefined();
+    expect(wire.asked).toEqual([]);
   });
 
   it('the deadline firing mid-body fails the read with deadline_exceeded and destroys the connection', async () => {
     const clock = new ManualClock();
     const deadline = Deadline.after(100, clock);
-    const handler = new AttemptHandler(clock, ctx, undefined, deadline.signal);
+    const handler = new AttemptHandler(clock, ctx, undefined, deadline);
     const wire = connection(handler);
     wire.start();
     wire.head();

@@ -11,11 +11,12 @@
  * through `dispatch()` with a handler that gathers the chunks.
  *
  * The rules it keeps:
- * - The first of the signals to abort decides the error (`upstreamFailure`): the deadline's
- *   `TimeoutError` gives `deadline_exceeded`, the caller's reason `aborted`. A signal that had
- *   already aborted before the call wins in argument order. An abort is answered at once in every
- *   phase, also while the request still waits for a connection (undici only learns of it once
- *   the request is handed one, and then drops it unsent).
+ * - Whichever fires first of the caller's signal and the deadline decides the error (as
+ *   `upstreamFailure` does): the deadline's `TimeoutError` gives `deadline_exceeded`, the caller's
+ *   reason `aborted`; when both had fired before the call, the caller's wins. An abort is
+ *   answered at once in every phase, also while the request still waits for a connection (undici
+ *   only learns of it once the request is handed one, and then drops it unsent). The deadline is
+ *   followed through `Deadline.onExpire`, a listener in a list, rather than its AbortSignal.
  * - Backpressure: past 64 KiB of unread body the connection is paused; undici's idle timer does
  *   not run while it is paused, so a slow reader is never mistaken for a silent upstream.
  * - Any way an attempt ends early — an abort, `cancel()`, a bounded read that stops short —
@@ -25,10 +26,11 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../core/clock.ts';
+import type { Deadline } from '../core/deadline.ts';
+import { toAbortError } from '../core/signals.ts';
 import type { HeaderRecord } from '../dialects/headers.ts';
 import { parseRequestId } from '../dialects/retry-headers.ts';
-import type { NetworkErrorContext } from '../errors/index.ts';
-import { upstreamFailure } from './upstream-failure.ts';
+import { classifyNetworkError, type NetworkErrorContext } from '../errors/index.ts';
 
 type Controller = Dispatcher.DispatchController;
 
@@ -65,13 +67,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly head: Promise<ResponseHead>;
   readonly #clock: Clock;
   readonly #ctx: NetworkErrorContext;
-  readonly #inputs: readonly AbortSignal[];
+  /** The caller's signal, followed until the attempt is over. */
+  #signal: AbortSignal | undefined;
+  #stopDeadline: (() => void) | undefined;
   #controller: Controller | undefined;
   #state: State = 'head';
   #failure: Error | undefined;
-  /** The signal whose abort ended the attempt. */
-  #abortedBy: AbortSignal | undefined;
-  #cancelled = false;
+  /** The caller's signal, the deadline or `cancel()` ended the attempt. */
+  #stopped = false;
   #resolveHead!: (head: ResponseHead) => void;
   #rejectHead!: (error: Error) => void;
   readonly #chunks: Buffer[] = [];
@@ -85,11 +88,15 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   /** The one pending reader, told of every change. */
   #wake: (() => void) | undefined;
 
-  /** `signals` in priority order (the caller's, then the deadline's); absent ones are skipped. */
+  /**
+   * Follows the caller's `signal` and the request's `deadline` until the attempt is over. When
+   * both have already fired, the caller's wins.
+   */
   constructor(
     clock: Clock,
     ctx: NetworkErrorContext,
-    ...signals: (AbortSignal | null | undefined)[]
+    signal?: AbortSignal | null,
+    deadline?: Deadline,
   ) {
     this.#clock = clock;
     this.#ctx = ctx;
@@ -97,18 +104,19 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#resolveHead = resolve;
       this.#rejectHead = reject;
     });
-    const inputs: AbortSignal[] = [];
-    this.#inputs = inputs;
-    for (const signal of signals) {
-      if (!signal) continue;
-      if (signal.aborted) {
-        inputs.length = 0;
-        this.#aborted(signal);
-        return;
-      }
-      inputs.push(signal);
+    if (signal?.aborted) {
+      this.#aborted(signal.reason);
+      return;
     }
-    for (const signal of inputs) signal.addEventListener('abort', this.#onAbort);
+    if (deadline?.expired) {
+      this.#aborted(deadline.error);
+      return;
+    }
+    if (signal) {
+      this.#signal = signal;
+      signal.addEventListener('abort', this.#onAbort);
+    }
+    if (deadline) this.#stopDeadline = deadline.onExpire(() => this.#aborted(deadline.error));
   }
 
   /** The error the attempt failed with, once it has failed. */
@@ -116,7 +124,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     return this.#failure;
   }
 
-  /** Whether the body has been read to its end. */
+  /** Whether the body has been read to its end (or to a bounded read's bound). */
   get ended(): boolean {
     return this.#state === 'ended';
   }
@@ -164,7 +172,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Controller | null, err: Error): void {
     if (this.#state === 'ended' || this.#state === 'failed') return;
-    this.#fail(upstreamFailure(err, this.#abortedBy, this.#errorCtx()));
+    this.#fail(classifyNetworkError(err, this.#errorCtx()));
   }
 
   // --- the reader's side ---
@@ -218,7 +226,7 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
         if (this.#state === 'body') return;
         this.#wake = undefined;
         const text = this.#concat().toString('utf8');
-        const aborted = this.#abortedBy || this.#cancelled ? this.#failure : undefined;
+        const aborted = this.#stopped ? this.#failure : undefined;
         resolve(
           aborted ? { text, truncated: false, aborted } : { text, truncated: this.#truncated },
         );
@@ -231,20 +239,22 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   /** Ends the attempt with `reason`: a pending read rejects with it. Safe at any time. */
   cancel(reason: Error): void {
     if (this.#state === 'ended' || this.#state === 'failed') return;
-    this.#cancelled = true;
+    this.#stopped = true;
     this.#fail(reason);
   }
 
   // --- inside ---
 
-  readonly #onAbort = (event: Event): void => {
-    this.#aborted(event.target as AbortSignal);
+  readonly #onAbort = (): void => {
+    this.#aborted(this.#signal!.reason);
   };
 
-  #aborted(signal: AbortSignal): void {
+  /** The caller's signal or the deadline fired: its reason is the error (see `toAbortError`). */
+  #aborted(reason: unknown): void {
     if (this.#state === 'ended' || this.#state === 'failed') return;
-    this.#abortedBy = signal;
-    this.#fail(upstreamFailure(undefined, signal, this.#errorCtx()));
+    this.#stopped = true;
+    const { provider, model } = this.#ctx;
+    this.#fail(toAbortError(reason, { provider, model, requestId: this.requestId }));
   }
 
   #fail(error: Error): void {
@@ -295,7 +305,10 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   #unlink(): void {
-    for (const signal of this.#inputs) signal.removeEventListener('abort', this.#onAbort);
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
+    this.#stopDeadline?.();
+    this.#stopDeadline = undefined;
   }
 
   /** The call's context, with the answer's request id once there is one. */

@@ -119,7 +119,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
 
   const dispatcher = pool.dispatcher(options.origin, connectMs);
   // Follows the caller's signal and the deadline for as long as the attempt runs.
-  const handler = new AttemptHandler(clock, ctx, options.signal, options.deadline?.signal);
+  const handler = new AttemptHandler(clock, ctx, options.signal, options.deadline);
   const startedAt = clock.now();
   // A signal that has already fired sends nothing; the head promise carries its error.
   if (handler.failure === undefined) {
