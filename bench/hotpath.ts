@@ -43,6 +43,9 @@ interface AllocSample {
 const WORKER = join(import.meta.dirname, 'hotpath', 'worker.ts');
 const SCENARIO = join(import.meta.dirname, 'overhead', 'zero-latency.yaml');
 
+/** `+8.2`, `−6.6`: a difference with its sign. */
+const signed = (x: number) => (x < 0 ? `−${(-x).toFixed(1)}` : `+${x.toFixed(1)}`);
+
 const median = (xs: readonly number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -110,10 +113,10 @@ async function main(): Promise<number> {
   const rows = SUBJECTS.map((name) => {
     const xs = samples.get(name)!.map((s) => s.cpuUs);
     const base = BASELINE[name];
-    const added = base === undefined ? '' : `+${(cpu(name) - cpu(base)).toFixed(1)}`;
+    const added = base === undefined ? '' : signed(cpu(name) - cpu(base));
     const ratio = base === undefined ? '' : `${(cpu(name) / cpu(base)).toFixed(2)}×`;
     const kb = allocated.get(name)!;
-    const addedKb = base === undefined ? '' : `+${(kb - allocated.get(base)!).toFixed(1)}`;
+    const addedKb = base === undefined ? '' : signed(kb - allocated.get(base)!);
     return [
       name,
       cpu(name).toFixed(1),
