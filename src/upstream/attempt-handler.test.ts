@@ -204,6 +204,32 @@ describe('AttemptHandler', () => {
     expect(await handler.read()).toBeUndefined();
   });
 
+  it('a chunk that resuming delivers at once waits for the next read, in order', async () => {
+    const handler = new AttemptHandler(new ManualClock(), ctx);
+    const wire = connection(handler);
+    const big = Buffer.alloc(BODY_HIGH_WATER_BYTES + 1, 'a');
+    const next = Buffer.from('b');
+    // undici's parser delivers what it had buffered from inside resume().
+    const resume = wire.controller.resume.bind(wire.controller);
+    let buffered: Buffer | undefined = next;
+    wire.controller.resume = () => {
+      resume();
+      const chunk = buffered;
+      buffered = undefined;
+      if (chunk) wire.data(chunk);
+    };
+    wire.start();
+    wire.head();
+    await handler.head;
+    const first = handler.read(); // waiting: nothing has arrived yet
+    wire.data(big); // pauses, wakes the read, which resumes, which delivers `next`
+    expect(await first).toBe(big);
+    expect(await handler.read()).toBe(next);
+    wire.end();
+    expect(await handler.read()).toBeUndefined();
+    expect(wire.asked).toEqual(['pause', 'resume']);
+  });
+
   it('text() never pauses: it reads the whole body', async () => {
     const handler = new AttemptHandler(new ManualClock(), ctx);
     const wire = connection(handler);

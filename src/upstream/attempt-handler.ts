@@ -203,11 +203,13 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     if (this.#state === 'failed') return Promise.reject(this.#failure);
     return new Promise<Buffer | undefined>((resolve, reject) => {
       this.#wake = () => {
+        if (this.#chunks.length === 0 && this.#state === 'body') return;
+        // Unset before taking: taking may resume the connection, which can deliver the next
+        // chunk at once, re-entering onResponseData; that chunk must wait for the next read.
+        this.#wake = undefined;
         if (this.#chunks.length > 0) resolve(this.#take());
         else if (this.#state === 'ended') resolve(undefined);
-        else if (this.#state === 'failed') reject(this.#failure);
-        else return;
-        this.#wake = undefined;
+        else reject(this.#failure);
       };
     });
   }

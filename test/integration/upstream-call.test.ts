@@ -154,6 +154,31 @@ describe.concurrent('callUpstream: answers', () => {
     await expect(response.text()).rejects.toThrow('already read');
   });
 
+  it('a large body read slowly arrives whole and in order, pausing and resuming the connection', async ({
+    onTestFinished,
+  }) => {
+    const body = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 10)) & 0xff;
+    const server = await startServer(onTestFinished, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(body);
+    });
+    const pool = poolFor(onTestFinished, server.origin);
+    const response = await call(pool, server.origin, { stream: true });
+    const parts: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of response.body) {
+      parts.push(Buffer.from(chunk));
+      // Fall behind now and then, so more than the high-water mark queues up.
+      if (++n % 8 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(Buffer.concat(parts).equals(body)).toBe(true);
+    // Read to its end, the connection went back to the pool and serves the next call.
+    await nextTurn();
+    await (await call(pool, server.origin, { stream: true })).text();
+    expect(server.accepted).toBe(1);
+  });
+
   it('reuses one keep-alive connection for sequential calls', async ({ onTestFinished }) => {
     const server = await startServer(onTestFinished, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
