@@ -1,9 +1,10 @@
 /**
  * The ways one in-process call reaches the simulator, each beside its baseline: undici alone
  * (send, read the whole answer, parse it) and breakwater's engine; a minimal Fastify route over
- * undici and breakwater's whole gateway; and a streamed answer (32 tokens) read through undici
- * alone and through the engine. The two Fastify ones are driven by `inject()`, so no socket is
- * between the caller and the server and only the server's own work is counted.
+ * undici and breakwater's whole gateway; a streamed answer (32 tokens) read through undici
+ * alone and through the engine; and the same stream relayed by a minimal Fastify route and by the
+ * gateway. The Fastify ones are driven by `inject()`, so no socket is between the caller and the
+ * server and only the server's own work is counted.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -20,6 +21,8 @@ export const SUBJECTS = [
   'gateway',
   'undici-stream',
   'engine-stream',
+  'fastify-stream',
+  'gateway-stream',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
@@ -31,6 +34,8 @@ export const BASELINE: Record<SubjectName, SubjectName | undefined> = {
   gateway: 'fastify',
   'undici-stream': undefined,
   'engine-stream': 'undici-stream',
+  'fastify-stream': undefined,
+  'gateway-stream': 'fastify-stream',
 };
 
 export interface Subject {
@@ -43,6 +48,7 @@ const MODEL = 'gpt-4o-mini';
 const MESSAGES = [{ role: 'user', content: 'Name one thing that floats.' }];
 const ROUTE_BODY = { model: 'chat', messages: MESSAGES, max_tokens: 32 };
 const PAYLOAD = JSON.stringify(ROUTE_BODY);
+const STREAM_PAYLOAD = JSON.stringify({ ...ROUTE_BODY, stream: true });
 
 function expectOk(status: number, body: string): void {
   if (status !== 200) throw new Error(`status ${status}: ${body.slice(0, 300)}`);
@@ -68,16 +74,18 @@ function config(simulator: string) {
   );
 }
 
-function injected(app: FastifyInstance): Subject {
+function injected(app: FastifyInstance, payload = PAYLOAD): Subject {
+  const stream = payload === STREAM_PAYLOAD;
   return {
     async call() {
       const res = await app.inject({
         method: 'POST',
         url: '/v1/chat/completions',
         headers: { 'content-type': 'application/json' },
-        payload: PAYLOAD,
+        payload,
       });
       expectOk(res.statusCode, res.body);
+      if (stream && !res.body.includes('[DONE]')) throw new Error('the stream did not finish');
     },
     close: () => app.close(),
   };
@@ -147,6 +155,22 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
         close: () => engine.close(),
       };
     }
+    case 'fastify-stream': {
+      // Relays the simulator's stream as it comes, as a minimal SSE proxy route would.
+      const pool = new Pool(simulator, { pipelining: 1 });
+      const app = Fastify();
+      app.post('/v1/chat/completions', async (request, reply) => {
+        const res = await send(pool, request.body as Record<string, unknown>);
+        reply.hijack();
+        reply.raw.writeHead(res.statusCode, { 'content-type': 'text/event-stream; charset=utf-8' });
+        for await (const chunk of res.body) reply.raw.write(chunk);
+        reply.raw.end();
+      });
+      app.addHook('onClose', () => pool.close());
+      await app.ready();
+      return injected(app, STREAM_PAYLOAD);
+    }
+    case 'gateway-stream':
     case 'gateway': {
       // Its log lines go where stdout's would, batched the same way, but to /dev/null.
       const destination = pino.destination({ dest: '/dev/null', sync: false, minLength: 4_096 });
@@ -155,7 +179,7 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
         logger: createLogger({ destination }),
       });
       await app.ready();
-      return injected(app);
+      return injected(app, name === 'gateway-stream' ? STREAM_PAYLOAD : PAYLOAD);
     }
   }
 }

@@ -27,7 +27,17 @@ function writable(res: ServerResponse): Promise<void> {
   });
 }
 
-/** Streams `body` to the client; never throws (the client may be gone at any point). */
+/**
+ * Streams `body` to the client; never throws (the client may be gone at any point).
+ *
+ * The chunks that come in one go — the frames the engine makes from one read of the upstream
+ * socket, all ready within the same turn of the event loop — are written together: gathered
+ * until the turn's microtasks are done (`process.nextTick`), then one `res.write`. Node's HTTP
+ * response already sends a turn's writes in one system call, but each write still went through
+ * its chunked framing and stream bookkeeping on its own: a 32-token stream that arrives in one
+ * read made about 60 buffered writes, and they were a sixth of the gateway's CPU for that stream.
+ * Nothing waits longer than the turn it was made in.
+ */
 export async function sendStream(
   reply: FastifyReply,
   body: AsyncIterable<Uint8Array>,
@@ -38,6 +48,17 @@ export async function sendStream(
   res.on('error', () => {}); // a write racing a client that left
   const iterator = body[Symbol.asyncIterator]();
   let complete = false;
+  let gathered: Uint8Array[] = [];
+  let flushQueued = false;
+  /** Set when the socket's buffer is full: wait for it to drain before reading on. */
+  let full: Promise<void> | undefined;
+  const flush = () => {
+    flushQueued = false;
+    if (gathered.length === 0) return;
+    const data = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered);
+    gathered = [];
+    if (!res.destroyed && !res.write(data)) full ??= writable(res);
+  };
   try {
     res.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
@@ -47,19 +68,33 @@ export async function sendStream(
     // No flushHeaders(): the engine hands the stream over at its commit point, with the first
     // content in hand, so the headers go out in the same write (and packet) as the first frames.
     while (!res.destroyed) {
+      if (full) {
+        await full;
+        full = undefined;
+        continue;
+      }
       const next = await iterator.next();
       if (next.done) {
         complete = true;
         break;
       }
       if (res.destroyed) break;
-      if (!res.write(next.value)) await writable(res);
+      gathered.push(next.value);
+      if (!flushQueued) {
+        flushQueued = true;
+        process.nextTick(flush);
+      }
     }
   } catch (err) {
     reply.log.error({ err, requestId: reply.request.id }, 'stream failed in the gateway');
   } finally {
     if (!complete) await iterator.return?.().catch(() => undefined);
-    if (complete && !res.destroyed) res.end();
-    else res.destroy();
+    if (complete && !res.destroyed) {
+      flush();
+      res.end();
+    } else {
+      gathered = [];
+      res.destroy();
+    }
   }
 }

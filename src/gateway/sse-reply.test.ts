@@ -1,0 +1,57 @@
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { sendStream } from './sse-reply.ts';
+
+const bytes = (text: string) => Buffer.from(text);
+/** A turn of the event loop: what comes after it was not ready in the same turn. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+async function relay(body: () => AsyncGenerator<Uint8Array>) {
+  const writes: string[] = [];
+  const app = Fastify();
+  app.post('/stream', async (_request, reply) => {
+    const write = reply.raw.write.bind(reply.raw) as (chunk: Uint8Array) => boolean;
+    reply.raw.write = ((chunk: Uint8Array) => {
+      writes.push(Buffer.from(chunk).toString());
+      return write(chunk);
+    }) as typeof reply.raw.write;
+    await sendStream(reply, body(), { 'x-breakwater-route': 'chat' });
+    return reply;
+  });
+  await app.ready();
+  const res = await app.inject({ method: 'POST', url: '/stream' });
+  await app.close();
+  return { res, writes };
+}
+
+describe('sendStream', () => {
+  it('writes the chunks ready in one turn together, and each later turn on its own', async () => {
+    const { res, writes } = await relay(async function* () {
+      yield bytes('data: 1\n\n');
+      yield bytes('data: 2\n\n');
+      yield bytes('data: 3\n\n');
+      await nextTurn();
+      yield bytes('data: 4\n\n');
+      await nextTurn();
+      yield bytes('data: [DONE]\n\n');
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(res.headers['x-breakwater-route']).toBe('chat');
+    expect(res.body).toBe('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: [DONE]\n\n');
+    expect(writes).toEqual([
+      'data: 1\n\ndata: 2\n\ndata: 3\n\n',
+      'data: 4\n\n',
+      'data: [DONE]\n\n',
+    ]);
+  });
+
+  it('writes what was gathered before ending a stream that finishes in the same turn', async () => {
+    const { res, writes } = await relay(async function* () {
+      yield bytes('a');
+      yield bytes('b');
+    });
+    expect(res.body).toBe('ab');
+    expect(writes).toEqual(['ab']);
+  });
+});
