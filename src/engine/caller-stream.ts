@@ -63,46 +63,46 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
     if (!finished) await opened.rest.return?.().catch(() => undefined);
     options.onEnd({ usage: usage.usage, error, abandoned: !finished && !error });
   };
-  const emit = (events: unknown[]): Uint8Array | undefined => {
+  /** Caller events, framed; '' when none gives a frame. */
+  const emit = (events: unknown[]): string => {
     let text = '';
     for (const event of events) {
       if (dropUsageOnly && caller.isUsageOnly(event)) continue;
       acc?.add(event);
       text += caller.frame(event);
     }
-    return text === '' ? undefined : utf8(text);
+    return text;
   };
-  /** One target event, in the caller's dialect and framed; nothing when it yields no frame. */
-  const next = (event: unknown): Uint8Array | undefined => {
+  /** One target event, in the caller's dialect and framed; '' when it yields no frame. */
+  const next = (event: unknown): string => {
     usage.add(event);
     if (translator) return emit(translator.push(event));
     // Same dialect: one event in, at most one frame out, without a list around it.
-    if (dropUsageOnly && caller.isUsageOnly(event)) return undefined;
+    if (dropUsageOnly && caller.isUsageOnly(event)) return '';
     acc?.add(event);
-    return utf8(caller.frame(event));
+    return caller.frame(event);
   };
 
   async function* frames(): AsyncGenerator<Uint8Array> {
     try {
-      for (const event of opened.head) {
-        const bytes = next(event);
-        if (bytes) yield bytes;
-      }
+      // The events up to the first content come as one chunk, so that content can be sent at
+      // once, without waiting for whatever else arrived with it.
+      let head = '';
+      for (const event of opened.head) head += next(event);
+      if (head !== '') yield utf8(head);
       while (!finished) {
         const read = await opened.rest.next();
         if (read.done) {
           finished = true;
           break;
         }
-        const bytes = next(read.value);
-        if (bytes) yield bytes;
+        const text = next(read.value);
+        if (text !== '') yield utf8(text);
       }
-      if (translator) {
-        const bytes = emit(translator.end());
-        if (bytes) yield bytes;
-      }
+      let tail = translator ? emit(translator.end()) : '';
       const answer = acc?.result();
-      if (caller.streamEnd) yield utf8(caller.streamEnd);
+      if (caller.streamEnd) tail += caller.streamEnd;
+      if (tail !== '') yield utf8(tail);
       if (acc) options.onComplete?.(answer);
     } catch (err) {
       error = classifyNetworkError(err, ctx);

@@ -25,7 +25,7 @@ async function relay(body: () => AsyncGenerator<Uint8Array>) {
 }
 
 describe('sendStream', () => {
-  it('writes the chunks ready in one turn together, and each later turn on its own', async () => {
+  it('writes the first chunk at once, then the chunks ready in one turn together', async () => {
     const { res, writes } = await relay(async function* () {
       yield bytes('data: 1\n\n');
       yield bytes('data: 2\n\n');
@@ -40,7 +40,8 @@ describe('sendStream', () => {
     expect(res.headers['x-breakwater-route']).toBe('chat');
     expect(res.body).toBe('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: [DONE]\n\n');
     expect(writes).toEqual([
-      'data: 1\n\ndata: 2\n\ndata: 3\n\n',
+      'data: 1\n\n',
+      'data: 2\n\ndata: 3\n\n',
       'data: 4\n\n',
       'data: [DONE]\n\n',
     ]);
@@ -50,8 +51,9 @@ describe('sendStream', () => {
     const { res, writes } = await relay(async function* () {
       yield bytes('a');
       yield bytes('b');
+      yield bytes('c');
     });
-    expect(res.body).toBe('ab');
-    expect(writes).toEqual(['ab']);
+    expect(res.body).toBe('abc');
+    expect(writes).toEqual(['a', 'bc']);
   });
 });

@@ -36,7 +36,8 @@ function writable(res: ServerResponse): Promise<void> {
  * response already sends a turn's writes in one system call, but each write still went through
  * its chunked framing and stream bookkeeping on its own: a 32-token stream that arrives in one
  * read made about 60 buffered writes, and they were a sixth of the gateway's CPU for that stream.
- * Nothing waits longer than the turn it was made in.
+ * Nothing waits longer than the turn it was made in, and the first chunk — the engine hands over
+ * everything up to the first content as one — does not wait at all.
  */
 export async function sendStream(
   reply: FastifyReply,
@@ -48,6 +49,7 @@ export async function sendStream(
   res.on('error', () => {}); // a write racing a client that left
   const iterator = body[Symbol.asyncIterator]();
   let complete = false;
+  let first = true;
   let gathered: Uint8Array[] = [];
   let flushQueued = false;
   /** Set when the socket's buffer is full: wait for it to drain before reading on. */
@@ -79,6 +81,17 @@ export async function sendStream(
         break;
       }
       if (res.destroyed) break;
+      if (first) {
+        // The headers and the first content: out now, not at the end of the turn, which may
+        // still frame everything else that arrived with it.
+        first = false;
+        if (!res.write(next.value)) full = writable(res);
+        // Node corks the socket for the rest of the turn on a response's first write; let go
+        // now. (Not `res.uncork()`: without a `res.cork()` before it, that leaves the response
+        // counting itself corked and holding every later chunk.)
+        res.socket?.uncork();
+        continue;
+      }
       gathered.push(next.value);
       if (!flushQueued) {
         flushQueued = true;
