@@ -292,6 +292,14 @@ describe('AttemptHandler', () => {
       expect(wire.asked).toEqual(['abort']);
     });
 
+    it('cuts across several chunks that had arrived before the read began', async () => {
+      const { handler, wire } = await started();
+      wire.data('a'.repeat(30));
+      wire.data('b'.repeat(30));
+      expect(await handler.readBounded(20)).toEqual({ text: 'a'.repeat(20), truncated: true });
+      expect(wire.asked).toEqual(['abort']);
+    });
+
     it('keeps what arrived when the read fails on its own, and reports no abort', async () => {
       const { handler, wire } = await started();
       const read = handler.readBounded(1024);

@@ -273,9 +273,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
 
   /** A bounded read went past its bound: keep the bound's worth and drop the connection. */
   #cut(): void {
-    const last = this.#chunks.pop()!;
-    const keep = last.length - (this.#queued - this.#bound);
-    if (keep > 0) this.#chunks.push(last.subarray(0, keep));
+    // Chunks that came before the read began may all lie past the bound, not only the last.
+    const chunks = this.#chunks;
+    let excess = this.#queued - this.#bound;
+    while (excess > 0) {
+      const last = chunks.pop()!;
+      if (last.length > excess) chunks.push(last.subarray(0, last.length - excess));
+      excess -= last.length;
+    }
     this.#queued = this.#bound;
     this.#truncated = true;
     this.#state = 'ended';
