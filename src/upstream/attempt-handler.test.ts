@@ -186,6 +186,26 @@ describe('AttemptHandler', () => {
     expect([err.phase, err.requestId]).toEqual(['idle', 'req_a']);
   });
 
+  it('names the undici timer that fired: connect, first byte or idle', async () => {
+    const phases: [string | undefined, number | undefined][] = [];
+    for (const code of [
+      'UND_ERR_CONNECT_TIMEOUT',
+      'UND_ERR_HEADERS_TIMEOUT',
+      'UND_ERR_BODY_TIMEOUT',
+    ]) {
+      const handler = new AttemptHandler(new ManualClock(), ctx);
+      const wire = connection(handler);
+      wire.fail(Object.assign(new Error(code), { code }));
+      const err = (await handler.head.catch((e: unknown) => e)) as TimeoutError;
+      phases.push([err.phase, err.timeoutMs]);
+    }
+    expect(phases).toEqual([
+      ['connect', 5_000],
+      ['first_byte', 30_000],
+      ['idle', 15_000],
+    ]);
+  });
+
   it('pauses the connection past the high-water mark and resumes once the reader catches up', async () => {
     const handler = new AttemptHandler(new ManualClock(), ctx);
     const wire = connection(handler);

@@ -11,12 +11,15 @@
  * through `dispatch()` with a handler that gathers the chunks.
  *
  * The rules it keeps:
- * - Whichever fires first of the caller's signal and the deadline decides the error (as
- *   `upstreamFailure` does): the deadline's `TimeoutError` gives `deadline_exceeded`, the caller's
- *   reason `aborted`; when both had fired before the call, the caller's wins. An abort is
- *   answered at once in every phase, also while the request still waits for a connection (undici
- *   only learns of it once the request is handed one, and then drops it unsent). The deadline is
- *   followed through `Deadline.onExpire`, a listener in a list, rather than its AbortSignal.
+ * - Whichever fires first of the caller's signal and the deadline decides the error, whatever
+ *   undici reports after it (a destroyed socket, a reset): the deadline's `TimeoutError` gives
+ *   `deadline_exceeded`, the caller's reason `aborted` (see `toAbortError`); when both had fired
+ *   before the call, the caller's wins. An abort is answered at once in every phase, also while
+ *   the request still waits for a connection (undici only learns of it once the request is
+ *   handed one, and then drops it unsent). The deadline is followed through
+ *   `Deadline.onExpire`, a listener in a list, rather than its AbortSignal.
+ * - Any other failure goes through `classifyNetworkError`, which reads undici's codes: they name
+ *   the timer that fired, connect, first byte (`headersTimeout`) or idle (`bodyTimeout`).
  * - Backpressure: past 64 KiB of unread body the connection is paused; undici's idle timer does
  *   not run while it is paused, so a slow reader is never mistaken for a silent upstream.
  * - Any way an attempt ends early — an abort, `cancel()`, a bounded read that stops short —

@@ -14,7 +14,6 @@ export {
   firstByteTimeoutFor,
 } from './first-byte-timeout.ts';
 export { normalizeOrigin } from './origin.ts';
-export { upstreamFailure } from './upstream-failure.ts';
 export {
   createUpstreamPool,
   type PoolStats,
