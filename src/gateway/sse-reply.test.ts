@@ -6,15 +6,31 @@ const bytes = (text: string) => Buffer.from(text);
 /** A turn of the event loop: what comes after it was not ready in the same turn. */
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-async function relay(body: () => AsyncGenerator<Uint8Array>) {
-  const writes: string[] = [];
+/**
+ * Runs `sendStream` in a Fastify route and records each `res.write`. `full(n)`: whether the n-th
+ * write (from 1) finds the socket's buffer full — it then returns false and 'drain' follows a few
+ * turns later, recorded in `writes` as 'drain'.
+ */
+async function relay(
+  body: () => AsyncGenerator<Uint8Array>,
+  full = (_n: number) => false,
+  writes: string[] = [],
+) {
   const app = Fastify();
   app.post('/stream', async (_request, reply) => {
-    const write = reply.raw.write.bind(reply.raw) as (chunk: Uint8Array) => boolean;
-    reply.raw.write = ((chunk: Uint8Array) => {
+    const raw = reply.raw;
+    const write = raw.write.bind(raw) as (chunk: Uint8Array) => boolean;
+    raw.write = ((chunk: Uint8Array) => {
       writes.push(Buffer.from(chunk).toString());
-      return write(chunk);
-    }) as typeof reply.raw.write;
+      write(chunk);
+      if (!full(writes.filter((w) => w !== 'drain').length)) return true;
+      void (async () => {
+        for (let i = 0; i < 5; i++) await nextTurn();
+        writes.push('drain');
+        raw.emit('drain');
+      })();
+      return false;
+    }) as typeof raw.write;
     await sendStream(reply, body(), { 'x-breakwater-route': 'chat' });
     return reply;
   });
@@ -55,5 +71,26 @@ describe('sendStream', () => {
     });
     expect(res.body).toBe('abc');
     expect(writes).toEqual(['a', 'bc']);
+  });
+
+  it('reads nothing more from the engine while the socket is full, until it drains', async () => {
+    const pulled: number[] = [];
+    const writes: string[] = [];
+    const { res } = await relay(
+      async function* () {
+        yield bytes('1');
+        pulled.push(writes.length);
+        yield bytes('2');
+        await nextTurn();
+        pulled.push(writes.length);
+        yield bytes('3');
+      },
+      (n) => n === 1,
+      writes,
+    );
+    expect(res.body).toBe('123');
+    expect(writes).toEqual(['1', 'drain', '2', '3']);
+    // The second chunk was asked for only once the first write's 'drain' had come.
+    expect(pulled).toEqual([2, 3]);
   });
 });
