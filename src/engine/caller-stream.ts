@@ -63,24 +63,23 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
     if (!finished) await opened.rest.return?.().catch(() => undefined);
     options.onEnd({ usage: usage.usage, error, abandoned: !finished && !error });
   };
+  /** One caller event, framed; '' when it is dropped (a usage-only chunk nobody asked for). */
+  const frameOne = (event: unknown): string => {
+    if (dropUsageOnly && caller.isUsageOnly(event)) return '';
+    acc?.add(event);
+    return caller.frame(event);
+  };
   /** Caller events, framed; '' when none gives a frame. */
   const emit = (events: unknown[]): string => {
     let text = '';
-    for (const event of events) {
-      if (dropUsageOnly && caller.isUsageOnly(event)) continue;
-      acc?.add(event);
-      text += caller.frame(event);
-    }
+    for (const event of events) text += frameOne(event);
     return text;
   };
   /** One target event, in the caller's dialect and framed; '' when it yields no frame. */
   const next = (event: unknown): string => {
     usage.add(event);
-    if (translator) return emit(translator.push(event));
     // Same dialect: one event in, at most one frame out, without a list around it.
-    if (dropUsageOnly && caller.isUsageOnly(event)) return '';
-    acc?.add(event);
-    return caller.frame(event);
+    return translator ? emit(translator.push(event)) : frameOne(event);
   };
 
   async function* frames(): AsyncGenerator<Uint8Array> {
