@@ -12,7 +12,7 @@
  *
  * `--min-semi-space-size=16`: capped but free to shrink, the semi-space started at 1 MiB, so at
  * low load a scavenge came every dozen requests, and a burst grew it back, which counted as the
- * burst's memory. Fixed at 16 MiB it is about 30 MB resident from the first requests on, and
+ * burst's memory. Fixed at 16 MiB it is about 28 MB resident from the first requests on, and
  * 1,000 open streams then add 25–33 MB instead of 37–42 MB.
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = Object.freeze([

@@ -5,8 +5,8 @@
  * largest share of a passed-through stream's allocations). Only text on a single line is kept —
  * an SSE frame carries one `data:` line — under a non-enumerable symbol key, invisible to
  * `JSON.stringify`, `Object.keys`, spreads and `Object.assign`, so a translated or rebuilt event
- * never carries a stale copy. Parsed
- * events are never changed in place after they are read, which is what keeps the text true.
+ * never carries a stale copy. Parsed events are never changed in place after they are read, which
+ * is what keeps the text true.
  */
 
 export const RAW_DATA: unique symbol = Symbol('breakwater.rawData');

@@ -194,10 +194,10 @@ function withProviderHeaders(
   return own;
 }
 
-/** A short, non-secret name for an upstream key, so limits can be kept per key. */
 /** Fingerprints already computed, by key: hashing on every attempt showed in profiles. */
 const fingerprints = new Map<string, string>();
 
+/** A short, non-secret name for an upstream key, so limits can be kept per key. */
 function keyId(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   let id = fingerprints.get(key);

@@ -2,8 +2,8 @@
  * `POST /v1/chat/completions` (OpenAI) and `POST /v1/messages` (Anthropic): the HTTP twin of
  * `client.fetch`. The body's shape is checked, the client key's route list and its own rate
  * limits consulted (tenant-quota.ts), and the engine called with an AbortSignal tied to the
- * client's socket; the answer goes back as JSON or
- * as a stream, with headers saying what happened. Errors are thrown to the one error handler.
+ * client's socket; the answer goes back as JSON or as a stream, with headers saying what
+ * happened. Errors are thrown to the one error handler.
  *
  * `x-breakwater-overhead-ms` is the time the gateway spent before the answer's headers that was
  * not spent waiting on upstream attempts: parsing, routing, translation, and any queue or backoff
