@@ -28,6 +28,17 @@ describe('scrubSecrets', () => {
     expect(out.provider.options[1]).toBe(line.provider.options[1]);
   });
 
+  it('matches secret field names in any case, as headers may come', () => {
+    const line = {
+      headers: { Authorization: 'Bearer a', 'X-API-KEY': 'b', 'Proxy-Authorization': 'c' },
+      options: { APIKey: 'd', Keys: 'not a secret field' },
+    };
+    expect(scrubSecrets(line)).toEqual({
+      headers: { Authorization: CENSOR, 'X-API-KEY': CENSOR, 'Proxy-Authorization': CENSOR },
+      options: { APIKey: CENSOR, Keys: 'not a secret field' },
+    });
+  });
+
   it('keeps an Error an Error (message, stack, class) when it blanks a field of it', () => {
     const err = Object.assign(new RangeError('bad'), { headers: { authorization: 'Bearer x' } });
     const out = scrubSecrets({ err }).err;

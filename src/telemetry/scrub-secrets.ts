@@ -11,21 +11,45 @@
  * A line that does hold a secret is copied, never changed in place: the caller's object is theirs.
  */
 
-/** Field names whose values are blanked, in the spellings headers and options use. */
+/**
+ * Field names whose values are blanked, lower-case; a field matches whatever its case
+ * (`Authorization`, `X-API-Key`, `apiKey` and `APIKEY` alike), since headers arrive in any case.
+ */
 export const SECRET_FIELD_NAMES: ReadonlySet<string> = new Set([
   'authorization',
-  'Authorization',
   'proxy-authorization',
   'x-api-key',
-  'X-Api-Key',
   'api-key',
-  'apiKey',
+  'apikey',
   'api_key',
   'key',
   'cookie',
-  'Cookie',
   'set-cookie',
 ]);
+
+/** The secret names by length, for comparing a name in another case without lower-casing it. */
+const BY_LENGTH = new Map<number, string[]>();
+for (const name of SECRET_FIELD_NAMES) {
+  BY_LENGTH.set(name.length, [...(BY_LENGTH.get(name.length) ?? []), name]);
+}
+
+/** `name` equals the lower-case `secret` but for the case of its ASCII letters. */
+function sameIgnoringCase(name: string, secret: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== secret.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Whether `name` is a secret field's, in any case. Allocates nothing. */
+function isSecretName(name: string): boolean {
+  if (SECRET_FIELD_NAMES.has(name)) return true;
+  const candidates = BY_LENGTH.get(name.length);
+  if (candidates === undefined) return false;
+  for (const secret of candidates) if (sameIgnoringCase(name, secret)) return true;
+  return false;
+}
 
 export const CENSOR = '[redacted]';
 
@@ -56,7 +80,7 @@ function scrub(value: object, depth: number): object {
     if (!Object.hasOwn(record, name)) continue;
     const field = record[name];
     const next =
-      SECRET_FIELD_NAMES.has(name) && field !== undefined && field !== null && field !== ''
+      isSecretName(name) && field !== undefined && field !== null && field !== ''
         ? CENSOR
         : nested(field, depth);
     if (next !== field) {
