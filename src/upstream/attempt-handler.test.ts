@@ -72,6 +72,23 @@ function connection(handler: AttemptHandler) {
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
+/** An attempt whose head (`status`, 200 by default) has arrived, with undici's side played by hand. */
+async function answered(
+  o: {
+    clock?: ManualClock;
+    deadline?: Deadline;
+    status?: number;
+    headers?: Record<string, string>;
+  } = {},
+) {
+  const handler = new AttemptHandler(o.clock ?? new ManualClock(), ctx, undefined, o.deadline);
+  const wire = connection(handler);
+  wire.start();
+  wire.head(o.status, o.headers);
+  await handler.head;
+  return { handler, wire };
+}
+
 describe('AttemptHandler', () => {
   it('hands over the head with its request id, then the whole body as text', async () => {
     const clock = new ManualClock(1_000);
@@ -140,11 +157,7 @@ describe('AttemptHandler', () => {
   it('stops following the deadline once the attempt is over', async () => {
     const clock = new ManualClock();
     const deadline = Deadline.after(100, clock);
-    const handler = new AttemptHandler(clock, ctx, undefined, deadline);
-    const wire = connection(handler);
-    wire.start();
-    wire.head();
-    await handler.head;
+    const { handler, wire } = await answered({ clock, deadline });
     const text = handler.text();
     wire.data('{}');
     wire.end();
@@ -157,11 +170,7 @@ describe('AttemptHandler', () => {
   it('the deadline firing mid-body fails the read with deadline_exceeded and destroys the connection', async () => {
     const clock = new ManualClock();
     const deadline = Deadline.after(100, clock);
-    const handler = new AttemptHandler(clock, ctx, undefined, deadline);
-    const wire = connection(handler);
-    wire.start();
-    wire.head();
-    await handler.head;
+    const { handler, wire } = await answered({ clock, deadline });
     wire.data('data: 1\n\n');
     expect((await handler.read())?.toString()).toBe('data: 1\n\n');
     const next = handler.read();
@@ -174,11 +183,7 @@ describe('AttemptHandler', () => {
   });
 
   it('a network failure is classified, with the request id of the answer', async () => {
-    const handler = new AttemptHandler(new ManualClock(), ctx);
-    const wire = connection(handler);
-    wire.start();
-    wire.head(200, { 'request-id': 'req_a' });
-    await handler.head;
+    const { handler, wire } = await answered({ headers: { 'request-id': 'req_a' } });
     const text = handler.text();
     wire.fail(Object.assign(new Error('body timeout'), { code: 'UND_ERR_BODY_TIMEOUT' }));
     const err = (await text.catch((e: unknown) => e)) as TimeoutError;
@@ -207,11 +212,7 @@ describe('AttemptHandler', () => {
   });
 
   it('pauses the connection past the high-water mark and resumes once the reader catches up', async () => {
-    const handler = new AttemptHandler(new ManualClock(), ctx);
-    const wire = connection(handler);
-    wire.start();
-    wire.head();
-    await handler.head;
+    const { handler, wire } = await answered();
     const half = Buffer.alloc(BODY_HIGH_WATER_BYTES / 2, 'x');
     wire.data(half);
     expect(wire.asked).toEqual([]);
@@ -225,8 +226,7 @@ describe('AttemptHandler', () => {
   });
 
   it('a chunk that resuming delivers at once waits for the next read, in order', async () => {
-    const handler = new AttemptHandler(new ManualClock(), ctx);
-    const wire = connection(handler);
+    const { handler, wire } = await answered();
     const big = Buffer.alloc(BODY_HIGH_WATER_BYTES + 1, 'a');
     const next = Buffer.from('b');
     // undici's parser delivers what it had buffered from inside resume().
@@ -238,9 +238,6 @@ describe('AttemptHandler', () => {
       buffered = undefined;
       if (chunk) wire.data(chunk);
     };
-    wire.start();
-    wire.head();
-    await handler.head;
     const first = handler.read(); // waiting: nothing has arrived yet
     wire.data(big); // pauses, wakes the read, which resumes, which delivers `next`
     expect(await first).toBe(big);
@@ -251,11 +248,7 @@ describe('AttemptHandler', () => {
   });
 
   it('text() never pauses: it reads the whole body', async () => {
-    const handler = new AttemptHandler(new ManualClock(), ctx);
-    const wire = connection(handler);
-    wire.start();
-    wire.head();
-    await handler.head;
+    const { handler, wire } = await answered();
     const text = handler.text();
     for (let i = 0; i < 4; i++) wire.data(Buffer.alloc(BODY_HIGH_WATER_BYTES, 'y'));
     wire.end();
@@ -264,11 +257,7 @@ describe('AttemptHandler', () => {
   });
 
   it('cancel() fails a pending read with its reason and destroys the connection; later calls change nothing', async () => {
-    const handler = new AttemptHandler(new ManualClock(), ctx);
-    const wire = connection(handler);
-    wire.start();
-    wire.head();
-    await handler.head;
+    const { handler, wire } = await answered();
     const next = handler.read();
     const reason = new AbortedError('response body cancelled', ctx);
     handler.cancel(reason);
@@ -278,14 +267,7 @@ describe('AttemptHandler', () => {
   });
 
   describe('readBounded', () => {
-    async function started() {
-      const handler = new AttemptHandler(new ManualClock(), ctx);
-      const wire = connection(handler);
-      wire.start();
-      wire.head(429, {});
-      await handler.head;
-      return { handler, wire };
-    }
+    const started = () => answered({ status: 429, headers: {} });
 
     it('reads a short body whole', async () => {
       const { handler, wire } = await started();
