@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GATEWAY_NODE_FLAGS } from '../src/cli/node-flags.ts';
 import { BASELINE, SUBJECTS, type SubjectName } from './hotpath/subjects.ts';
-import { describeFlags, FlagError, type Flags, parseFlags } from './lib/flags.ts';
+import { commandLine, type Flags } from './lib/flags.ts';
 import { renderTable } from './lib/table.ts';
 import { startSimulator } from './overhead/contenders.ts';
 
@@ -65,18 +65,8 @@ async function measure<T>(
 }
 
 async function main(): Promise<number> {
-  let given: Flags<typeof FLAGS>;
-  try {
-    given = parseFlags(process.argv.slice(2), FLAGS);
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    console.error(`${error.message}\n\n${describeFlags(FLAGS)}`);
-    return 2;
-  }
-  if (given.help) {
-    console.log(describeFlags(FLAGS));
-    return 0;
-  }
+  const given = commandLine('hotpath', FLAGS);
+  if (typeof given === 'number') return given;
   const f = {
     rounds: given.rounds ?? 5,
     calls: given.calls ?? 20_000,

@@ -12,7 +12,7 @@
  * contender; `--serial` runs them one after another on one simulator, reset between runs.
  */
 import { type MockServer, startMock } from '../src/mock/index.ts';
-import { describeFlags, FlagError, type Flags, parseFlags } from './lib/flags.ts';
+import { commandLine } from './lib/flags.ts';
 import { type LoadOptions, runLoad } from './lib/load.ts';
 import { summarizeLatency } from './lib/percentiles.ts';
 import { startContender } from './resilience-contenders.ts';
@@ -54,18 +54,8 @@ const FLAGS = {
 } as const;
 
 async function main(): Promise<number> {
-  let flags: Flags<typeof FLAGS>;
-  try {
-    flags = parseFlags(process.argv.slice(2), FLAGS);
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    console.error(`${error.message}\n\nflags:\n${describeFlags(FLAGS)}`);
-    return 2;
-  }
-  if (flags.help) {
-    console.log(`usage: npm run bench -- resilience [flags]\n\nflags:\n${describeFlags(FLAGS)}`);
-    return 0;
-  }
+  const flags = commandLine('resilience', FLAGS);
+  if (typeof flags === 'number') return flags;
   const seed = flags.seed ?? 42;
   const names =
     !flags.scenario || flags.scenario === 'all' ? SCENARIO_NAMES : [flags.scenario as ScenarioName];

@@ -72,3 +72,28 @@ export function describeFlags(spec: Record<string, FlagSpec>): string {
     .map(([name, rule]) => `  --${name.padEnd(width)}${rule.help}`)
     .join('\n');
 }
+
+/**
+ * A bench's command line read: its flags, or the exit code once `--help` (0) or a bad flag (2)
+ * has been answered with the usage.
+ */
+export function commandLine<T extends Record<string, FlagSpec>>(
+  bench: string,
+  spec: T,
+  argv: readonly string[] = process.argv.slice(2),
+): Flags<T> | number {
+  const usage = `usage: npm run bench -- ${bench} [flags]\n\nflags:\n${describeFlags(spec)}`;
+  let flags: Flags<T>;
+  try {
+    flags = parseFlags(argv, spec);
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    console.error(`${error.message}\n\n${usage}`);
+    return 2;
+  }
+  if ((flags as { help?: boolean }).help) {
+    console.log(usage);
+    return 0;
+  }
+  return flags;
+}
