@@ -29,12 +29,18 @@ export interface StepResult {
   cpu: CpuShare;
 }
 
-export interface MaxRate {
+/** One search for the highest sustainable rate. */
+export interface Search {
   /** The highest offered rate that met the rule; 0 when none did. */
   rate: number;
   steps: StepResult[];
   /** CPU shares at the highest sustained rate. */
   cpu: CpuShare | undefined;
+}
+
+/** The median search (its rate, steps and CPU), and every search in the order they ran. */
+export interface MaxRate extends Search {
+  searches: Search[];
 }
 
 export interface Memory {

@@ -51,7 +51,8 @@ export class Generator {
     });
   }
 
-  closed(job: Omit<ClosedJob, 'kind'>): Promise<LatencyResult> {
+  /** One result per target, in order (see `ClosedJob`). */
+  closed(job: Omit<ClosedJob, 'kind'>): Promise<LatencyResult[]> {
     return this.#send({ job: { kind: 'closed', ...job } });
   }
 
@@ -59,7 +60,8 @@ export class Generator {
     return this.#send({ job: { kind: 'open', ...job } });
   }
 
-  firstToken(job: Omit<FirstTokenJob, 'kind'>): Promise<FirstTokenResult> {
+  /** One result per target, in order. */
+  firstToken(job: Omit<FirstTokenJob, 'kind'>): Promise<FirstTokenResult[]> {
     return this.#send({ job: { kind: 'first-token', ...job } });
   }
 

@@ -12,11 +12,18 @@ export interface Target {
   body: string;
 }
 
-/** Sequential requests, one in flight: latency from sending to the last byte of the answer. */
+/**
+ * Sequential requests, one in flight: latency from sending to the last byte of the answer. With
+ * several targets they take turns, one request each per round (the first of a round moving on by
+ * one each time), so every target is measured over the same seconds and a slow spell of the
+ * machine falls on all of them alike. One result per target, in the same order.
+ */
 export interface ClosedJob {
   kind: 'closed';
-  target: Target;
+  targets: Target[];
+  /** Unmeasured rounds before the measured ones. */
   warmup: number;
+  /** Measured requests per target. */
   requests: number;
 }
 
@@ -33,10 +40,13 @@ export interface OpenJob {
   connections: number;
 }
 
-/** Sequential streams, one in flight: time to the first content chunk, and to the end. */
+/**
+ * Sequential streams, one in flight: time to the first content chunk, and to the end. Several
+ * targets take turns as in a `ClosedJob`; one result per target.
+ */
 export interface FirstTokenJob {
   kind: 'first-token';
-  target: Target;
+  targets: Target[];
   warmup: number;
   requests: number;
 }
@@ -87,7 +97,11 @@ export type Command = { id: number; job: Job } | { id: number; release: true };
 
 /** Child → parent. */
 export type Reply =
-  | { id: number; ok: true; result: LatencyResult | OpenResult | FirstTokenResult | HoldResult }
+  | {
+      id: number;
+      ok: true;
+      result: LatencyResult[] | OpenResult | FirstTokenResult[] | HoldResult;
+    }
   | { id: number; ok: false; error: string };
 
 /** The first content of an OpenAI stream: a delta whose `content` is not empty. */

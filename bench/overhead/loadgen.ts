@@ -19,49 +19,60 @@ import type {
   Reply,
 } from './jobs.ts';
 
-/** A sequential job gives up after this long, whatever is left. */
+/** A sequential job gives up after this long per target, whatever is left. */
 const SEQUENTIAL_LIMIT_MS = 120_000;
 /** An open-loop job stops waiting for stragglers this long after its last scheduled send. */
 const OPEN_GRACE_MS = 12_000;
 
 /**
- * A sequential job's loop: `warmup` unmeasured exchanges, then `requests` measured ones, one at a
- * time, within the time limit. `exchangeOnce` does one exchange and records it under index `i`
- * (negative while warming up); a failure is counted once warm.
+ * A sequential job's loop: `warmup` unmeasured rounds, then `requests` measured ones, one
+ * exchange at a time, within the time limit. A round gives each target one exchange; the target
+ * that goes first moves on by one each round, so none always follows the same other one.
+ * `exchangeOnce` does one exchange with target `t` and records it under index `i` (negative
+ * while warming up); a failure is counted once warm.
  */
 async function sequential(
   job: ClosedJob | FirstTokenJob,
-  exchangeOnce: (client: Client, i: number) => Promise<void>,
-): Promise<{ errors: Errors; wallMs: number }> {
-  const client = new Client(job.target, 1);
-  const errors = new Errors();
+  exchangeOnce: (client: Client, t: number, i: number) => Promise<void>,
+): Promise<{ errors: Errors[]; wallMs: number }> {
+  const clients = job.targets.map((target) => new Client(target, 1));
+  const errors = clients.map(() => new Errors());
+  const n = clients.length;
+  const limitMs = SEQUENTIAL_LIMIT_MS * n;
   const started = performance.now();
   try {
     for (let i = -job.warmup; i < job.requests; i++) {
-      if (performance.now() - started > SEQUENTIAL_LIMIT_MS) {
-        errors.add('bench time limit');
+      if (performance.now() - started > limitMs) {
+        for (const e of errors) e.add('bench time limit');
         break;
       }
-      try {
-        await exchangeOnce(client, i);
-      } catch (error) {
-        if (i >= 0) errors.addError(error);
+      for (let k = 0; k < n; k++) {
+        const t = (((i + k) % n) + n) % n;
+        try {
+          await exchangeOnce(clients[t]!, t, i);
+        } catch (error) {
+          if (i >= 0) errors[t]!.addError(error);
+        }
       }
     }
   } finally {
-    client.close();
+    for (const client of clients) client.close();
   }
   return { errors, wallMs: performance.now() - started };
 }
 
-async function closed(job: ClosedJob): Promise<LatencyResult> {
-  const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
-  const { errors, wallMs } = await sequential(job, async (client, i) => {
+function series(job: ClosedJob | FirstTokenJob): Float64Array[] {
+  return job.targets.map(() => new Float64Array(job.requests).fill(Number.NaN));
+}
+
+async function closed(job: ClosedJob): Promise<LatencyResult[]> {
+  const latencyMs = series(job);
+  const { errors, wallMs } = await sequential(job, async (client, t, i) => {
     const sent = performance.now();
     const ended = await exchange(client);
-    if (i >= 0) latencyMs[i] = ended - sent;
+    if (i >= 0) latencyMs[t]![i] = ended - sent;
   });
-  return { latencyMs, errors: errors.counts, wallMs };
+  return latencyMs.map((l, t) => ({ latencyMs: l, errors: errors[t]!.counts, wallMs }));
 }
 
 function open(job: OpenJob): Promise<OpenResult> {
@@ -119,21 +130,26 @@ function open(job: OpenJob): Promise<OpenResult> {
   });
 }
 
-async function firstToken(job: FirstTokenJob): Promise<FirstTokenResult> {
-  const latencyMs = new Float64Array(job.requests).fill(Number.NaN);
-  const totalMs = new Float64Array(job.requests).fill(Number.NaN);
-  const { errors, wallMs } = await sequential(job, async (client, i) => {
+async function firstToken(job: FirstTokenJob): Promise<FirstTokenResult[]> {
+  const latencyMs = series(job);
+  const totalMs = series(job);
+  const { errors, wallMs } = await sequential(job, async (client, t, i) => {
     const sent = performance.now();
     let first = Number.NaN;
     await readStream(await client.send(), () => {
       first = performance.now() - sent;
     });
     if (i >= 0) {
-      latencyMs[i] = first;
-      totalMs[i] = performance.now() - sent;
+      latencyMs[t]![i] = first;
+      totalMs[t]![i] = performance.now() - sent;
     }
   });
-  return { latencyMs, totalMs, errors: errors.counts, wallMs };
+  return latencyMs.map((l, t) => ({
+    latencyMs: l,
+    totalMs: totalMs[t]!,
+    errors: errors[t]!.counts,
+    wallMs,
+  }));
 }
 
 let release: (() => void) | undefined;
@@ -186,7 +202,7 @@ async function hold(job: HoldJob, reply: (result: HoldResult) => void): Promise<
   client.close();
 }
 
-async function run(job: Job): Promise<LatencyResult | OpenResult | FirstTokenResult> {
+async function run(job: Job): Promise<LatencyResult[] | OpenResult | FirstTokenResult[]> {
   switch (job.kind) {
     case 'closed':
       return closed(job);

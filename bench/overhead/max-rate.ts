@@ -6,7 +6,7 @@
  * CPU load on a shared machine does not end the search. Every step's CPU use is recorded.
  */
 import type { Contender } from './contenders.ts';
-import { errorShare, type MaxRate, type StepResult, summarize } from './figures.ts';
+import { errorShare, type MaxRate, type Search, type StepResult, summarize } from './figures.ts';
 import type { Generator } from './generator.ts';
 import { watchCpu } from './proc-stats.ts';
 import { type Settings, SUSTAINED } from './settings.ts';
@@ -54,7 +54,7 @@ async function judged(ctx: SearchContext, rate: number, steps: StepResult[]): Pr
   return result.pass;
 }
 
-export async function searchMaxRate(ctx: SearchContext): Promise<MaxRate> {
+export async function searchMaxRate(ctx: SearchContext): Promise<Search> {
   const { startRate, factor, capRate, bisections } = ctx.settings.search;
   const steps: StepResult[] = [];
   let pass = 0;
@@ -81,4 +81,14 @@ export async function searchMaxRate(ctx: SearchContext): Promise<MaxRate> {
   }
   const best = steps.filter((s) => s.pass && s.rate === pass).at(-1);
   return { rate: pass, steps, cpu: best?.cpu };
+}
+
+/**
+ * The median of several searches' rates (the lower middle one for an even count), so one search
+ * thrown off by a stall of the machine neither makes nor breaks the figure.
+ */
+export function medianRate(searches: readonly Search[]): MaxRate {
+  const sorted = [...searches].sort((a, b) => a.rate - b.rate);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...middle, searches: [...searches] };
 }

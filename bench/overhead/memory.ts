@@ -31,8 +31,12 @@ export async function measureMemory(
   contender: Contender,
   s: Settings,
 ): Promise<Memory> {
-  await gen.closed({ target: contender.target(false, WARM_UP_MODEL), warmup: 0, requests: 300 });
-  await gen.firstToken({ target: contender.target(true, WARM_UP_MODEL), warmup: 0, requests: 50 });
+  await gen.closed({ targets: [contender.target(false, WARM_UP_MODEL)], warmup: 0, requests: 300 });
+  await gen.firstToken({
+    targets: [contender.target(true, WARM_UP_MODEL)],
+    warmup: 0,
+    requests: 50,
+  });
   await pause(1_000);
   const baseline = await readings(contender.pid, 5, 100);
   const { streams, openTimeoutMs } = s.memory;

@@ -1,7 +1,8 @@
 /**
- * The measured phases of bench/overhead, one contender at a time against the shared simulator:
- * concurrency 1, fixed open-loop rates, and time to first token on streams. Each returns raw
- * figures; "added" figures are taken against the direct contender when the table is printed.
+ * The measured phases of bench/overhead against the shared simulator: concurrency 1 and time to
+ * first token (the contenders taking turns request by request), and fixed open-loop rates (one
+ * contender at a time, in rounds). Each returns raw figures; "added" figures are taken against
+ * the direct contender when the table is printed.
  */
 
 import { quantile } from '../lib/percentiles.ts';
@@ -11,56 +12,82 @@ import type { Generator } from './generator.ts';
 import { cpuMs } from './proc-stats.ts';
 import type { Settings } from './settings.ts';
 
-/** Sequential requests, one in flight. */
+/**
+ * Sequential requests, one in flight, the contenders taking turns request by request (see
+ * `ClosedJob`). One figure per contender, in order.
+ */
 export async function concurrency1(
   gen: Generator,
-  contender: Contender,
+  contenders: readonly Contender[],
   s: Settings,
-): Promise<Latency> {
-  const result = await gen.closed({
-    target: contender.target(false),
+): Promise<Latency[]> {
+  const results = await gen.closed({
+    targets: contenders.map((c) => c.target(false)),
     warmup: s.sequential.warmup,
     requests: s.sequential.requests,
   });
-  return summarize(result.latencyMs, result.errors);
+  return results.map((r) => summarize(r.latencyMs, r.errors));
+}
+
+/** One open-loop run at a fixed rate, raw, and the CPU the contender's process spent in it. */
+export interface RateRun {
+  latencyMs: Float64Array;
+  lateMs: Float64Array;
+  errors: Record<string, number>;
+  cpuUsedMs: number;
 }
 
 /**
- * An open-loop run at `rate` after a short unmeasured one at the same rate; also the CPU the
- * contender's process spent per request (the simulator's, for the direct contender).
+ * An open-loop run at `rate` after a short unmeasured one at the same rate, with the CPU the
+ * contender's process spent (the simulator's, for the direct contender).
  */
-export async function fixedRate(
+export async function fixedRateRun(
   gen: Generator,
   contender: Contender,
   rate: number,
   s: Settings,
-): Promise<FixedRate> {
+): Promise<RateRun> {
   const target = contender.target(false);
   const connections = s.connections;
   await gen.open({ target, rate, durationMs: s.fixed.warmupSeconds * 1000, connections });
   const cpuBefore = cpuMs(contender.pid);
   const result = await gen.open({ target, rate, durationMs: s.fixed.seconds * 1000, connections });
   const cpuUsedMs = cpuMs(contender.pid) - cpuBefore;
-  const late = Array.from(result.lateMs).sort((a, b) => a - b);
+  return { latencyMs: result.latencyMs, lateMs: result.lateMs, errors: result.errors, cpuUsedMs };
+}
+
+/** The figures of several runs at one rate, their requests pooled. */
+export function pooled(runs: readonly RateRun[]): FixedRate {
+  const latencyMs = Float64Array.from(runs.flatMap((r) => Array.from(r.latencyMs)));
+  const late = runs.flatMap((r) => Array.from(r.lateMs)).sort((a, b) => a - b);
+  const errors: Record<string, number> = {};
+  let cpuUsedMs = 0;
+  for (const run of runs) {
+    cpuUsedMs += run.cpuUsedMs;
+    for (const [kind, n] of Object.entries(run.errors)) errors[kind] = (errors[kind] ?? 0) + n;
+  }
   return {
-    ...summarize(result.latencyMs, result.errors),
+    ...summarize(latencyMs, errors),
     lateP99: quantile(late, 0.99),
-    cpuPerRequestUs: (cpuUsedMs * 1000) / result.latencyMs.length,
+    cpuPerRequestUs: (cpuUsedMs * 1000) / Math.max(1, latencyMs.length),
   };
 }
 
-/** Sequential streams: time from sending to the first content chunk. */
+/**
+ * Sequential streams, the contenders taking turns: time from sending to the first content chunk.
+ * One figure per contender, in order.
+ */
 export async function firstToken(
   gen: Generator,
-  contender: Contender,
+  contenders: readonly Contender[],
   s: Settings,
-): Promise<Latency> {
-  const result = await gen.firstToken({
-    target: contender.target(true),
+): Promise<Latency[]> {
+  const results = await gen.firstToken({
+    targets: contenders.map((c) => c.target(true)),
     warmup: s.firstToken.warmup,
     requests: s.firstToken.requests,
   });
-  return summarize(result.latencyMs, result.errors);
+  return results.map((r) => summarize(r.latencyMs, r.errors));
 }
 
 /**
@@ -77,22 +104,27 @@ export async function warmUp(
   if (!broken.has('requests')) {
     const target = contender.target(false);
     const durationMs = s.warmUp.openSeconds * 1000;
-    await gen.closed({ target, warmup: 0, requests: s.warmUp.requests });
+    await gen.closed({ targets: [target], warmup: 0, requests: s.warmUp.requests });
     await gen.open({ target, rate: 2_000, durationMs, connections: 64 });
   }
   if (!broken.has('streams')) {
-    await gen.firstToken({ target: contender.target(true), warmup: 0, requests: s.warmUp.streams });
+    const targets = [contender.target(true)];
+    await gen.firstToken({ targets, warmup: 0, requests: s.warmUp.streams });
   }
 }
 
 /** One plain request and one stream, so a contender that cannot serve a phase is named early. */
 export async function check(gen: Generator, contender: Contender): Promise<Map<string, string>> {
   const broken = new Map<string, string>();
-  const plain = await gen.closed({ target: contender.target(false), warmup: 0, requests: 3 });
-  const plainErrors = Object.keys(plain.errors);
+  const [plain] = await gen.closed({ targets: [contender.target(false)], warmup: 0, requests: 3 });
+  const plainErrors = Object.keys(plain!.errors);
   if (plainErrors.length > 0) broken.set('requests', plainErrors.join(', '));
-  const stream = await gen.firstToken({ target: contender.target(true), warmup: 0, requests: 3 });
-  const streamErrors = Object.keys(stream.errors);
+  const [stream] = await gen.firstToken({
+    targets: [contender.target(true)],
+    warmup: 0,
+    requests: 3,
+  });
+  const streamErrors = Object.keys(stream!.errors);
   if (streamErrors.length > 0) broken.set('streams', streamErrors.join(', '));
   return broken;
 }

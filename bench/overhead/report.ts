@@ -100,14 +100,17 @@ export function printPreamble(p: Preamble): void {
       '         (bench/overhead/zero-latency.yaml). breakwater: `breakwater serve --config` with one provider (the',
       '         simulator) and the route `chat`, every default policy on, its JSON log lines to /dev/null.',
       `         Portkey: ${p.portkey} --headless, x-portkey-config {provider openai, custom_host simulator/v1}.`,
-      `phases:  concurrency 1: ${s.sequential.requests} requests after ${s.sequential.warmup} warm-up, sent one after another, timed send → last byte.`,
-      `         fixed rates ${s.fixed.rates.join(' and ')} requests/s: open loop for ${s.fixed.seconds} s after ${s.fixed.warmupSeconds} s warm-up; every request is sent at`,
-      '         its scheduled time whatever the others do and timed from that time (no coordinated omission);',
+      `phases:  concurrency 1: ${s.sequential.requests} requests per contender after ${s.sequential.warmup} warm-up, one after another, timed send → last byte;`,
+      '         the contenders take turns request by request, so each is measured over the same seconds.',
+      `         fixed rates ${s.fixed.rates.join(' and ')} requests/s: open loop for ${s.fixed.seconds} s after ${s.fixed.warmupSeconds} s warm-up, ${s.fixed.rounds} round${s.fixed.rounds === 1 ? '' : 's'} of the contenders`,
+      '         taking turns, pooled; every request is sent at its scheduled time whatever the others do and timed',
+      '         from that time (no coordinated omission);',
       "         CPU per request: the server process's user + system time (/proc/PID/stat) in that run ÷ requests.",
       `         highest sustainable rate: open-loop steps of ${s.search.stepSeconds} s from ${s.search.startRate}/s, ×${s.search.factor} until one fails, then ${s.search.bisections} geometric`,
       `         bisections; a rate is sustained when ≤ ${formatPercent(SUSTAINED.maxErrorShare)} of its requests fail and p99 from the scheduled time ≤ ${SUSTAINED.maxP99Ms} ms`,
-      '         (a failing step is run twice before it counts).',
-      `         time to first token: ${s.firstToken.requests} streams (stream: true) one after another, send → first chunk with content.`,
+      `         (a failing step is run twice before it counts); ${s.search.rounds} search${s.search.rounds === 1 ? '' : 'es'} per contender, taking turns, the median counts.`,
+      `         time to first token: ${s.firstToken.requests} streams (stream: true) per contender, one after another, taking turns,`,
+      '         send → first chunk with content.',
       `         memory: a fresh process per proxy before a simulator whose streams stay open (bench/overhead/slow-streams.yaml);`,
       `         RSS (/proc/PID/status) before and with ${s.memory.streams} streams open at once, each having delivered its first content.`,
       '"added" = the contender\'s percentile minus the direct run\'s same percentile. Times in ms.',
@@ -205,13 +208,19 @@ export function printFigures(
     );
     for (const n of ladders) {
       const m = figures.get(n)!.max!;
-      const steps = m.steps
-        .map(
-          (s) =>
-            `${rate(s.rate)}: ${ms(s.latency.p99)}, ${errorCount(s.latency)}${s.pass ? '' : ' ✗'}`,
-        )
-        .join(' | ');
-      console.log(`  ${LABELS[n]}: ${steps}`);
+      const rates = m.searches.map((search) => rate(search.rate)).join(', ');
+      if (m.searches.length > 1)
+        console.log(`  ${LABELS[n]}: searches ${rates}; median ${rate(m.rate)}`);
+      m.searches.forEach((search, i) => {
+        const steps = search.steps
+          .map(
+            (s) =>
+              `${rate(s.rate)}: ${ms(s.latency.p99)}, ${errorCount(s.latency)}${s.pass ? '' : ' ✗'}`,
+          )
+          .join(' | ');
+        const label = m.searches.length > 1 ? `    search ${i + 1}` : `  ${LABELS[n]}`;
+        console.log(`${label}: ${steps}`);
+      });
       console.log(`    cores used at ${rate(m.rate)}/s: ${cores(m.cpu)}`);
     }
   }

@@ -1,7 +1,9 @@
 /**
  * One run of bench/overhead: the contenders started against the shared zero-latency simulator,
- * checked and warmed up, then each phase run contender after contender (never two at once, so
- * they never compete for the cores), then the memory phase on fresh processes.
+ * checked and warmed up, then the phases, then the memory phase on fresh processes. No two
+ * contenders are ever loaded at once, so they never compete for the cores. The sequential phases
+ * take turns request by request; the open-loop ones run contender after contender, in rounds, so
+ * a slow spell of the machine does not fall on one contender alone.
  */
 import { join } from 'node:path';
 import {
@@ -12,12 +14,21 @@ import {
   startContender,
   startSimulator,
 } from './contenders.ts';
-import { type ContenderFigures, emptyFigures } from './figures.ts';
+import { type ContenderFigures, emptyFigures, type Search } from './figures.ts';
 import type { Generator } from './generator.ts';
-import { searchMaxRate } from './max-rate.ts';
+import { medianRate, searchMaxRate } from './max-rate.ts';
 import { measureMemory } from './memory.ts';
 import type { Phase } from './options.ts';
-import { check, concurrency1, explainFailures, firstToken, fixedRate, warmUp } from './phases.ts';
+import {
+  check,
+  concurrency1,
+  explainFailures,
+  firstToken,
+  fixedRateRun,
+  pooled,
+  type RateRun,
+  warmUp,
+} from './phases.ts';
 import { type CpuShare, watchCpu } from './proc-stats.ts';
 import type { Started } from './processes.ts';
 import { printStep, progress } from './report.ts';
@@ -74,36 +85,55 @@ export async function runPhases(
   const { gen, settings } = s;
   const ours = { bench: process.pid, generator: gen.pid, simulator: s.simulator.pid };
   const others = watchCpu({ ...ours, ...Object.fromEntries(running.map((c) => [c.name, c.pid])) });
-  const each = async (
+  const able = (needs: 'requests' | 'streams') =>
+    running.filter((c) => !s.figures.get(c.name)!.broken.has(needs));
+  const rounds = async (
     phase: Phase,
-    needs: 'requests' | 'streams',
-    run: (c: Contender, f: ContenderFigures) => Promise<void>,
+    count: number,
+    run: (c: Contender, round: number) => Promise<void>,
   ) => {
     if (!phases.has(phase)) return;
-    for (const c of running) {
-      const f = s.figures.get(c.name)!;
-      if (!f.broken.has(needs)) await run(c, f);
+    for (let round = 0; round < count; round++) {
+      for (const c of able('requests')) await run(c, round);
     }
   };
-  await each('sequential', 'requests', async (c, f) => {
-    progress(`concurrency 1: ${LABELS[c.name]}`);
-    f.concurrency1 = await concurrency1(gen, c, settings);
-  });
-  for (const rate of settings.fixed.rates) {
-    await each('fixed', 'requests', async (c, f) => {
-      progress(`${rate} requests/s: ${LABELS[c.name]}`);
-      f.rates.set(rate, await fixedRate(gen, c, rate, settings));
+  const many = (round: number, count: number) => (count > 1 ? `, round ${round + 1}/${count}` : '');
+
+  if (phases.has('sequential')) {
+    const contenders = able('requests');
+    progress(`concurrency 1: ${contenders.map((c) => LABELS[c.name]).join(', ')}, taking turns`);
+    const figures = await concurrency1(gen, contenders, settings);
+    contenders.forEach((c, i) => {
+      s.figures.get(c.name)!.concurrency1 = figures[i];
     });
   }
-  await each('first-token', 'streams', async (c, f) => {
-    progress(`time to first token: ${LABELS[c.name]}`);
-    f.firstToken = await firstToken(gen, c, settings);
-  });
-  await each('max', 'requests', async (c, f) => {
-    progress(`highest sustainable rate: ${LABELS[c.name]}`);
+  for (const rate of settings.fixed.rates) {
+    const runs = new Map<ContenderName, RateRun[]>();
+    await rounds('fixed', settings.fixed.rounds, async (c, round) => {
+      progress(`${rate} requests/s: ${LABELS[c.name]}${many(round, settings.fixed.rounds)}`);
+      const run = await fixedRateRun(gen, c, rate, settings);
+      runs.set(c.name, [...(runs.get(c.name) ?? []), run]);
+    });
+    for (const [name, r] of runs) s.figures.get(name)!.rates.set(rate, pooled(r));
+  }
+  if (phases.has('first-token')) {
+    const contenders = able('streams');
+    progress(
+      `time to first token: ${contenders.map((c) => LABELS[c.name]).join(', ')}, taking turns`,
+    );
+    const figures = await firstToken(gen, contenders, settings);
+    contenders.forEach((c, i) => {
+      s.figures.get(c.name)!.firstToken = figures[i];
+    });
+  }
+  const searches = new Map<ContenderName, Search[]>();
+  await rounds('max', settings.search.rounds, async (c, round) => {
+    progress(`highest sustainable rate: ${LABELS[c.name]}${many(round, settings.search.rounds)}`);
     const pids = { ...ours, ...(c.name === 'direct' ? {} : { [c.name]: c.pid }) };
-    f.max = await searchMaxRate({ gen, contender: c, settings, pids, onStep: printStep });
+    const search = await searchMaxRate({ gen, contender: c, settings, pids, onStep: printStep });
+    searches.set(c.name, [...(searches.get(c.name) ?? []), search]);
   });
+  for (const [name, done] of searches) s.figures.get(name)!.max = medianRate(done);
   return others.stop();
 }
 

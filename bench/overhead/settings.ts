@@ -8,14 +8,20 @@ export interface Settings {
   warmUp: { requests: number; openSeconds: number; streams: number };
   /** Concurrency 1: requests measured, after `warmup` unmeasured ones. */
   sequential: { requests: number; warmup: number };
-  /** The fixed open-loop rates (requests/s), each run `seconds` after `warmupSeconds` unmeasured. */
-  fixed: { rates: readonly number[]; seconds: number; warmupSeconds: number };
+  /**
+   * The fixed open-loop rates (requests/s). Each contender runs each rate `rounds` times, the
+   * contenders taking turns, each run `seconds` after `warmupSeconds` unmeasured; the figures
+   * pool the runs.
+   */
+  fixed: { rates: readonly number[]; seconds: number; warmupSeconds: number; rounds: number };
   /**
    * The search for the highest sustainable rate: from `startRate`, ×`factor` per step until a
    * step fails the rule (or `capRate`), then `bisections` geometric halvings between the last
-   * pass and the first fail. Each step runs `stepSeconds`.
+   * pass and the first fail. Each step runs `stepSeconds`. The search runs `rounds` times, the
+   * contenders taking turns; the figure is the median.
    */
   search: {
+    rounds: number;
     startRate: number;
     factor: number;
     capRate: number;
@@ -33,8 +39,15 @@ export interface Settings {
 export const SETTINGS: Readonly<Settings> = Object.freeze({
   warmUp: { requests: 5_000, openSeconds: 2, streams: 300 },
   sequential: { requests: 6_000, warmup: 500 },
-  fixed: { rates: [500, 2_000], seconds: 6, warmupSeconds: 1 },
-  search: { startRate: 1_000, factor: 1.5, capRate: 40_000, bisections: 3, stepSeconds: 2 },
+  fixed: { rates: [500, 2_000], seconds: 2, warmupSeconds: 0.5, rounds: 3 },
+  search: {
+    rounds: 3,
+    startRate: 1_000,
+    factor: 1.5,
+    capRate: 40_000,
+    bisections: 3,
+    stepSeconds: 2,
+  },
   firstToken: { requests: 2_000, warmup: 200 },
   memory: { streams: 1_000, openTimeoutMs: 15_000 },
   connections: 256,
@@ -43,8 +56,15 @@ export const SETTINGS: Readonly<Settings> = Object.freeze({
 export const QUICK: Readonly<Settings> = Object.freeze({
   warmUp: { requests: 1_000, openSeconds: 0.5, streams: 50 },
   sequential: { requests: 600, warmup: 200 },
-  fixed: { rates: [500, 2_000], seconds: 2, warmupSeconds: 0.5 },
-  search: { startRate: 1_000, factor: 2, capRate: 40_000, bisections: 1, stepSeconds: 1 },
+  fixed: { rates: [500, 2_000], seconds: 2, warmupSeconds: 0.5, rounds: 1 },
+  search: {
+    rounds: 1,
+    startRate: 1_000,
+    factor: 2,
+    capRate: 40_000,
+    bisections: 1,
+    stepSeconds: 1,
+  },
   firstToken: { requests: 200, warmup: 50 },
   memory: { streams: 1_000, openTimeoutMs: 10_000 },
   connections: 256,
