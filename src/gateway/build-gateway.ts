@@ -111,6 +111,19 @@ function withKeyBudgets(options: GatewayOptions, keyring: ClientKeyring): Resolv
   return { ...config, budgets };
 }
 
+/**
+ * The logger as Fastify is given it: `child()` answers the logger itself, so `request.log` is the
+ * one logger and a request costs no child (the request line carries its own `requestId`). Not a
+ * `childLoggerFactory`: Fastify checks what a factory of ours returns for every request, seven
+ * method lookups and an array, which showed as 1% of the gateway's CPU under load. Like pino's
+ * own children, it inherits everything else from the logger.
+ */
+function withoutChildren(logger: Logger): FastifyBaseLogger {
+  const shared = Object.create(logger) as FastifyBaseLogger;
+  Object.defineProperty(shared, 'child', { value: () => shared });
+  return shared;
+}
+
 export function buildGateway(options: GatewayOptions): FastifyInstance {
   const bodyLimit = positiveInteger(
     options.bodyLimitBytes,
@@ -139,10 +152,9 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   const now = () => performance.now();
 
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    // The gateway writes its own line per request; no per-request child loggers either.
+    loggerInstance: withoutChildren(logger),
+    // The gateway writes its own line per request.
     logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: (root) => root,
     bodyLimit,
     genReqId: requestIds(),
     requestIdHeader: false,
