@@ -13,7 +13,7 @@
  * `--min-semi-space-size=16`: capped but free to shrink, the semi-space started at 1 MiB, so at
  * low load a scavenge came every dozen requests, and a burst grew it back, which counted as the
  * burst's memory. Fixed at 16 MiB it is about 28 MB resident from the first requests on, and
- * 1,000 open streams then add 25–33 MB instead of 37–42 MB.
+ * 1,000 open streams then add 25–35 MB instead of 37–42 MB.
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = Object.freeze([
   '--max-semi-space-size=16',
