@@ -7,12 +7,11 @@
  * server and only the server's own work is counted.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { Pool } from 'undici';
 import { resolveConfig } from '../../src/client/config-resolve.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
+import { batchedDestination, createLogger } from '../../src/telemetry/logger.ts';
 
 export const SUBJECTS = [
   'undici',
@@ -173,10 +172,9 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
     case 'gateway-stream':
     case 'gateway': {
       // Its log lines go where stdout's would, batched the same way, but to /dev/null.
-      const destination = pino.destination({ dest: '/dev/null', sync: false, minLength: 4_096 });
       const app = buildGateway({
         config: config(simulator),
-        logger: createLogger({ destination }),
+        logger: createLogger({ destination: batchedDestination('/dev/null') }),
       });
       await app.ready();
       return injected(app, name === 'gateway-stream' ? STREAM_PAYLOAD : PAYLOAD);

@@ -75,26 +75,32 @@ describe('LineBatch', () => {
 
 describe('the logger’s stdout', () => {
   const logger = new URL('./logger.ts', import.meta.url).pathname;
-  const script = (exit: string) => `
+  const script = (lines: number, exit: string) => `
     const { createLogger } = await import(${JSON.stringify(logger)});
     const log = createLogger();
-    for (let i = 0; i < 50; i++) log.info({ i }, 'line');
+    for (let i = 0; i < ${lines}; i++) log.info({ i }, 'line');
     ${exit}
   `;
-  const run = (exit: string) =>
-    execFileSync(process.execPath, ['--input-type=module', '-e', script(exit)], {
+  const run = (lines: number, exit: string) =>
+    execFileSync(process.execPath, ['--input-type=module', '-e', script(lines, exit)], {
       encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
     })
       .trim()
       .split('\n')
       .map((line) => (JSON.parse(line) as { i: number }).i);
-  const all = Array.from({ length: 50 }, (_, i) => i);
+  const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
   it('writes every line, in order, when the process ends on its own', () => {
-    expect(run('')).toEqual(all);
+    expect(run(50, '')).toEqual(upTo(50));
   });
 
   it('writes every line, in order, when the process calls process.exit()', () => {
-    expect(run('process.exit(0);')).toEqual(all);
+    expect(run(50, 'process.exit(0);')).toEqual(upTo(50));
+  });
+
+  it('writes every line when several full batches are under way at exit', () => {
+    // About 8 batches of 64 KiB handed to sonic-boom, and a part batch still in the LineBatch.
+    expect(run(6_000, 'process.exit(0);')).toEqual(upTo(6_000));
   });
 });

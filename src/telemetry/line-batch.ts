@@ -25,7 +25,7 @@ export interface LineBatchOptions {
   /**
    * Hand the batch on once it holds this many UTF-8 bytes. Set it to the sink's own `minLength`:
    * a batch that size is written at once, and what is pending is always less, so the exit flush
-   * can hand it over without starting a write it would not wait for. @default 16384
+   * can hand it over without starting a write it would not wait for. @default 65536
    */
   minBytes?: number;
   /** Hand the batch on this long after its first line at the latest. @default 100 */
@@ -42,7 +42,7 @@ export class LineBatch {
 
   constructor(sink: BatchSink, options: LineBatchOptions = {}) {
     this.#sink = sink;
-    this.#minBytes = options.minBytes ?? 16_384;
+    this.#minBytes = options.minBytes ?? 65_536;
     this.#flushMs = options.flushMs ?? 100;
   }
 
