@@ -59,10 +59,6 @@ export interface PoolStats {
   size: number;
 }
 
-interface Entry {
-  pool: Pool;
-}
-
 function positiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) {
     throw new TypeError(`Expected \`${name}\` to be a positive integer, got ${value}`);
@@ -87,7 +83,8 @@ export class UpstreamPool {
   readonly #keepAliveMaxTimeoutMs: number;
   readonly #connector: Connector | undefined;
   readonly #clock: Clock;
-  readonly #entries = new Map<string, Entry>();
+  /** `origin connectMs`, normalized → its pool. */
+  readonly #pools = new Map<string, Pool>();
   /** `origin connectMs` as callers spell it → dispatcher, so the hot path skips URL parsing. */
   readonly #byCallKey = new Map<string, Dispatcher>();
   #closed = false;
@@ -137,10 +134,10 @@ export class UpstreamPool {
     if (cached) return cached;
     const normalized = normalizeOrigin(origin);
     const key = `${normalized} ${connectTimeoutMs}`;
-    const found = this.#entries.get(key);
+    const found = this.#pools.get(key);
     if (found) {
-      this.#byCallKey.set(callKey, found.pool);
-      return found.pool;
+      this.#byCallKey.set(callKey, found);
+      return found;
     }
     if (!this.#origins.has(normalized)) {
       throw new Error(
@@ -157,7 +154,7 @@ export class UpstreamPool {
         ? withConnectTimeout(this.#connector, connectTimeoutMs, this.#clock)
         : buildConnector({ timeout: connectTimeoutMs, keepAlive: true }),
     });
-    this.#entries.set(key, { pool });
+    this.#pools.set(key, pool);
     this.#byCallKey.set(callKey, pool);
     return pool;
   }
@@ -165,7 +162,7 @@ export class UpstreamPool {
   /** Connection counts per origin pool (`connected`, `free`, `pending`, `running`), for health and tests. */
   stats(): Record<string, PoolStats> {
     const out: Record<string, PoolStats> = {};
-    for (const [key, { pool }] of this.#entries) {
+    for (const [key, pool] of this.#pools) {
       const { connected, free, pending, running, size } = pool.stats;
       out[key] = { connected, free, pending, running, size };
     }
@@ -175,16 +172,16 @@ export class UpstreamPool {
   /** Lets in-flight requests finish, then closes every connection. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#entries.values()].map((e) => e.pool.close()));
-    this.#entries.clear();
+    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+    this.#pools.clear();
     this.#byCallKey.clear();
   }
 
   /** Closes every connection now; in-flight requests fail with `err`. */
   async destroy(err?: Error): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#entries.values()].map((e) => e.pool.destroy(err ?? null)));
-    this.#entries.clear();
+    await Promise.all([...this.#pools.values()].map((pool) => pool.destroy(err ?? null)));
+    this.#pools.clear();
     this.#byCallKey.clear();
   }
 
