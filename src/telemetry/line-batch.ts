@@ -1,8 +1,8 @@
 /**
  * Log lines gathered in memory and handed to sonic-boom a batch at a time: once `minBytes` have
  * gathered, `flushMs` after the first line of a batch, and at once on `flush()` or at exit. The
- * logger's stdout sits behind one (see logger.ts), so a busy gateway makes one write per few
- * dozen lines.
+ * logger's stdout sits behind one (see `batchedDestination` in logger.ts), so a busy gateway
+ * makes one write per hundred-odd lines.
  *
  * Written here rather than left to sonic-boom's own `minLength`, which does the same job: in its
  * string mode sonic-boom appends each line to one growing string and measures that string's
