@@ -49,13 +49,15 @@ export function windowHeaderNames(
 
 /**
  * One window read from `headers`, the reset turned into epoch milliseconds by the dialect's
- * `resetAt`; `undefined` when the response carried none of the three headers (the common case
- * for the windows a provider does not send, answered without parsing anything).
+ * `resetAt` (given `nowMs`, when the response arrived); `undefined` when the response carried
+ * none of the three headers (the common case for the windows a provider does not send, answered
+ * without parsing anything).
  */
 export function readWindow(
   headers: HeadersLike,
   names: WindowHeaderNames,
-  resetAt: (value: string) => number | undefined,
+  resetAt: (value: string, nowMs: number) => number | undefined,
+  nowMs = 0,
 ): RateLimitWindow | undefined {
   const limit = getHeader(headers, names.limit);
   const remaining = getHeader(headers, names.remaining);
@@ -64,7 +66,7 @@ export function readWindow(
   return windowOrUndefined({
     limit: parseCount(limit),
     remaining: parseCount(remaining),
-    resetAt: reset === undefined ? undefined : resetAt(reset),
+    resetAt: reset === undefined ? undefined : resetAt(reset, nowMs),
   });
 }
 

@@ -28,6 +28,12 @@ function namesFor(suffix: string): WindowHeaderNames {
 const REQUEST_NAMES = namesFor('requests');
 const TOKEN_NAMES: readonly WindowHeaderNames[] = TOKEN_SUFFIXES.map(namesFor);
 
+/** A Go duration counted from `nowMs`, as epoch milliseconds. */
+function resetAfter(value: string, nowMs: number): number | undefined {
+  const ms = parseDurationMs(value);
+  return ms === undefined ? undefined : nowMs + Math.max(0, ms);
+}
+
 /**
  * The limits an OpenAI (or OpenAI-compatible) response reported, or `undefined` when it carried
  * no rate-limit header. `nowMs` is when the response arrived; resets are relative to it.
@@ -37,14 +43,13 @@ export function parseOpenAIRateLimitHeaders(
   nowMs: number,
 ): RateLimitState | undefined {
   if (!headers) return undefined;
-  const resetAt = (value: string) => {
-    const ms = parseDurationMs(value);
-    return ms === undefined ? undefined : nowMs + Math.max(0, ms);
-  };
   let tokens: RateLimitWindow | undefined;
   for (const names of TOKEN_NAMES) {
-    tokens = readWindow(headers, names, resetAt);
+    tokens = readWindow(headers, names, resetAfter, nowMs);
     if (tokens) break;
   }
-  return stateOrUndefined({ requests: readWindow(headers, REQUEST_NAMES, resetAt), tokens });
+  return stateOrUndefined({
+    requests: readWindow(headers, REQUEST_NAMES, resetAfter, nowMs),
+    tokens,
+  });
 }
