@@ -1,6 +1,7 @@
 /**
- * breakwater's public surface: the client, the engine, the simulator, the errors, and the
- * pieces (policies, dialects, clock) a user may want to compose or test with.
+ * breakwater's public surface: the client, the engine, the simulator, the errors, the
+ * context-window tools (chunkText, slidingWindow, compressHistory), and the pieces (policies,
+ * dialects, clock) a user may want to compose or test with.
  */
 
 export { applyMaxTokensPolicy } from './budget/max-tokens-policy.ts';
@@ -20,6 +21,7 @@ export {
   createClient,
   createClientFromFile,
 } from './client/create-client.ts';
+export * from './context/index.ts';
 export { type Clock, ManualClock, systemClock } from './core/clock.ts';
 export { Deadline } from './core/deadline.ts';
 export type { DialectName } from './dialects/dialect-name.ts';

@@ -26,4 +26,5 @@ export {
 } from './openai-encoding.ts';
 export { countOpenAITools } from './openai-tool-tokens.ts';
 export { countPromptTokens, type PromptCount } from './prompt-tokens.ts';
+export { textTokenizer } from './text-tokenizer.ts';
 export type { Tokenizer } from './tokenizer.ts';
