@@ -86,6 +86,15 @@ describe('BudgetGuard', () => {
     g.reserve(call({ tenant: undefined }));
   });
 
+  it('tells a call without max_tokens that setting it lowers the hold', () => {
+    const { g } = guard({ tenants: { 'team-a': { dailyUsd: 20 } } });
+    const error = thrown(() => g.reserve(call({ outputUnbounded: true })));
+    expect(error.code).toBe('budget_exceeded');
+    expect(error.message).toBe(
+      'budget exceeded: tenant "team-a" daily budget of $20.00 has $0.00 spent and $0.00 reserved; this call may cost up to $22.50 (it sets no max_tokens, so the hold counts the model\'s most output, 5 tokens; setting max_tokens lowers it). It resets at 2026-02-01T00:00:00.000Z',
+    );
+  });
+
   it('announces 50/80/100% once each per window', () => {
     const { g, events } = guard({ routes: { chat: { monthlyUsd: 100 } } });
     const spend = (outputTokens: number) =>

@@ -48,6 +48,8 @@ export interface BudgetRequest {
   model: string;
   promptTokens: number;
   outputTokens: number;
+  /** The request set no output limit, so `outputTokens` is the model's most. */
+  outputUnbounded?: boolean;
 }
 
 /** A call's reservation, handed back to `settle`. */
@@ -113,7 +115,7 @@ export class BudgetGuard {
     const entries = applicable.map((a) => ({ a, key: keyOf(a), entry: this.#entry(a, now) }));
     for (const { a, entry } of entries) {
       if (worstUsd <= 0 || entry.spent + entry.reserved + worstUsd <= a.limit + EPSILON) continue;
-      throw this.#exceeded(a, entry, worstUsd, now);
+      throw this.#exceeded(a, entry, worstUsd, now, request);
     }
     for (const { entry } of entries) entry.reserved += worstUsd;
     return {
@@ -254,7 +256,13 @@ export class BudgetGuard {
     return a.kind === 'day' ? limit?.dailyUsd : limit?.monthlyUsd;
   }
 
-  #exceeded(a: Applicable, entry: Entry, worstUsd: number, now: number): RejectedError {
+  #exceeded(
+    a: Applicable,
+    entry: Entry,
+    worstUsd: number,
+    now: number,
+    request: BudgetRequest,
+  ): RejectedError {
     this.#emit({
       type: 'budget_exceeded',
       scope: a.scope,
@@ -268,9 +276,12 @@ export class BudgetGuard {
     });
     const who = a.scope === 'total' ? 'the total' : `${a.scope} "${a.name}"`;
     const period = a.kind === 'day' ? 'daily' : 'monthly';
+    const unbounded = request.outputUnbounded
+      ? ` (it sets no max_tokens, so the hold counts the model's most output, ${request.outputTokens} tokens; setting max_tokens lowers it)`
+      : '';
     return new RejectedError(
       'budget_exceeded',
-      `budget exceeded: ${who} ${period} budget of ${usd(a.limit)} has ${usd(entry.spent)} spent and ${usd(entry.reserved)} reserved; this call may cost up to ${usd(worstUsd)}. It resets at ${new Date(entry.resetsAt).toISOString()}`,
+      `budget exceeded: ${who} ${period} budget of ${usd(a.limit)} has ${usd(entry.spent)} spent and ${usd(entry.reserved)} reserved; this call may cost up to ${usd(worstUsd)}${unbounded}. It resets at ${new Date(entry.resetsAt).toISOString()}`,
       { retryAfterMs: Math.max(0, entry.resetsAt - now) },
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMaxTokensPolicy } from './max-tokens-policy.ts';
+import { applyMaxTokensPolicy, defaultMaxTokensOf } from './max-tokens-policy.ts';
 
 describe('applyMaxTokensPolicy', () => {
   it('clamps max_tokens and max_completion_tokens above the cap, without touching the input', () => {
@@ -44,10 +44,31 @@ describe('applyMaxTokensPolicy', () => {
     expect(out).toEqual({ ok: true, request, changed: false });
     if (out.ok) expect(out.request).toBe(request);
     const openai = { model: 'm', messages: [] };
-    expect(applyMaxTokensPolicy('openai', openai, { maxTokens: 100 })).toEqual({
+    expect(applyMaxTokensPolicy('openai', openai, { defaultMaxTokens: 100 })).toEqual({
       ok: true,
       request: openai,
       changed: false,
     });
+  });
+
+  it('gives an OpenAI request without a limit the default only when the route has a cap', () => {
+    const openai = { model: 'm', messages: [] };
+    expect(applyMaxTokensPolicy('openai', openai, { maxTokens: 100 })).toEqual({
+      ok: true,
+      request: { ...openai, max_completion_tokens: 100 },
+      changed: true,
+    });
+    expect(
+      applyMaxTokensPolicy('openai', openai, { maxTokens: 8000, defaultMaxTokens: 300 }),
+    ).toMatchObject({ request: { max_completion_tokens: 300 } });
+    expect(openai).toEqual({ model: 'm', messages: [] });
+  });
+
+  it('defaultMaxTokensOf: the default, or 4096, never above the cap', () => {
+    expect(defaultMaxTokensOf({})).toBe(4096);
+    expect(defaultMaxTokensOf({ defaultMaxTokens: 300 })).toBe(300);
+    expect(defaultMaxTokensOf({ defaultMaxTokens: 300, maxTokens: 100 })).toBe(100);
+    expect(defaultMaxTokensOf({ maxTokens: 100 })).toBe(100);
+    expect(defaultMaxTokensOf({ maxTokens: 9000 })).toBe(4096);
   });
 });

@@ -1,14 +1,20 @@
 /**
  * A route's output-length policy, applied to the caller's request before anything is sent:
  * a cap on `max_tokens` (clamped to it, or rejected with a validation error naming the cap), and
- * a default for Anthropic requests, which must carry `max_tokens` when the caller gave none.
+ * a default — `defaultMaxTokens`, itself capped — for a request that names no limit.
  *
  * A pure function over the request in the caller's dialect: the engine calls it once, after the
  * route is known and before the first tier, so a capped request is capped for every target and
  * the limiter and budgets reserve what will really be asked. OpenAI's `max_tokens` and
- * `max_completion_tokens` are both capped when present; an OpenAI request with neither is left
- * as it is (the provider needs none, and a field added here could be one a compatible provider
- * rejects), so its output is bounded by the model, not the route.
+ * `max_completion_tokens` are both capped when present. Without either field:
+ *
+ * - an Anthropic request gets `max_tokens` = the default (Anthropic requires the field);
+ * - an OpenAI request on a capped route gets `max_completion_tokens` = the default, so the cap
+ *   holds (the field OpenAI reads for every model; `max_tokens` is refused by its reasoning
+ *   models);
+ * - an OpenAI request on an uncapped route is left as it is (the provider needs none, and a
+ *   field added here could be one a compatible provider rejects); translated for an Anthropic
+ *   target it is given the default there (`defaultMaxTokensOf`).
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { RejectedError } from '../errors/index.ts';
@@ -18,7 +24,11 @@ export interface MaxTokensPolicy {
   maxTokens?: number;
   /** What happens above the cap. @default 'clamp' */
   overMaxTokens?: 'clamp' | 'reject';
-  /** `max_tokens` given to an Anthropic request that has none (capped too). @default 4096 */
+  /**
+   * The limit given to a request that names none (capped too): every Anthropic request, an
+   * OpenAI one translated for an Anthropic target, and an OpenAI one on a capped route.
+   * @default 4096
+   */
   defaultMaxTokens?: number;
 }
 
@@ -32,6 +42,12 @@ const FIELDS: Record<DialectName, readonly string[]> = {
   openai: ['max_completion_tokens', 'max_tokens'],
   anthropic: ['max_tokens'],
 };
+
+/** The limit a request without one gets under `policy`: its default, capped. */
+export function defaultMaxTokensOf(policy: MaxTokensPolicy): number {
+  const fallback = policy.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
+  return policy.maxTokens === undefined ? fallback : Math.min(policy.maxTokens, fallback);
+}
 
 /** `request` with the policy applied (the same object when nothing changed), or the rejection. */
 export function applyMaxTokensPolicy<T extends Record<string, unknown>>(
@@ -63,9 +79,9 @@ export function applyMaxTokensPolicy<T extends Record<string, unknown>>(
     }
     set(field, cap);
   }
-  if (dialect === 'anthropic' && !present) {
-    const fallback = policy.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
-    set('max_tokens', cap === undefined ? fallback : Math.min(cap, fallback));
+  if (!present) {
+    if (dialect === 'anthropic') set('max_tokens', defaultMaxTokensOf(policy));
+    else if (cap !== undefined) set('max_completion_tokens', defaultMaxTokensOf(policy));
   }
   return out === undefined
     ? { ok: true, request, changed: false }

@@ -36,7 +36,12 @@ describe('limits section', () => {
       queue: { maxDepth: 128 },
       adaptive: { decrease: 0.5 },
     });
-    expect(maxTokensPolicyFor(value, 'chat')).toEqual({ maxTokens: 1000, overMaxTokens: 'reject' });
+    // `*` gives each route the fields it does not set itself.
+    expect(maxTokensPolicyFor(value, 'chat')).toEqual({
+      maxTokens: 1000,
+      overMaxTokens: 'reject',
+      defaultMaxTokens: 2048,
+    });
     expect(maxTokensPolicyFor(value, 'other')).toEqual({ defaultMaxTokens: 2048 });
   });
 

@@ -34,7 +34,7 @@ export interface LimitsSection {
   assumedOutputTokens?: number;
   /** @default 600000 */
   leaseGraceMs?: number;
-  /** max_tokens policy by route name; `*` for every route without its own. */
+  /** max_tokens policy by route name; `*` gives every route each field it does not set itself. */
   routes?: Record<string, MaxTokensPolicy>;
 }
 
@@ -44,7 +44,7 @@ export interface ResolvedLimits {
     LimiterOptions,
     'targets' | 'queue' | 'adaptive' | 'learnFromHeaders' | 'assumedOutputTokens' | 'leaseGraceMs'
   >;
-  /** By route name; `*` applies to routes without their own entry. */
+  /** By route name, `*`'s fields merged under each; `*` alone for routes without an entry. */
   routes: Readonly<Record<string, MaxTokensPolicy>>;
 }
 
@@ -192,6 +192,10 @@ export function parseLimitsSection(
   for (const [name, value] of Object.entries(givenRoutes)) {
     const policy = routePolicyAt(issues, value, [...path, 'routes', name]);
     if (policy) routes[name] = policy;
+  }
+  const every = routes['*'];
+  if (every) {
+    for (const name of Object.keys(routes)) routes[name] = { ...every, ...routes[name] };
   }
   const limiter = defined<ResolvedLimits['limiter']>({
     targets: Object.freeze(targets),

@@ -47,17 +47,20 @@ export interface Bridge {
   readonly caller: AnyDialect;
   readonly target: AnyDialect;
   readonly translates: boolean;
-  /** The caller's request for `model` in the target's dialect. May throw a validation error. */
-  request(body: Wire, model: string): { request: Wire; warnings: TranslationWarning[] };
+  /**
+   * The caller's request for `model` in the target's dialect; `defaultMaxTokens` is the limit a
+   * target that requires one gets when the request names none (the route's default, capped).
+   * May throw a validation error.
+   */
+  request(
+    body: Wire,
+    model: string,
+    defaultMaxTokens: number,
+  ): { request: Wire; warnings: TranslationWarning[] };
   /** The target's final answer as the caller reads it. */
   response(answer: unknown): unknown;
   /** A fresh translator for one stream, or undefined when events pass through. */
   stream(body: Wire): EventTranslator | undefined;
-}
-
-export interface BridgeOptions {
-  /** `max_tokens` for an Anthropic target when an OpenAI caller set none. @default 4096 */
-  defaultMaxTokens?: number;
 }
 
 const same = (dialect: AnyDialect): Bridge => ({
@@ -69,29 +72,27 @@ const same = (dialect: AnyDialect): Bridge => ({
   stream: () => undefined,
 });
 
-function openaiToAnthropic(defaultMaxTokens: number): Bridge {
-  return {
-    caller: openaiDialect,
-    target: anthropicDialect,
-    translates: true,
-    request(body, model) {
-      const t = openaiToAnthropicRequest(body as unknown as ChatCompletionRequest, {
-        model,
-        defaultMaxTokens,
-      });
-      return { request: t.request as unknown as Wire, warnings: t.warnings };
-    },
-    response: (answer) => anthropicToOpenAIResponse(answer as AnthropicMessage),
-    stream(body) {
-      const includeUsage = openaiDialect.wantsStreamUsage(body as unknown as ChatCompletionRequest);
-      const t = new AnthropicToOpenAIStream({ includeUsage });
-      return {
-        push: (event) => t.push(event as AnthropicStreamEvent),
-        end: () => t.end(),
-      };
-    },
-  };
-}
+const openaiToAnthropic: Bridge = {
+  caller: openaiDialect,
+  target: anthropicDialect,
+  translates: true,
+  request(body, model, defaultMaxTokens) {
+    const t = openaiToAnthropicRequest(body as unknown as ChatCompletionRequest, {
+      model,
+      defaultMaxTokens,
+    });
+    return { request: t.request as unknown as Wire, warnings: t.warnings };
+  },
+  response: (answer) => anthropicToOpenAIResponse(answer as AnthropicMessage),
+  stream(body) {
+    const includeUsage = openaiDialect.wantsStreamUsage(body as unknown as ChatCompletionRequest);
+    const t = new AnthropicToOpenAIStream({ includeUsage });
+    return {
+      push: (event) => t.push(event as AnthropicStreamEvent),
+      end: () => t.end(),
+    };
+  },
+};
 
 const anthropicToOpenAI: Bridge = {
   caller: anthropicDialect,
@@ -111,14 +112,11 @@ const anthropicToOpenAI: Bridge = {
   },
 };
 
-export function createBridges(
-  options: BridgeOptions = {},
-): (caller: DialectName, target: DialectName) => Bridge {
-  const defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+export function createBridges(): (caller: DialectName, target: DialectName) => Bridge {
   const table: Record<string, Bridge> = {
     'openai>openai': same(openaiDialect),
     'anthropic>anthropic': same(anthropicDialect),
-    'openai>anthropic': openaiToAnthropic(defaultMaxTokens),
+    'openai>anthropic': openaiToAnthropic,
     'anthropic>openai': anthropicToOpenAI,
   };
   return (caller, target) => table[`${caller}>${target}`]!;

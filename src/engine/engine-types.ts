@@ -22,8 +22,6 @@ export interface EngineOptions {
   pool?: UpstreamPool;
   /** Where cached answers live. @default an in-memory store bounded by `cache.maxBytes` */
   cacheStore?: CacheStore;
-  /** `max_tokens` for an Anthropic target when an OpenAI caller set none. @default 4096 */
-  defaultMaxTokens?: number;
   /**
    * What must say yes before an attempt leaves. @default the limiter built from the config's
    * `limits`, `budgets` and `catalog` (with no rules it still learns from rate-limit headers)

@@ -11,7 +11,7 @@
  * final error carries every attempt made.
  */
 
-import { applyMaxTokensPolicy } from '../budget/max-tokens-policy.ts';
+import { applyMaxTokensPolicy, defaultMaxTokensOf } from '../budget/max-tokens-policy.ts';
 import { resolveRoute } from '../client/config-resolve.ts';
 import type { ResolvedConfig, ResolvedPolicy } from '../client/config-types.ts';
 import { limiterOptionsFrom } from '../client/limits-budgets.ts';
@@ -69,10 +69,7 @@ export class Engine {
     this.#pool =
       options.pool ??
       createUpstreamPool({ origins: [...config.providers.values()].map((p) => p.baseUrl) });
-    const bridge = createBridges({
-      defaultMaxTokens:
-        options.defaultMaxTokens ?? maxTokensPolicyFor(config.limits, '*').defaultMaxTokens,
-    });
+    const bridge = createBridges();
     this.#admission =
       options.admission ?? createLimiter({ ...limiterOptionsFrom(config), clock: this.#clock });
     this.#cache = new AnswerCache(config, this.#clock, options.cacheStore);
@@ -116,12 +113,9 @@ export class Engine {
     const routeName = options.route ?? checked.model;
     const route = resolveRoute(this.config, routeName);
     if (!route) throw unknownRoute(this.config, routeName);
-    // The route's max_tokens cap (clamp or reject) applies once, for every tier.
-    const capped = applyMaxTokensPolicy(
-      dialect,
-      checked,
-      maxTokensPolicyFor(this.config.limits, route.name),
-    );
+    // The route's max_tokens cap (clamp or reject) and default apply once, for every tier.
+    const limit = maxTokensPolicyFor(this.config.limits, route.name);
+    const capped = applyMaxTokensPolicy(dialect, checked, limit);
     if (!capped.ok) throw capped.error;
     const request = capped.request;
     const policy = route.policy;
@@ -133,6 +127,7 @@ export class Engine {
       dialect,
       route,
       stream: DIALECTS[dialect].isStream(request),
+      defaultMaxTokens: defaultMaxTokensOf(limit),
       deadline,
       options,
       trail: [],

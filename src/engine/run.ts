@@ -14,6 +14,8 @@ export interface Run {
   dialect: DialectName;
   route: ResolvedRoute;
   stream: boolean;
+  /** The limit a target that requires one gets when the request names none (route's, capped). */
+  defaultMaxTokens: number;
   deadline: Deadline;
   options: CallOptions;
   trail: AttemptRecord[];

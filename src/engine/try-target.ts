@@ -31,7 +31,7 @@ export async function tryTarget(
   let upstream: Record<string, unknown>;
   let body: string;
   try {
-    upstream = bridge.request(run.request, target.model).request;
+    upstream = bridge.request(run.request, target.model, run.defaultMaxTokens).request;
     body = JSON.stringify(upstream);
   } catch (err) {
     // This target cannot take the request as it is (e.g. n > 1 for a Claude model): try the next.

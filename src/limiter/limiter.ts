@@ -178,6 +178,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         outputTokens: reservation.explicitMax
           ? reservation.outputTokens
           : Math.min(info?.maxOutputTokens ?? reservation.outputTokens, 128_000),
+        outputUnbounded: !reservation.explicitMax,
       });
     }
     let lease: LimiterLease | undefined;

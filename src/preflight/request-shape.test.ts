@@ -35,3 +35,19 @@ describe('checkShape: nesting', () => {
     expect(() => checkShape('anthropic', 'messages', body)).toThrow(/deeper than/);
   });
 });
+
+describe('checkShape: max_tokens', () => {
+  const body = { model: 'chat', messages: [{ role: 'user', content: 'hi' }] };
+
+  it('lets an Anthropic request leave max_tokens out (the route policy defaults it)', () => {
+    expect(() => checkShape('anthropic', 'messages', body)).not.toThrow();
+  });
+
+  it('still refuses a max_tokens that is not a non-negative integer, naming it', () => {
+    for (const bad of ['lots', 1.5, -1]) {
+      expect(() => checkShape('anthropic', 'messages', { ...body, max_tokens: bad })).toThrow(
+        /`max_tokens`/,
+      );
+    }
+  });
+});

@@ -4,7 +4,9 @@
  * engine, its translators or the provider read has the type the provider's API gives it, so a
  * client's mistake is answered with a 400 that names the field — never passed on to become an
  * upstream 5xx or a crash in a translator. Values are left to the provider (a temperature of 7 is
- * its call); unknown fields pass through untouched, as providers add fields often.
+ * its call); unknown fields pass through untouched, as providers add fields often. `max_tokens`
+ * may be left out in both dialects: the route's max_tokens policy gives a request without it its
+ * default before anything is sent (Anthropic itself requires the field).
  *
  * Also refused here: fields that would choose an upstream (`base_url`, `api_key`, …) — upstream
  * URLs and keys come from the config only — and JSON nested deeper than any real request is.
@@ -99,8 +101,8 @@ function checkOpenAI(s: Shape, body: Record<string, unknown>): void {
   );
 }
 
-function checkAnthropic(s: Shape, body: Record<string, unknown>, endpoint: Endpoint): void {
-  s.integer(body, 'max_tokens', 0, endpoint === 'messages');
+function checkAnthropic(s: Shape, body: Record<string, unknown>): void {
+  s.integer(body, 'max_tokens', 0);
   s.integer(body, 'top_k', 0);
   s.number(body, 'temperature');
   s.number(body, 'top_p');
@@ -126,8 +128,12 @@ function checkAnthropic(s: Shape, body: Record<string, unknown>, endpoint: Endpo
   );
 }
 
-/** Throws a `RejectedError` naming the first field that is wrong. */
-export function checkShape(dialect: DialectName, endpoint: Endpoint, body: unknown): void {
+/**
+ * Throws a `RejectedError` naming the first field that is wrong. The endpoint does not change
+ * the checks today: `max_tokens` is optional on `messages` as on `count_tokens`, since the
+ * route's max_tokens policy gives a request without it its default.
+ */
+export function checkShape(dialect: DialectName, _endpoint: Endpoint, body: unknown): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RejectedError('validation', 'the request body must be a JSON object');
   }
@@ -157,7 +163,7 @@ export function checkShape(dialect: DialectName, endpoint: Endpoint, body: unkno
   }
   s.boolean(request, 'stream');
   if (dialect === 'openai') checkOpenAI(s, request);
-  else checkAnthropic(s, request, endpoint);
+  else checkAnthropic(s, request);
   if (Array.isArray(request.messages) && request.messages.length === 0) {
     throw new RejectedError('validation', '`messages` must hold at least one message', {
       param: 'messages',

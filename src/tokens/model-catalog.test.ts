@@ -55,6 +55,34 @@ describe('overrides', () => {
     expect(catalog.get('gpt-4o', 'azure')).toMatchObject({ inputUsdPerMTok: 2.75 });
   });
 
+  it('moves the cache prices with a new input price, unless they are set too', () => {
+    const catalog = new ModelCatalog({
+      'claude-sonnet-4-5': { inputUsdPerMTok: 0 },
+      'anthropic/claude-sonnet-4-5': { inputUsdPerMTok: 6 },
+      'other/claude-sonnet-4-5': { inputUsdPerMTok: 6, cacheWriteUsdPerMTok: 9 },
+      'gpt-4o': { inputUsdPerMTok: 5 },
+    });
+    // Built in: $3 input, $0.30 cache reads, $3.75 cache writes.
+    expect(catalog.get('claude-sonnet-4-5')).toMatchObject({
+      inputUsdPerMTok: 0,
+      cachedInputUsdPerMTok: 0,
+      cacheWriteUsdPerMTok: 0,
+      outputUsdPerMTok: 15,
+    });
+    const doubled = catalog.get('claude-sonnet-4-5', 'anthropic')!;
+    expect(doubled.cachedInputUsdPerMTok).toBeCloseTo(0.6);
+    expect(doubled.cacheWriteUsdPerMTok).toBeCloseTo(7.5);
+    const own = catalog.get('claude-sonnet-4-5', 'other')!;
+    expect(own.cacheWriteUsdPerMTok).toBe(9);
+    expect(own.cachedInputUsdPerMTok).toBeCloseTo(0.6);
+    // OpenAI: cached input half of input, writes at the input price.
+    expect(catalog.get('gpt-4o')).toMatchObject({
+      inputUsdPerMTok: 5,
+      cachedInputUsdPerMTok: 2.5,
+      cacheWriteUsdPerMTok: 5,
+    });
+  });
+
   it('adds an unknown model once it has both prices; defaults the cached prices to input', () => {
     const catalog = new ModelCatalog({
       'llama-3.1-8b': { inputUsdPerMTok: 0.05, outputUsdPerMTok: 0.08, contextWindow: 131_072 },

@@ -2,7 +2,8 @@
  * What breakwater knows about a model: how much fits (context window, most output tokens) and
  * what a token costs. Built in for current OpenAI and Anthropic models (catalog-data.ts), with
  * config overrides on top: an override for `provider/model` applies to that target only, one for
- * a bare model name to that model at every provider, and either may set a single field.
+ * a bare model name to that model at every provider, and either may set a single field. A new
+ * input price moves the cache read and write prices with it, unless those are set too.
  *
  * Look-ups accept the names clients send: dated snapshots (`gpt-4o-2024-08-06`,
  * `claude-sonnet-4-5-20250929`), `-latest` aliases, fine-tuned models (`ft:gpt-4o-mini:…`, priced
@@ -105,6 +106,17 @@ export class ModelCatalog {
     for (const name of names) override ??= this.#overrides.get(name);
     if (!override) return base;
     const merged = { name: base?.name ?? names[0] ?? model, ...base, ...override };
+    const input = override.inputUsdPerMTok;
+    if (base && input !== undefined) {
+      // The cache prices derive from the input price: a new input price moves them in proportion
+      // (Anthropic: reads 0.1×, writes 1.25×), unless the override sets them itself.
+      const scale = (price: number) =>
+        base.inputUsdPerMTok > 0 ? (price / base.inputUsdPerMTok) * input : input;
+      if (override.cachedInputUsdPerMTok === undefined)
+        merged.cachedInputUsdPerMTok = scale(base.cachedInputUsdPerMTok);
+      if (override.cacheWriteUsdPerMTok === undefined)
+        merged.cacheWriteUsdPerMTok = scale(base.cacheWriteUsdPerMTok);
+    }
     merged.cachedInputUsdPerMTok ??= merged.inputUsdPerMTok;
     merged.cacheWriteUsdPerMTok ??= merged.inputUsdPerMTok;
     const priced = merged.inputUsdPerMTok !== undefined && merged.outputUsdPerMTok !== undefined;
