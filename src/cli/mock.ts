@@ -1,47 +1,58 @@
 /**
  * `breakwater mock`: runs the provider simulator until SIGINT or SIGTERM.
  *
- *   breakwater mock [--scenario FILE] [--port N] [--host H] [--seed N]
+ *   breakwater mock [--scenario FILE] [--port N] [--host HOST] [--seed N]
  *
  * Without a scenario it behaves like scenarios/clean.yaml: every model healthy, no limits.
  */
 
-import { parseArgs } from 'node:util';
 import { startMock } from '../mock/index.ts';
+import {
+  type CliIO,
+  type Command,
+  integerFlag,
+  type OptionSpec,
+  type OptionValues,
+} from './command.ts';
 
-export const MOCK_USAGE = 'breakwater mock [--scenario FILE] [--port N] [--host H] [--seed N]';
+export const DEFAULT_MOCK_PORT = 8701;
 
-function integer(value: string | undefined, name: string, fallback?: number): number | undefined {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new TypeError(`Expected \`--${name}\` to be a non-negative integer, got "${value}"`);
-  }
-  return n;
-}
+const OPTIONS = {
+  scenario: {
+    type: 'string',
+    short: 's',
+    arg: 'FILE',
+    description:
+      'Scenario file (YAML or JSON): faults, latency, rate limits. Default: all healthy.',
+  },
+  port: {
+    type: 'string',
+    short: 'p',
+    arg: 'N',
+    description: `Port to listen on; 0 picks a free one. Default: ${DEFAULT_MOCK_PORT}.`,
+  },
+  host: { type: 'string', arg: 'HOST', description: 'Address to listen on. Default: 127.0.0.1.' },
+  seed: {
+    type: 'string',
+    arg: 'N',
+    description: "Seed for the simulator's random draws, for a reproducible run.",
+  },
+} as const satisfies Record<string, OptionSpec>;
 
-export async function runMock(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      scenario: { type: 'string', short: 's' },
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      seed: { type: 'string' },
-    },
-    strict: true,
-  });
-  const port = integer(values.port, 'port', 8701)!;
-  const seed = integer(values.seed, 'seed');
-  const host = values.host ?? '127.0.0.1';
-  const mock = await startMock(values.scenario ?? {}, {
+async function runMock(values: OptionValues, io: CliIO): Promise<number> {
+  const port = integerFlag(values, 'port', DEFAULT_MOCK_PORT, 0, 65_535);
+  const seed =
+    values.seed === undefined ? undefined : integerFlag(values, 'seed', 0, 0, 2 ** 32 - 1);
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  const scenario = values.scenario as string | undefined;
+  const mock = await startMock(scenario ?? {}, {
     port,
     host,
     ...(seed !== undefined ? { seed } : {}),
   });
-  process.stdout.write(
+  io.out(
     [
-      `breakwater mock listening on ${mock.url} (scenario: ${values.scenario ?? 'built-in clean'})`,
+      `breakwater mock listening on ${mock.url} (scenario: ${scenario ?? 'built-in clean'})`,
       `  OpenAI:    base URL ${mock.url}/v1     Anthropic: base URL ${mock.url}`,
       `  stats:     curl ${mock.url}/__stats`,
       '  try:',
@@ -60,5 +71,17 @@ export async function runMock(argv: string[]): Promise<void> {
     process.on('SIGTERM', stop);
   });
   await mock.close();
-  process.stdout.write('breakwater mock stopped\n');
+  io.out('breakwater mock stopped\n');
+  return 0;
 }
+
+export const mockCommand: Command = {
+  name: 'mock',
+  summary: 'Start the provider simulator (OpenAI and Anthropic look-alike with fault injection).',
+  description:
+    'Starts the simulator until SIGINT or SIGTERM. It answers /v1/chat/completions,\n' +
+    '/v1/messages and /v1/messages/count_tokens like the real providers, injecting the faults and\n' +
+    'rate limits the scenario sets; GET /__stats counts what it did.',
+  options: OPTIONS,
+  run: runMock,
+};

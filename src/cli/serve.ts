@@ -1,7 +1,7 @@
 /**
  * `breakwater serve`: the gateway, until SIGTERM or SIGINT, then a graceful shutdown.
  *
- *   breakwater serve [--config FILE] [--port N] [--host H] [--client-keys-file FILE]
+ *   breakwater serve [--config FILE] [--port N] [--host HOST] [--client-keys-file FILE]
  *                    [--grace-ms N] [--body-limit-bytes N]
  *
  * Without `--config` it serves the embedded config/default.yaml, and points every provider whose
@@ -11,7 +11,6 @@
  * carries the JSON log lines.
  */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../client/config-load.ts';
 import type { ResolvedConfig } from '../client/config-types.ts';
 import {
@@ -25,32 +24,78 @@ import {
 import { simulateMissingKeys } from '../gateway/simulated-providers.ts';
 import type { MockServer } from '../mock/index.ts';
 import { openaiTokenizer } from '../tokens/openai-encoding.ts';
-
-export const SERVE_USAGE =
-  'breakwater serve [--config FILE] [--port N] [--host H] [--client-keys-file FILE] [--grace-ms N] [--body-limit-bytes N]';
+import {
+  type CliIO,
+  type Command,
+  integerFlag,
+  type OptionSpec,
+  type OptionValues,
+} from './command.ts';
 
 export const DEFAULT_PORT = 8700;
 export const DEFAULT_GRACE_MS = 30_000;
 
-function integer(value: string | undefined, name: string, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) {
-    throw new TypeError(
-      `Expected \`--${name}\` to be an integer of at least ${min}, got "${value}"`,
-    );
-  }
-  return n;
-}
+const OPTIONS = {
+  config: {
+    type: 'string',
+    short: 'c',
+    arg: 'FILE',
+    description:
+      'Config file (YAML or JSON). Default: the embedded config/default.yaml, with the simulator for providers without keys.',
+  },
+  port: {
+    type: 'string',
+    short: 'p',
+    arg: 'N',
+    description: `Port to listen on; 0 picks a free one. Default: ${DEFAULT_PORT}.`,
+  },
+  host: {
+    type: 'string',
+    arg: 'HOST',
+    description: 'Address to listen on. Default: 127.0.0.1; any other needs client keys.',
+  },
+  'client-keys-file': {
+    type: 'string',
+    arg: 'FILE',
+    description: 'Client keys (YAML or JSON), added to BREAKWATER_CLIENT_KEYS (id:key,…).',
+  },
+  'grace-ms': {
+    type: 'string',
+    arg: 'N',
+    description: `On SIGTERM, how long in-flight calls may finish, in ms. Default: ${DEFAULT_GRACE_MS}.`,
+  },
+  'body-limit-bytes': {
+    type: 'string',
+    arg: 'N',
+    description: 'Largest request body accepted, in bytes. Default: 33554432 (32 MiB).',
+  },
+} as const satisfies Record<string, OptionSpec>;
 
-async function clientKeys(file: string | undefined): Promise<ClientKeyInput[]> {
-  const keys = parseClientKeysEnv(process.env.BREAKWATER_CLIENT_KEYS ?? '');
+async function clientKeys(file: string | undefined, env: CliIO['env']): Promise<ClientKeyInput[]> {
+  const keys = parseClientKeysEnv(env.BREAKWATER_CLIENT_KEYS ?? '');
   if (file) keys.push(...(await loadClientKeysFile(file)));
   return keys;
 }
 
+/** The model the banner's curl names: a route, else a target of the first provider. */
+export function exampleModel(config: ResolvedConfig): string {
+  const route = config.routes.keys().next().value;
+  if (route !== undefined) return route;
+  const provider = config.providers.values().next().value;
+  if (!provider) return 'chat';
+  // A target the config itself names for this provider, else a current model of its dialect.
+  const prefix = `${provider.name}/`;
+  const named = [
+    ...Object.keys(config.limits.limiter.targets ?? {}),
+    ...Object.keys(config.catalog),
+  ].find((id) => id.startsWith(prefix) && !id.endsWith('*'));
+  return named ?? `${prefix}${EXAMPLE_MODELS[provider.dialect]}`;
+}
+
+const EXAMPLE_MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-haiku-4-5' } as const;
+
 function banner(url: string, config: ResolvedConfig, lines: string[]): string {
-  const route = config.routes.keys().next().value ?? [...config.providers.keys()][0] ?? 'chat';
+  const model = exampleModel(config);
   return [
     `breakwater gateway listening on ${url}`,
     ...lines,
@@ -61,39 +106,57 @@ function banner(url: string, config: ResolvedConfig, lines: string[]): string {
     ...(lines.some((l) => l.includes('client keys:') && !l.includes('none'))
       ? ["      -H 'authorization: Bearer <your client key>' \\"]
       : []),
-    `      -d '{"model":"${route}","messages":[{"role":"user","content":"Hello"}]}'`,
+    `      -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
     '',
   ].join('\n');
 }
 
-export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string', short: 'c' },
-      port: { type: 'string', short: 'p' },
-      host: { type: 'string' },
-      'client-keys-file': { type: 'string' },
-      'grace-ms': { type: 'string' },
-      'body-limit-bytes': { type: 'string' },
-    },
-    strict: true,
-  });
-  const port = integer(values.port, 'port', DEFAULT_PORT);
-  const graceMs = integer(values['grace-ms'], 'grace-ms', DEFAULT_GRACE_MS);
-  const bodyLimitBytes = values['body-limit-bytes']
-    ? integer(values['body-limit-bytes'], 'body-limit-bytes', 0, 1)
-    : undefined;
-  const host = values.host ?? '127.0.0.1';
-  const keyring = new ClientKeyring(await clientKeys(values['client-keys-file']));
+/** A failure to listen, in one line that says what to do. */
+function listenProblem(err: unknown, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `port ${port} on ${host} is in use — stop what holds it, or choose another with --port`,
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `not allowed to listen on ${host}:${port} — choose a port above 1023 with --port`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new Error(`${host} is not an address of this machine — use 127.0.0.1 or one of its own`);
+  return err as Error;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Start the gateway (OpenAI- and Anthropic-compatible) on 127.0.0.1:8700.',
+  description:
+    'Starts the gateway until SIGTERM or SIGINT, then drains in-flight calls. Without --config it\n' +
+    'serves the embedded config/default.yaml, with the simulator standing in for providers whose\n' +
+    'key is not set. The banner goes to stderr; stdout carries the JSON log lines.',
+  options: OPTIONS,
+  run: (values, io) => runServe(values, io),
+};
+
+async function runServe(values: OptionValues, io: CliIO): Promise<number> {
+  const port = integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535);
+  const graceMs = integerFlag(values, 'grace-ms', DEFAULT_GRACE_MS);
+  const bodyLimitBytes =
+    values['body-limit-bytes'] === undefined
+      ? undefined
+      : integerFlag(values, 'body-limit-bytes', 0, 1);
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  const keysFile = values['client-keys-file'] as string | undefined;
+  const keyring = new ClientKeyring(await clientKeys(keysFile, io.env));
   assertSafeBind(host, keyring.size);
 
-  const file = values.config ?? DEFAULT_CONFIG_FILE;
+  const given = values.config as string | undefined;
+  const file = given ?? DEFAULT_CONFIG_FILE;
   const lines: string[] = [`  config:         ${relative(process.cwd(), file) || file}`];
   let config: ResolvedConfig;
   let mock: MockServer | undefined;
-  if (values.config === undefined) {
-    const simulated = await simulateMissingKeys(file, process.env);
+  if (given === undefined) {
+    const simulated = await simulateMissingKeys(file, io.env);
     config = simulated.config;
     mock = simulated.mock;
     for (const provider of config.providers.values()) {
@@ -103,7 +166,7 @@ export async function runServe(argv: string[]): Promise<number> {
       lines.push(`  ${`${provider.name}:`.padEnd(15)} ${where}`);
     }
   } else {
-    config = await loadConfigFile(file);
+    config = await loadConfigFile(file, { env: io.env });
   }
   lines.push(
     keyring.size > 0
@@ -119,12 +182,12 @@ export async function runServe(argv: string[]): Promise<number> {
   } catch (err) {
     await app.close();
     await mock?.close();
-    throw err;
+    throw listenProblem(err, host, port);
   }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  process.stderr.write(banner(`http://${urlHost}:${actualPort}`, config, lines));
+  io.err(banner(`http://${urlHost}:${actualPort}`, config, lines));
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

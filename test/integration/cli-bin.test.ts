@@ -13,13 +13,13 @@ const BIN = fileURLToPath(new URL('../../bin/breakwater.js', import.meta.url));
 describe('bin/breakwater.js', () => {
   it('runs the CLI: help exits 0 with the usage', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'help']);
-    expect(stdout).toContain('breakwater serve');
-    expect(stdout).toContain('breakwater mock');
+    expect(stdout).toMatch(/^ {2}serve {2,}\S/m);
+    expect(stdout).toMatch(/^ {2}mock {2,}\S/m);
   });
 
   it('runs through its own shebang, as npm links it', async () => {
     const { stdout } = await promisify(execFile)(BIN, ['help']);
-    expect(stdout).toContain('breakwater serve');
+    expect(stdout).toMatch(/^ {2}serve {2,}\S/m);
   });
 
   it('starts Node with the gateway’s flags, as npm start does', () => {
@@ -31,6 +31,23 @@ describe('bin/breakwater.js', () => {
     expect(shebang).toBe(`#!/usr/bin/env -S node ${GATEWAY_NODE_FLAGS.join(' ')}`);
     expect(pkg.scripts.start).toBe(`${node} serve`);
     expect(pkg.scripts.breakwater).toBe(node);
+  });
+
+  it('on Node.js older than 24, says so in one line and exits 1, before importing anything', async () => {
+    // Node 20 as the bin sees it: process.versions.node is all it reads.
+    const older = `data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.11.1'})`;
+    const run = promisify(execFile)(process.execPath, ['--import', older, BIN, 'serve']);
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'breakwater needs Node.js 24 or later (found v20.11.1)\n',
+    });
+  });
+
+  it('prints its version', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, '--version']);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(stdout).toBe(`breakwater ${pkg.version}\n`);
   });
 
   it('exits 2 on an unknown command', async () => {

@@ -4,8 +4,12 @@
  * asked to listen on every interface without client keys, it refuses with a clear error.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startMock } from '../../src/mock/index.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let child: ChildProcess | undefined;
@@ -79,11 +83,40 @@ describe('breakwater serve', () => {
     expect(lines.at(-1)?.msg).toBe('stopped');
   }, 20_000);
 
-  it('refuses to listen on every interface without client keys', async () => {
+  it('refuses to listen on every interface without client keys, in one line', async () => {
     const run = serve(['--host', '0.0.0.0', '--port', '0']);
     expect(await run.exited).toBe(1);
-    expect(run.stderr()).toMatch(/refusing to listen on 0\.0\.0\.0 without client keys/);
+    expect(run.stderr()).toMatch(
+      /^breakwater serve: refusing to listen on 0\.0\.0\.0 without client keys[^\n]*\n$/,
+    );
   });
+
+  it('with a config that has no routes, prints a curl naming a provider/model that works', async () => {
+    const mock = await startMock({}, { port: 0 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'bw-serve-'));
+      const config = join(dir, 'no-routes.yaml');
+      writeFileSync(
+        config,
+        `providers:\n  openai:\n    baseUrl: ${mock.url}\n    apiKey: sk-test\n`,
+      );
+      const run = serve(['--config', config, '--port', '0']);
+      const banner = await run.banner;
+      expect(banner).toContain('"model":"openai/gpt-4o-mini"');
+      const url = /curl (\S+) -H 'content-type: application\/json'/.exec(banner)![1]!;
+      const data = /-d '(.+)'/.exec(banner)![1]!;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: data,
+      });
+      expect(res.status).toBe(200);
+      run.proc.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  }, 20_000);
 
   it('listens on every interface with client keys, and asks for one', async () => {
     const key = 'bw-serve-test-key-0123456789';
