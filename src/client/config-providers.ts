@@ -5,6 +5,7 @@
  * A provider name cannot hold a slash: a target splits at its first one (see config-routes.ts).
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
+import { addSecretValue } from '../errors/secret-values.ts';
 import { describe, type Issues, objectAt, typeName } from './config-check.ts';
 import { DEFAULT_BASE_URLS } from './config-defaults.ts';
 import type { ConfigPath } from './config-error.ts';
@@ -15,6 +16,7 @@ const DIALECTS: readonly DialectName[] = ['openai', 'anthropic'];
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const SECRET_HEADER = /authorization|key|token|secret|password|cookie/i;
 
 /** An http(s) URL without credentials, query or fragment; trailing `/` and `/v1` removed. */
 function baseUrlAt(issues: Issues, value: unknown, path: ConfigPath): string | undefined {
@@ -47,11 +49,17 @@ function baseUrlAt(issues: Issues, value: unknown, path: ConfigPath): string | u
   return `${url.origin}${pathname}`;
 }
 
-/** An empty key, or a list with no non-empty key, means "no key configured". */
+/**
+ * An empty key, or a list with no non-empty key, means "no key configured". Every key is added to
+ * the values scrubbed from errors and logs (errors/secret-values.ts) as soon as it is read.
+ */
 function apiKeyAt(issues: Issues, value: unknown, path: ConfigPath): ApiKeySource | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'function') return value as () => string | Promise<string>;
-  if (typeof value === 'string') return value.trim() || undefined;
+  if (typeof value === 'string') {
+    addSecretValue(value);
+    return value.trim() || undefined;
+  }
   if (!Array.isArray(value)) {
     return issues.add(path, `expected a key, a list of keys or a function, got ${typeName(value)}`);
   }
@@ -59,7 +67,10 @@ function apiKeyAt(issues: Issues, value: unknown, path: ConfigPath): ApiKeySourc
   value.forEach((key, index) => {
     if (typeof key !== 'string')
       issues.add([...path, index], `expected a string, got ${typeName(key)}`);
-    else if (key.trim()) keys.push(key.trim());
+    else if (key.trim()) {
+      addSecretValue(key);
+      keys.push(key.trim());
+    }
   });
   return keys.length > 0 ? Object.freeze(keys) : undefined;
 }
@@ -71,8 +82,11 @@ function headersAt(issues: Issues, value: unknown, path: ConfigPath): Record<str
   for (const [name, item] of Object.entries(given)) {
     if (!HEADER_NAME.test(name)) issues.add([...path, name], 'is not a valid HTTP header name');
     // Header values may be secrets: the message names the type only.
-    else if (typeof item === 'string') out[name] = item;
-    else issues.add([...path, name], `expected a string, got ${typeName(item)}`);
+    else if (typeof item === 'string') {
+      // A header that carries credentials (Azure's `api-key`, a proxy's token) is a key too.
+      if (SECRET_HEADER.test(name)) addSecretValue(item);
+      out[name] = item;
+    } else issues.add([...path, name], `expected a string, got ${typeName(item)}`);
   }
   return Object.freeze(out);
 }

@@ -9,11 +9,14 @@
  *   whose failed key was already replaced gets the new key without another call.
  *
  * Keys are secrets: they live in private fields, and `toString()`, `toJSON()` and `util.inspect`
- * describe the pool without them. No error message ever contains one.
+ * describe the pool without them. No error message ever contains one: every key the pool holds,
+ * listed or returned by the function, is added to the values scrubbed from what leaves the
+ * process (errors/secret-values.ts) before it is first handed out.
  */
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
 import { BreakwaterError } from '../errors/index.ts';
+import { addSecretValue } from '../errors/secret-values.ts';
 import type { ApiKeySource } from './config-types.ts';
 
 export interface KeyPoolOptions {
@@ -62,6 +65,7 @@ export class KeyPool {
     } else {
       const list = typeof source === 'string' ? [source] : (source ?? []);
       this.#keys = [...new Set(list.map((key) => key.trim()).filter(Boolean))];
+      for (const key of this.#keys) addSecretValue(key);
     }
     this.#badUntil = this.#keys.map(() => 0);
     this.kind = this.#fn
@@ -188,7 +192,10 @@ export class KeyPool {
         },
       );
     }
-    if (typeof key === 'string' && key.trim() !== '') return key.trim();
+    if (typeof key === 'string' && key.trim() !== '') {
+      addSecretValue(key);
+      return key.trim();
+    }
     const got = typeof key === 'string' ? 'an empty string' : `a ${typeof key}`;
     throw new BreakwaterError(
       'authentication',

@@ -1,7 +1,10 @@
 /**
- * Scrubs things that look like API keys out of text a provider sent back (OpenAI's 401 message
- * echoes part of the key) before it is put into an error message, a log line or a client answer.
+ * Scrubs keys out of text a provider sent back (OpenAI's 401 message echoes part of the key)
+ * before it is put into an error message, a log line or a client answer: anything shaped like an
+ * API key (`sk-…`, `Bearer …`, `x-api-key=…`), and every key value this process holds, whatever
+ * its shape (secret-values.ts).
  */
+import { scrubSecretValues } from './secret-values.ts';
 
 const KEY_PATTERNS: readonly RegExp[] = [
   /\bsk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_*.-]{6,}/g,
@@ -10,7 +13,7 @@ const KEY_PATTERNS: readonly RegExp[] = [
 ];
 
 export function redactSecrets(text: string): string {
-  let out = text;
+  let out = scrubSecretValues(text);
   for (const pattern of KEY_PATTERNS) out = out.replace(pattern, '[redacted]');
   return out;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyResponse } from './classify/index.ts';
 import { RejectedError, TimeoutError } from './families.ts';
 import { renderError } from './render.ts';
+import { addSecretValue } from './secret-values.ts';
 
 describe('renderError', () => {
   it('renders an OpenAI envelope the SDK reads, with Retry-After', () => {
@@ -90,6 +91,61 @@ describe('renderError', () => {
     );
     expect(gateway.headers['x-should-retry']).toBe('false');
     expect(renderError(upstream, 'openai').status).toBe(401);
+  });
+
+  it('gives a provider’s 401 the same server-side type in both dialects when answered 502', () => {
+    for (const dialect of ['openai', 'anthropic'] as const) {
+      const upstream = classifyResponse({
+        dialect,
+        status: 401,
+        body:
+          dialect === 'openai'
+            ? {
+                error: {
+                  message: 'Incorrect API key provided',
+                  type: 'invalid_request_error',
+                  code: 'invalid_api_key',
+                },
+              }
+            : {
+                type: 'error',
+                error: { type: 'authentication_error', message: 'invalid x-api-key' },
+              },
+      });
+      const openai = renderError(upstream, 'openai', { gateway: true });
+      const anthropic = renderError(upstream, 'anthropic', { gateway: true });
+      expect(openai.status).toBe(502);
+      expect(anthropic.status).toBe(502);
+      expect(openai.body.error).toMatchObject({
+        type: 'server_error',
+        code: 'upstream_authentication',
+      });
+      expect(anthropic.body.error).toMatchObject({ type: 'api_error' });
+    }
+  });
+
+  it('scrubs the process’s upstream key values from every field of the answer', () => {
+    addSecretValue('PLAINKEY-example-0008hhhh');
+    const upstream = classifyResponse({
+      dialect: 'openai',
+      status: 400,
+      headers: { 'x-request-id': 'PLAINKEY-example-0008hhhh' },
+      body: {
+        error: {
+          message: 'Incorrect API key provided: PLAINKEY**********hhhh.',
+          type: 'invalid_request_error',
+          code: 'PLAINKEY-example-0008hhhh',
+          param: 'PLAINKEY-example-0008hhhh',
+        },
+      },
+    });
+    for (const dialect of ['openai', 'anthropic'] as const) {
+      const out = renderError(upstream, dialect, { gateway: true });
+      const text = JSON.stringify(out);
+      expect(text).not.toContain('PLAINKEY');
+      expect(text).not.toContain('hhhh');
+      expect(text).toContain('[redacted]');
+    }
   });
 
   it('renders the deadline as a 504 with the timer in the message', () => {

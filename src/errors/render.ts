@@ -3,10 +3,15 @@
  * so the official SDKs raise their usual classes. The one place errors become HTTP (the gateway's
  * error handler calls it). A `breakwater` object beside the envelope carries the code, hint and
  * upstream facts for people and tools; SDKs ignore it.
+ *
+ * Every string of the answer is scrubbed of the process's upstream key values (secret-values.ts)
+ * here, once, whatever error it came from: a provider that echoes the gateway's key in its
+ * message cannot pass it on to a client.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { BreakwaterError } from './breakwater-error.ts';
 import { ERROR_CODES, type ErrorCode } from './codes.ts';
+import { scrubSecretValuesDeep } from './secret-values.ts';
 
 export interface RenderedError {
   status: number;
@@ -59,6 +64,21 @@ export function anthropicErrorType(err: BreakwaterError): string {
   return own !== undefined && ANTHROPIC_TYPES.has(own) ? own : ERROR_CODES[err.code].anthropicType;
 }
 
+/** The text a client reads for `err`: its message and hint. */
+export function clientErrorMessage(err: BreakwaterError, hint: string = err.hint): string {
+  return `${err.message} — ${hint}`;
+}
+
+/**
+ * A provider rejecting the gateway's own key is a failure behind the gateway: the client is told
+ * so with the same type in both dialects (a server-side one), never an authentication type that
+ * would make its SDK blame the client's key.
+ */
+const OPERATOR_TYPES = {
+  openai: ERROR_CODES.bad_gateway.openaiType,
+  anthropic: ERROR_CODES.bad_gateway.anthropicType,
+} as const;
+
 function toBreakwaterError(err: unknown): BreakwaterError {
   if (err instanceof BreakwaterError) return err;
   // An unexpected failure inside breakwater: say so without echoing internals to the client.
@@ -79,6 +99,13 @@ export function renderError(
   dialect: DialectName,
   options: RenderOptions = {},
 ): RenderedError {
+  const rendered = render(error, dialect, options);
+  rendered.headers = scrubSecretValuesDeep(rendered.headers);
+  rendered.body = scrubSecretValuesDeep(rendered.body);
+  return rendered;
+}
+
+function render(error: unknown, dialect: DialectName, options: RenderOptions): RenderedError {
   const err = toBreakwaterError(error);
   const operator =
     options.gateway === true &&
@@ -93,7 +120,7 @@ export function renderError(
     headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfterMs / 1000)));
     headers['retry-after-ms'] = String(Math.max(0, Math.round(err.retryAfterMs)));
   }
-  const message = `${err.message} — ${operator ? OPERATOR_HINT : err.hint}`;
+  const message = clientErrorMessage(err, operator ? OPERATOR_HINT : err.hint);
   const extension = {
     code: err.code,
     hint: err.hint,
@@ -113,7 +140,7 @@ export function renderError(
       headers,
       body: {
         type: 'error',
-        error: { type: anthropicErrorType(err), message },
+        error: { type: operator ? OPERATOR_TYPES.anthropic : anthropicErrorType(err), message },
         request_id: options.requestId ?? null,
         breakwater: extension,
       },
@@ -127,9 +154,11 @@ export function renderError(
     body: {
       error: {
         message,
-        type: ERROR_CODES[err.code].openaiType,
+        type: operator ? OPERATOR_TYPES.openai : ERROR_CODES[err.code].openaiType,
         param: err.param ?? null,
-        code: err.providerCode ?? OPENAI_CODES[err.code] ?? err.code,
+        code: operator
+          ? `upstream_${err.code}`
+          : (err.providerCode ?? OPENAI_CODES[err.code] ?? err.code),
       },
       breakwater: extension,
     },

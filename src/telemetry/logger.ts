@@ -1,12 +1,15 @@
 /**
  * The structured logger (pino): one JSON object per line. The only module besides the request
- * log that imports pino. Secrets are kept out twice over: nothing that carries a key or a prompt
- * is ever passed to it, and every line goes through `scrubSecrets`, which blanks any field named
- * like a key (`authorization`, `x-api-key`, `apiKey`, `cookie`, …) at any depth, in case
- * something is passed by mistake (user-needs #24).
+ * log that imports pino. Secrets are kept out three times over: nothing that carries a key or a
+ * prompt is ever passed to it; every line's fields go through `scrubSecrets`, which blanks any
+ * field named like a key (`authorization`, `x-api-key`, `apiKey`, `cookie`, …) and any raw bytes
+ * at any depth, in case something is passed by mistake (user-needs #24); and every line, as the
+ * text about to be written, goes through `scrubSecretValues`, which takes out the upstream key
+ * values the process holds whatever field or shape they hide in.
  */
 import { register as onExit } from 'on-exit-leak-free';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { scrubSecretValues } from '../errors/secret-values.ts';
 import { LineBatch } from './line-batch.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
 
@@ -85,6 +88,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     base,
     timestamp: isoTimeField,
     formatters: { level: (label) => ({ level: label }), log: scrubSecrets },
+    hooks: { streamWrite: scrubSecretValues },
   };
   const destination = options.destination ?? batchedDestination();
   const logger = pino(config, destination);
@@ -96,7 +100,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     if (!logger.isLevelEnabled(level)) return;
     const fields = fieldsJson === '' ? '' : `,${fieldsJson}`;
     destination.write(
-      `{"level":"${level}"${isoTimeField()}${afterTime}${fields},"msg":${JSON.stringify(msg)}}\n`,
+      scrubSecretValues(
+        `{"level":"${level}"${isoTimeField()}${afterTime}${fields},"msg":${JSON.stringify(msg)}}\n`,
+      ),
     );
   };
   Object.defineProperty(logger, LINE_WRITER, { value: writer });

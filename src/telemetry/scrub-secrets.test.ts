@@ -74,3 +74,17 @@ describe('createLogger', () => {
     expect(text).toContain('"message":"boom"');
   });
 });
+
+describe('raw bytes', () => {
+  it('are replaced by their size at any depth, an error’s own fields included', () => {
+    const err = Object.assign(new Error('Parse Error: Invalid method'), {
+      code: 'HPE_INVALID_METHOD',
+      rawPacket: Buffer.from('FOO /v1/messages HTTP/1.1\r\nx-api-key: bw-secret\r\n\r\n'),
+    });
+    const out = scrubSecrets({ err, nested: { bytes: new Uint8Array([1, 2, 3]) } });
+    expect((out.err as unknown as Record<string, unknown>).rawPacket).toBe('[51 bytes]');
+    expect(out.nested.bytes).toBe('[3 bytes]');
+    expect(out.err.message).toBe('Parse Error: Invalid method');
+    expect(err.rawPacket).toBeInstanceOf(Buffer);
+  });
+});

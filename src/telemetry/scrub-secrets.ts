@@ -1,6 +1,7 @@
 /**
  * Blanks the values of fields whose name says they hold a secret — `authorization`, API keys,
- * cookies — at any depth of a log line's object, before pino serialises it. The logger's second
+ * cookies — and replaces raw bytes by their size, at any depth of a log line's object, before
+ * pino serialises it. The logger's second
  * line of defence: nothing that carries a key is meant to be logged in the first place.
  *
  * Written here rather than using pino's `redact` option: pino 10 redacts through
@@ -92,8 +93,12 @@ function scrub(value: object, depth: number): object {
 }
 
 function nested(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return value;
-  if (ArrayBuffer.isView(value) || value instanceof Map || value instanceof Set) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  // Raw bytes (a socket's `rawPacket`, a body) may hold anything a client sent, its key and
+  // prompt included, and a text search for them misses a byte array: only their size is kept.
+  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+  if (value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+  if (depth >= MAX_DEPTH || value instanceof Map || value instanceof Set) return value;
   return scrub(value, depth + 1);
 }
 

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { replayMessage } from '../../cache/replay.ts';
 import type { BreakwaterError } from '../../errors/index.ts';
-import { anthropicErrorType } from '../../errors/render.ts';
+import { anthropicErrorType, clientErrorMessage } from '../../errors/render.ts';
+import { scrubSecretValuesDeep } from '../../errors/secret-values.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
 import { anthropicFrame } from '../sse-encode.ts';
@@ -62,8 +63,13 @@ export const anthropicDialect: Dialect<
   frame: (event) => anthropicFrame(event),
 
   errorFrame(error: BreakwaterError) {
-    const message = `${error.message} — ${error.hint}`;
-    return anthropicFrame({ type: 'error', error: { type: anthropicErrorType(error), message } });
+    // Scrubbed of key values here as error bodies are in renderError: a client reads it.
+    return anthropicFrame(
+      scrubSecretValuesDeep({
+        type: 'error' as const,
+        error: { type: anthropicErrorType(error), message: clientErrorMessage(error) },
+      }),
+    );
   },
 
   accumulator(ctx) {

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { replayChatCompletion } from '../../cache/replay.ts';
 import { ERROR_CODES } from '../../errors/codes.ts';
 import type { BreakwaterError } from '../../errors/index.ts';
+import { clientErrorMessage } from '../../errors/render.ts';
+import { scrubSecretValuesDeep } from '../../errors/secret-values.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
 import { OPENAI_DONE_FRAME, openAIFrame } from '../sse-encode.ts';
@@ -63,14 +65,17 @@ export const openaiDialect: Dialect<ChatCompletionRequest, ChatCompletion, ChatC
   frame: (chunk) => openAIFrame(chunk),
 
   errorFrame(error: BreakwaterError) {
-    return openAIFrame({
-      error: {
-        message: `${error.message} — ${error.hint}`,
-        type: ERROR_CODES[error.code].openaiType,
-        param: error.param ?? null,
-        code: error.providerCode ?? error.code,
-      },
-    });
+    // Scrubbed of key values here as error bodies are in renderError: a client reads it.
+    return openAIFrame(
+      scrubSecretValuesDeep({
+        error: {
+          message: clientErrorMessage(error),
+          type: ERROR_CODES[error.code].openaiType,
+          param: error.param ?? null,
+          code: error.providerCode ?? error.code,
+        },
+      }),
+    );
   },
 
   accumulator(ctx) {
