@@ -1,8 +1,9 @@
 /**
  * Where breakwater keeps state shared between requests: in memory for one process, in Redis for a
- * fleet. The parts that use it (the response cache now; limiters, budgets and breaker hints
- * later) see only these interfaces and cannot tell which implementation they have. Every method
- * is async because the Redis one will be.
+ * fleet. The response cache and idempotency records live in every store; the state a fleet must
+ * enforce together — rate-limit buckets, budget counters, breaker hints — is the `fleet` part,
+ * which only a shared store has: a single process keeps that state in its limiter and breakers,
+ * where reading it costs nothing. Every method is async because the Redis one is.
  *
  * The cache part stores each answer with its freshness lifetime. Expiry only makes an entry
  * stale: it stays readable (marked `stale`) until the store needs the room, so the fallback
@@ -12,6 +13,8 @@
 import type { Event } from '../core/events.ts';
 import type { AnthropicMessage } from '../dialects/anthropic/types.ts';
 import type { ChatCompletion } from '../dialects/openai/types.ts';
+import type { FleetState } from './fleet-state.ts';
+import type { IdempotencyStore } from './idempotency-store.ts';
 
 /** A final answer in the dialect it was produced in. */
 export type CachedAnswer =
@@ -54,7 +57,15 @@ export interface CacheStore {
   readonly onEvict?: Event<CacheEviction>;
 }
 
-/** Shared state, one part per concern. Limiter, budget and breaker parts join as they land. */
+/** Shared state, one part per concern. */
 export interface Store {
+  /** `memory` or `redis`, for status pages and logs. */
+  readonly kind: 'memory' | 'redis';
   readonly cache: CacheStore;
+  readonly idempotency: IdempotencyStore;
+  /** What a fleet enforces together; absent for one process (see the module comment). */
+  readonly fleet?: FleetState;
+  /** Resolves once the store can be used, or once it has been found unreachable (then degraded). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
 }
