@@ -154,6 +154,26 @@ export class LimitBuckets {
     else bucket.refund(-n);
   }
 
+  /** `dim`'s bucket as scaled now (capacity, refill per ms); `undefined` without a limit. */
+  shape(dim: Dimension): Pick<TokenBucket, 'capacity' | 'refillPerMs'> | undefined {
+    return this.#buckets[dim];
+  }
+
+  /** What must be in `dim`'s bucket for a cost of `n` to go (see `take`). */
+  need(dim: Dimension, n: number): number {
+    const bucket = this.#buckets[dim];
+    return bucket ? this.#need(dim, n, bucket) : n;
+  }
+
+  /** Sets `dim`'s level (a shared store's answer), at most its capacity. */
+  setLevel(dim: Dimension, level: number): void {
+    const bucket = this.#buckets[dim];
+    if (!bucket) return;
+    const current = bucket.available();
+    if (level < current) bucket.consume(current - level);
+    else if (level > current) bucket.refund(level - current);
+  }
+
   /** Lowers `dim`'s level to `level` if it holds more (the provider said there is less). */
   lowerTo(dim: Dimension, level: number): boolean {
     const bucket = this.#buckets[dim];

@@ -12,6 +12,10 @@
  * Every admitted request holds a `Ticket` until it is settled; a ticket still held when its
  * deadline plus the grace period has passed is expired through its owner (self-healing, so a
  * lost settlement can never hold a concurrency slot or a budget reservation for good).
+ *
+ * With a fleet store the buckets are shared (shared-buckets.ts): a take is a round trip, so the
+ * queue's head asks the store one request at a time, and a settlement pumps the queue once the
+ * store has answered. The queue, its priorities and deadlines stay this process's own.
  */
 import type { Clock } from '../core/clock.ts';
 import type { Deadline } from '../core/deadline.ts';
@@ -20,12 +24,14 @@ import type { RateLimitState } from '../dialects/rate-limit.ts';
 import type { Priority } from '../engine/admission.ts';
 import { AbortedError, type RejectedError } from '../errors/index.ts';
 import { RollingWindow } from '../policy/rolling-window.ts';
+import type { FleetState } from '../store/fleet-state.ts';
 import { type AdaptiveOptions, AdaptiveRate, type AdaptiveState } from './adaptive-rate.ts';
 import { adoptHeaders } from './header-adoption.ts';
 import { gaveUp, queueFull, tooLarge, waitTooLong } from './lane-rejections.ts';
 import { type BucketsState, LimitBuckets, type Limits } from './limit-buckets.ts';
 import type { LimiterEvent } from './limiter-events.ts';
 import { addCost, type Cost, DIMENSIONS, type Dimension, ZERO_COST } from './request-cost.ts';
+import { SharedBuckets } from './shared-buckets.ts';
 import { type Ticket, TicketBook } from './ticket-book.ts';
 import { WaitQueue } from './wait-queue.ts';
 
@@ -49,6 +55,8 @@ export interface LaneOptions {
   clock: Clock;
   emit: (event: LimiterEvent) => void;
   initial?: LaneState;
+  /** Share the buckets with a fleet through this store's state. @default this process alone */
+  fleet?: FleetState;
 }
 
 export interface LaneState {
@@ -81,6 +89,8 @@ interface Waiter {
 const ANSWER_WINDOW_MS = 10_000;
 const RUN_SHARE = 0.2;
 
+const NONE_LOWERED: readonly Dimension[] = Object.freeze([]);
+
 /** The longest server-requested pause honoured; past it, the deadline check decides. */
 const MAX_BLOCK_MS = 60_000;
 
@@ -95,6 +105,11 @@ export class LimitLane {
   readonly #configured: ReadonlySet<Dimension>;
   #timer: AbortController | undefined;
   #sweeping = false;
+  readonly #shared: SharedBuckets | undefined;
+  /** Takes sent to the shared store and not yet answered (they may each fill a slot). */
+  #taking = 0;
+  /** The queue's head is being asked for at the shared store. */
+  #asking = false;
   readonly counts = {
     admitted: 0,
     queued: 0,
@@ -114,6 +129,15 @@ export class LimitLane {
     this.buckets.setFactor(this.#adaptive.factor);
     this.#queue = new WaitQueue(options.maxDepth);
     this.#configured = new Set(DIMENSIONS.filter((d) => options.limits[d] !== undefined));
+    if (options.fleet) {
+      this.#shared = new SharedBuckets(options.scope, options.fleet, options.clock, this.buckets);
+    }
+  }
+
+  /** `shared` (the fleet's buckets), `local` (this gateway's share while the store is down) or `process`. */
+  get store(): 'shared' | 'local' | 'process' {
+    if (!this.#shared) return 'process';
+    return this.#shared.local ? 'local' : 'shared';
   }
 
   get target(): string {
@@ -142,18 +166,72 @@ export class LimitLane {
     if (!this.buckets.fits(cost)) return Promise.reject(this.#tooLarge(cost));
     const ticket = (): Ticket =>
       this.#held.hold(cost, clock.now(), deadline.atMs, this.#o.leaseGraceMs, expire);
-    if (!this.#queue.anyAhead(priority) && this.#slotFree() && this.buckets.take(cost)) {
+    if (this.#shared) {
+      if (!this.#queue.anyAhead(priority) && this.#slotFree()) {
+        return this.#admitShared(this.#shared, cost, priority, deadline, signal, ticket);
+      }
+    } else if (!this.#queue.anyAhead(priority) && this.#slotFree() && this.buckets.take(cost)) {
       this.counts.admitted++;
       this.#emitAdmitted(priority, 0);
       return Promise.resolve(ticket());
     }
+    return this.#enqueue(cost, priority, deadline, signal, ticket);
+  }
+
+  /** The shared fast path: one take at the store; refused, the request joins the queue. */
+  async #admitShared(
+    shared: SharedBuckets,
+    cost: Cost,
+    priority: Priority,
+    deadline: Deadline,
+    signal: AbortSignal | undefined,
+    ticket: () => Ticket,
+  ): Promise<Ticket> {
+    this.#taking++;
+    let taken: boolean;
+    try {
+      taken = (await shared.take(cost)).ok;
+    } finally {
+      this.#taking--;
+    }
+    if (taken) {
+      if (signal?.aborted || deadline.expired) {
+        this.#giveBack(shared, cost);
+        throw signal?.aborted ? new AbortedError(signal.reason, this.#ctx()) : deadline.error;
+      }
+      this.counts.admitted++;
+      this.#emitAdmitted(priority, 0);
+      return ticket();
+    }
+    return this.#enqueue(cost, priority, deadline, signal, ticket);
+  }
+
+  /** Returns a take nobody will use (its caller left while the store answered). */
+  #giveBack(shared: SharedBuckets, cost: Cost): void {
+    const delta: Cost = {
+      requests: -cost.requests,
+      tokens: -cost.tokens,
+      input: -cost.input,
+      output: -cost.output,
+    };
+    void shared.charge({ delta, lowered: [], blockUntil: 0 }).finally(() => this.#pump());
+  }
+
+  #enqueue(
+    cost: Cost,
+    priority: Priority,
+    deadline: Deadline,
+    signal: AbortSignal | undefined,
+    ticket: () => Ticket,
+  ): Promise<Ticket> {
+    const { clock } = this.#o;
     let line = cost;
     let ahead = 0;
     for (const w of this.#queue.ahead(priority)) {
       line = addCost(line, w.cost);
       ahead++;
     }
-    const waitMs = this.buckets.lineWaitMs(line);
+    const waitMs = this.#lineWaitMs(line);
     const allowedMs = Math.min(deadline.remainingMs() - this.#o.callHeadroomMs, this.#o.maxWaitMs);
     if (waitMs > allowedMs) return Promise.reject(this.#tooLong(waitMs, allowedMs, ahead));
     if (this.#queue.full) return Promise.reject(this.#full());
@@ -205,14 +283,21 @@ export class LimitLane {
     if (!this.#held.release(ticket)) return;
     const now = this.#o.clock.now();
     const delta: Cost = { ...ZERO_COST, ...s.delta };
-    for (const dim of DIMENSIONS) this.buckets.charge(dim, delta[dim]);
-    if (s.headers) this.#adopt(ticket, s.headers, now);
+    const shared = this.#shared;
+    if (!shared) for (const dim of DIMENSIONS) this.buckets.charge(dim, delta[dim]);
+    const blockedBefore = this.buckets.blockedUntil;
+    const lowered = s.headers ? this.#adopt(ticket, s.headers, now) : NONE_LOWERED;
     if (s.throttled) this.#throttled(s.throttled, s.retryAfterMs, now);
     else if (s.success) {
       this.#answers.addSuccess();
-      if (this.#adaptive.succeeded(now)) this.buckets.setFactor(this.#adaptive.factor);
+      if (this.#adaptive.succeeded(now)) this.#setFactor(this.#adaptive.factor);
     }
-    this.#pump();
+    if (!shared) {
+      this.#pump();
+      return;
+    }
+    const blockUntil = this.buckets.blockedUntil > blockedBefore ? this.buckets.blockedUntil : 0;
+    void shared.charge({ delta, lowered, blockUntil }).finally(() => this.#pump());
   }
 
   /** Expires tickets held past their deadline plus grace. */
@@ -256,10 +341,20 @@ export class LimitLane {
 
   #slotFree(): boolean {
     const max = this.#o.maxConcurrent;
-    return max === undefined || this.#held.size < max;
+    return max === undefined || this.#held.size + this.#taking < max;
   }
 
-  #adopt(ticket: Ticket, headers: RateLimitState, now: number): void {
+  #setFactor(factor: number): void {
+    if (this.#shared) this.#shared.setFactor(factor);
+    else this.buckets.setFactor(factor);
+  }
+
+  #lineWaitMs(line: Cost): number {
+    return this.#shared ? this.#shared.lineWaitMs(line) : this.buckets.lineWaitMs(line);
+  }
+
+  /** Adopts an answer's rate-limit headers; returns the dimensions whose level was lowered. */
+  #adopt(ticket: Ticket, headers: RateLimitState, now: number): readonly Dimension[] {
     const adopted = adoptHeaders(this.buckets, {
       state: headers,
       dialect: this.#o.dialect,
@@ -276,6 +371,7 @@ export class LimitLane {
         limits: adopted.limits,
       });
     }
+    return adopted.lowered;
   }
 
   #throttled(reason: 'rate_limited' | 'slow_down', retryAfterMs: number | undefined, now: number) {
@@ -292,7 +388,7 @@ export class LimitLane {
       this.buckets.blockedUntil = Math.max(this.buckets.blockedUntil, until);
     }
     if (this.#adaptive.throttled(now, reason === 'slow_down')) {
-      this.buckets.setFactor(this.#adaptive.factor);
+      this.#setFactor(this.#adaptive.factor);
     }
     this.#o.emit({
       type: 'throttled',
@@ -316,6 +412,10 @@ export class LimitLane {
         w.fail(this.#gaveUp(w, now));
       }
     }
+    if (this.#shared) {
+      this.#askShared(this.#shared);
+      return;
+    }
     for (;;) {
       const head = this.#queue.peek();
       if (!head || !this.#slotFree() || !this.buckets.take(head.cost)) break;
@@ -325,12 +425,38 @@ export class LimitLane {
     this.#arm(now);
   }
 
+  /** Asks the shared store for the queue's head, one at a time; the answer pumps again. */
+  #askShared(shared: SharedBuckets): void {
+    if (this.#asking) return;
+    const head = this.#queue.peek();
+    // Not before the buckets as last seen could pay: the store would only say no.
+    if (!head || !this.#slotFree() || shared.current.waitMs(head.cost) > 0) {
+      this.#arm(this.#o.clock.now());
+      return;
+    }
+    this.#asking = true;
+    this.#timer?.abort();
+    this.#timer = undefined;
+    shared.take(head.cost).then(({ ok }) => {
+      this.#asking = false;
+      if (ok) {
+        // Asked for as the head; it goes even if a higher priority arrived meanwhile.
+        if (this.#queue.remove(head)) head.admit();
+        else this.#giveBack(shared, head.cost);
+        this.#pump();
+      } else {
+        this.#arm(this.#o.clock.now());
+      }
+    });
+  }
+
   #arm(now: number): void {
     this.#timer?.abort();
     this.#timer = undefined;
     const head = this.#queue.peek();
     if (!head) return;
-    let ms = this.#slotFree() ? this.buckets.waitMs(head.cost) : this.#held.firstExpiry() - now;
+    const buckets = this.#shared ? this.#shared.current : this.buckets;
+    let ms = this.#slotFree() ? buckets.waitMs(head.cost) : this.#held.firstExpiry() - now;
     for (const w of this.#queue) ms = Math.min(ms, w.giveUpAt - now);
     const timer = new AbortController();
     this.#timer = timer;
@@ -365,7 +491,7 @@ export class LimitLane {
   #gaveUp(w: Waiter, now: number): RejectedError {
     let line = w.cost;
     for (const other of this.#queue.ahead(w.priority)) line = addCost(line, other.cost);
-    const retryAfterMs = Math.max(1, this.buckets.lineWaitMs(line));
+    const retryAfterMs = Math.max(1, this.#lineWaitMs(line));
     this.#rejected('rate_limited', retryAfterMs);
     return gaveUp(this.#ctx(), now - w.enqueuedAt, retryAfterMs);
   }
@@ -373,7 +499,7 @@ export class LimitLane {
   #full(): RejectedError {
     let line = ZERO_COST;
     for (const w of this.#queue) line = addCost(line, w.cost);
-    const retryAfterMs = Math.max(1000, this.buckets.lineWaitMs(line));
+    const retryAfterMs = Math.max(1000, this.#lineWaitMs(line));
     this.#rejected('queue_full', retryAfterMs);
     return queueFull(this.#ctx(), this.#queue.size, this.#queue.maxDepth, retryAfterMs);
   }

@@ -6,6 +6,7 @@
 
 import type { BudgetOptions } from '../budget/budget-guard.ts';
 import type { Clock } from '../core/clock.ts';
+import type { FleetState } from '../store/fleet-state.ts';
 import type { PromptCalibration } from '../tokens/calibration.ts';
 import type { ModelCatalog, ModelInfoOverride } from '../tokens/model-catalog.ts';
 import type { AdaptiveOptions } from './adaptive-rate.ts';
@@ -87,6 +88,11 @@ export interface LimiterOptions {
   initialState?: LimiterState;
   /** Lane state read when a scope is first met and written on `save()`. */
   store?: LimitStateStore;
+  /**
+   * A fleet's shared state (a Redis store's `fleet`): buckets and budgets enforced together by
+   * every gateway, each serving its share while the store is down. @default this process alone
+   */
+  fleet?: FleetState;
 }
 
 export const LIMITER_DEFAULTS = Object.freeze({

@@ -19,6 +19,11 @@ export interface LaneStats {
   /** Until when a server's Retry-After blocks admission (epoch ms; 0: not blocked). */
   blockedUntil: number;
   inFlight: number;
+  /**
+   * Where the buckets are: `process` (this one alone), `shared` (the fleet's, in the store),
+   * `local` (this gateway's share of them while the store is down).
+   */
+  store: LimitLane['store'];
   waiting: Record<Priority, number>;
   counts: LimitLane['counts'];
 }
@@ -45,6 +50,7 @@ export function laneStats(scope: string, lane: LimitLane): LaneStats {
     factor: lane.factor,
     blockedUntil: lane.buckets.blockedUntil,
     inFlight: lane.inFlight,
+    store: lane.store,
     waiting: lane.depths(),
     counts: { ...lane.counts },
   };

@@ -126,6 +126,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         clock,
         emit,
         initial: options.initialState?.lanes[scope] ?? options.store?.load(scope),
+        fleet: options.fleet,
       });
       const outputCharge =
         rule.outputCharge ?? (request.dialect === 'openai' ? 'reserved' : 'actual');
