@@ -59,6 +59,15 @@ export interface BudgetHold {
   readonly prices: Prices;
   readonly outputTokens: number;
   settled: boolean;
+  /** The hold's id in a fleet's store; absent when it was reserved in this process. */
+  readonly sharedId?: string;
+}
+
+/** What a call may cost and which budgets it is checked against. */
+export interface BudgetPlan {
+  prices: Prices;
+  worstUsd: number;
+  applicable: Applicable[];
 }
 
 interface Entry {
@@ -69,7 +78,7 @@ interface Entry {
   fired: number;
 }
 
-interface Applicable {
+export interface Applicable {
   scope: BudgetScope;
   name: string;
   kind: BudgetWindowKind;
@@ -106,16 +115,37 @@ export class BudgetGuard {
     this.#emit = emit;
   }
 
-  /** Reserves `request`'s worst case on every budget that applies, or throws `budget_exceeded`. */
-  reserve(request: BudgetRequest): BudgetHold {
+  /** The call's worst-case cost and the budgets that apply to it. */
+  plan(request: BudgetRequest): BudgetPlan {
     const prices = this.#prices(request.provider, request.model);
     const worstUsd = worstCaseCostUsd(request.promptTokens, request.outputTokens, prices);
+    return { prices, worstUsd, applicable: this.#applicable(request.route, request.tenant) };
+  }
+
+  /**
+   * Reserves `request`'s worst case on every budget that applies, or throws `budget_exceeded`.
+   * `limitOf` replaces each budget's limit (a fleet's gateway checks its share of what is left).
+   */
+  reserve(
+    request: BudgetRequest,
+    plan: BudgetPlan = this.plan(request),
+    limitOf?: (a: Applicable, windowId: string) => number,
+  ): BudgetHold {
+    const { prices, worstUsd, applicable } = plan;
     const now = this.#clock.now();
-    const applicable = this.#applicable(request.route, request.tenant);
     const entries = applicable.map((a) => ({ a, key: keyOf(a), entry: this.#entry(a, now) }));
     for (const { a, entry } of entries) {
-      if (worstUsd <= 0 || entry.spent + entry.reserved + worstUsd <= a.limit + EPSILON) continue;
-      throw this.#exceeded(a, entry, worstUsd, now, request);
+      const limit = limitOf ? limitOf(a, entry.windowId) : a.limit;
+      if (worstUsd <= 0 || entry.spent + entry.reserved + worstUsd <= limit + EPSILON) continue;
+      throw this.refusal(
+        a,
+        entry.spent,
+        entry.reserved,
+        worstUsd,
+        now,
+        request,
+        limitOf !== undefined,
+      );
     }
     for (const { entry } of entries) entry.reserved += worstUsd;
     return {
@@ -132,16 +162,10 @@ export class BudgetGuard {
    * (with the output at its worst case when the call failed part-way), else the worst case.
    * Returns the dollars charged.
    */
-  settle(hold: BudgetHold, usage: Usage | undefined, complete: boolean): number {
+  settle(hold: BudgetHold, usage: Usage | undefined, complete: boolean, quiet = false): number {
     if (hold.settled) return 0;
     hold.settled = true;
-    let usd = hold.worstUsd;
-    if (usage) {
-      const output = complete
-        ? usage.outputTokens
-        : Math.max(usage.outputTokens, hold.outputTokens);
-      usd = usageCostUsd({ ...usage, outputTokens: output }, hold.prices);
-    }
+    const usd = this.costOf(hold, usage, complete);
     const now = this.#clock.now();
     for (const { key, windowId } of hold.keys) {
       const entry = this.#entries.get(key);
@@ -149,9 +173,23 @@ export class BudgetGuard {
       if (entry.windowId === windowId) entry.reserved = Math.max(0, entry.reserved - hold.worstUsd);
       const current = this.#refresh(key, entry, now);
       current.spent += usd;
-      this.#announce(key, current);
+      if (!quiet) this.#announce(key, current);
     }
     return usd;
+  }
+
+  /** The actual cost of a held call: from `usage` (output at its worst when cut), else the worst case. */
+  costOf(hold: BudgetHold, usage: Usage | undefined, complete: boolean): number {
+    if (!usage) return hold.worstUsd;
+    const output = complete ? usage.outputTokens : Math.max(usage.outputTokens, hold.outputTokens);
+    return usageCostUsd({ ...usage, outputTokens: output }, hold.prices);
+  }
+
+  /** Records `usd` spent on budget `key` (`route|chat|day`) in its current window. */
+  recordSpend(key: string, usd: number): void {
+    const now = this.#clock.now();
+    const a = parseKey(key);
+    this.#entry({ ...a, limit: 0 }, now).spent += usd;
   }
 
   /** Gives a reservation back unspent: the call was never sent, or the provider refused it. */
@@ -163,6 +201,53 @@ export class BudgetGuard {
       if (entry?.windowId === windowId)
         entry.reserved = Math.max(0, entry.reserved - hold.worstUsd);
     }
+  }
+
+  /** Takes spend recorded here off the books (a fleet's gateway handed it to the store). */
+  forget(key: string, windowId: string, usd: number): void {
+    const entry = this.#entries.get(key);
+    if (entry?.windowId === windowId) entry.spent = Math.max(0, entry.spent - usd);
+  }
+
+  /** Spend recorded here, per budget and window (for a fleet's gateway to hand to the store). */
+  *recorded(): IterableIterator<{
+    key: string;
+    windowId: string;
+    resetsAt: number;
+    spent: number;
+  }> {
+    for (const [key, e] of this.#entries) {
+      if (e.spent > 0) yield { key, windowId: e.windowId, resetsAt: e.resetsAt, spent: e.spent };
+    }
+  }
+
+  /** The limit of budget `key` (`route|chat|day`), or `undefined`. */
+  limitOf(key: string): number | undefined {
+    return this.#limitOf(parseKey(key));
+  }
+
+  /** The configured thresholds as dollars of budget `key`'s limit, ascending. */
+  thresholdsUsd(key: string): number[] {
+    const limit = this.limitOf(key);
+    return limit === undefined || limit <= 0 ? [] : this.#thresholds.map((t) => t * limit);
+  }
+
+  /** Announces threshold `index` of budget `key` crossed (a fleet's store counted it). */
+  crossed(key: string, index: number, spentUsd: number, resetsAt: number): void {
+    const a = parseKey(key);
+    const limit = this.limitOf(key);
+    const threshold = this.#thresholds[index];
+    if (limit === undefined || threshold === undefined) return;
+    this.#emit({
+      type: 'budget_threshold',
+      scope: a.scope,
+      name: a.name,
+      window: a.kind,
+      threshold,
+      spentUsd,
+      limitUsd: limit,
+      resetsAt,
+    });
   }
 
   /** Spend per budget in its current window, for status pages and tests. */
@@ -256,38 +341,48 @@ export class BudgetGuard {
     return a.kind === 'day' ? limit?.dailyUsd : limit?.monthlyUsd;
   }
 
-  #exceeded(
+  /**
+   * The `budget_exceeded` error for budget `a` (announced as an event too). `share`: the check
+   * was against this gateway's share while a fleet's store is down.
+   */
+  refusal(
     a: Applicable,
-    entry: Entry,
+    spent: number,
+    reserved: number,
     worstUsd: number,
     now: number,
     request: BudgetRequest,
+    share = false,
   ): RejectedError {
+    const resetsAt = windowAt(a.kind, now).resetsAt;
     this.#emit({
       type: 'budget_exceeded',
       scope: a.scope,
       name: a.name,
       window: a.kind,
       limitUsd: a.limit,
-      spentUsd: entry.spent,
-      reservedUsd: entry.reserved,
+      spentUsd: spent,
+      reservedUsd: reserved,
       requestUsd: worstUsd,
-      resetsAt: entry.resetsAt,
+      resetsAt,
     });
     const who = a.scope === 'total' ? 'the total' : `${a.scope} "${a.name}"`;
     const period = a.kind === 'day' ? 'daily' : 'monthly';
     const unbounded = request.outputUnbounded
       ? ` (it sets no max_tokens, so the hold counts the model's most output, ${request.outputTokens} tokens; setting max_tokens lowers it)`
       : '';
+    const where = share
+      ? " (this gateway's share of what is left, while the fleet's store is unreachable)"
+      : '';
     return new RejectedError(
       'budget_exceeded',
-      `budget exceeded: ${who} ${period} budget of ${usd(a.limit)} has ${usd(entry.spent)} spent and ${usd(entry.reserved)} reserved; this call may cost up to ${usd(worstUsd)}${unbounded}. It resets at ${new Date(entry.resetsAt).toISOString()}`,
-      { retryAfterMs: Math.max(0, entry.resetsAt - now) },
+      `budget exceeded: ${who} ${period} budget of ${usd(a.limit)} has ${usd(spent)} spent and ${usd(reserved)} reserved${where}; this call may cost up to ${usd(worstUsd)}${unbounded}. It resets at ${new Date(resetsAt).toISOString()}`,
+      { retryAfterMs: Math.max(0, resetsAt - now) },
     );
   }
 }
 
-function keyOf(a: Omit<Applicable, 'limit'>): string {
+export function keyOf(a: Omit<Applicable, 'limit'>): string {
   return `${a.scope}|${a.name}|${a.kind}`;
 }
 

@@ -12,7 +12,8 @@
  * deadline plus `leaseGraceMs` and charged its worst case, so nothing can leak. A call stopped
  * before it was sent (by the limiter or the caller) gives its budget reservation back.
  */
-import { BudgetGuard, type BudgetHold } from '../budget/budget-guard.ts';
+import { BudgetGuard, type BudgetHold, type BudgetRequest } from '../budget/budget-guard.ts';
+import { SharedBudget } from '../budget/shared-budget.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { type Event, EventEmitter } from '../core/events.ts';
 import { parseAnthropicRateLimitHeaders } from '../dialects/anthropic/rate-limit-headers.ts';
@@ -86,6 +87,8 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
   const budget = options.budgets
     ? new BudgetGuard(options.budgets, catalog, clock, emit)
     : undefined;
+  const sharedBudget = budget && options.fleet && new SharedBudget(budget, options.fleet, clock);
+  const books = sharedBudget ?? budget;
   if (budget && options.initialState?.budgets) budget.restore(options.initialState.budgets);
   const lanes = new Map<string, Scoped>();
   const counted = new WeakMap<object, PromptCount>();
@@ -169,7 +172,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     let hold: BudgetHold | undefined;
     if (budget) {
       const info = catalog.get(target.model, target.provider.name);
-      hold = budget.reserve({
+      const spend: BudgetRequest = {
         route: request.route.name,
         tenant: request.tenant,
         provider: target.provider.name,
@@ -180,7 +183,8 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
           ? reservation.outputTokens
           : Math.min(info?.maxOutputTokens ?? reservation.outputTokens, 128_000),
         outputUnbounded: !reservation.explicitMax,
-      });
+      };
+      hold = sharedBudget ? await sharedBudget.reserve(spend) : budget.reserve(spend);
     }
     let lease: LimiterLease | undefined;
     let ticket: Ticket;
@@ -193,14 +197,14 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         () => lease?.settle({}),
       );
     } catch (error) {
-      if (hold) budget!.release(hold);
+      if (hold) books!.release(hold);
       throw error;
     }
     lease = new LimiterLease({
       lane,
       ticket,
       hold,
-      budget,
+      budget: books,
       calibration,
       reservation,
       outputCharge,
@@ -224,7 +228,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     stats() {
       return {
         lanes: [...lanes.entries()].map(([scope, { lane }]) => laneStats(scope, lane)),
-        budgets: budget?.report() ?? {},
+        budgets: books?.report() ?? {},
       };
     },
     toJSON() {
@@ -241,7 +245,7 @@ interface LeaseContext {
   lane: LimitLane;
   ticket: Ticket;
   hold: BudgetHold | undefined;
-  budget: BudgetGuard | undefined;
+  budget: Pick<BudgetGuard, 'settle' | 'release'> | undefined;
   calibration: PromptCalibration | undefined;
   reservation: Reservation;
   outputCharge: OutputCharge;

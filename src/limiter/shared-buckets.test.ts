@@ -15,13 +15,14 @@ import {
 import { createRedisStore, type RedisStore } from '../store/redis/redis-store.ts';
 import { admission, HI, rejection } from './limiter.fixture.ts';
 import { createLimiter, type Limiter } from './limiter.ts';
+import type { LimiterOptions } from './limiter-options.ts';
 
 let server: RedisServer;
 let n = 0;
 let stores: RedisStore[] = [];
 
 /** `count` gateways' limiters on one clock and one Redis prefix. */
-function fleet(count: number, targets: Parameters<typeof createLimiter>[0]['targets']) {
+function fleet(count: number, targets: LimiterOptions['targets']) {
   const clock = new ManualClock(1_000_000);
   const keyPrefix = `lim${n++}:`;
   const limiters: Limiter[] = [];
