@@ -69,7 +69,7 @@ export class SharedBudget {
         .reserve(counters, id, plan.worstUsd, HOLD_TTL_MS, now)
         .catch(() => undefined);
       if (reply) {
-        counters.forEach((c, i) => this.#see(c, reply.levels[i]!));
+        for (const [i, c] of counters.entries()) this.#see(c, reply.levels[i]!);
         if (!reply.ok) {
           const level = reply.levels[reply.index]!;
           const a = plan.applicable[reply.index]!;
