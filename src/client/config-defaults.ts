@@ -30,6 +30,8 @@ export const DEFAULT_TIMEOUTS = Object.freeze({
 export const DEFAULT_BREAKER = Object.freeze({
   failureThreshold: 5,
   failureRate: 0.5,
+  minimumCalls: 50,
+  consecutiveFailures: 5,
   windowMs: 60_000,
   openMs: 30_000,
   maxOpenMs: 300_000,
@@ -105,6 +107,8 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
   breaker: Object.freeze({
     failureThreshold: int(1, 10_000, 'failures'),
     failureRate: share(),
+    minimumCalls: int(1, 100_000, 'calls'),
+    consecutiveFailures: int(1, 10_000, 'failures'),
     windowMs: int(1, HOUR_MS, 'ms'),
     openMs: int(1, HOUR_MS, 'ms'),
     maxOpenMs: int(1, DAY_MS, 'ms'),

@@ -1,6 +1,6 @@
 /**
  * Provider resolution: the `providers` section checked entry by entry (name, dialect, base URL,
- * API keys, headers) into sealed `ResolvedProvider`s whose keys never show when printed.
+ * API keys, headers, the breaker of its targets) into sealed `ResolvedProvider`s whose keys never show when printed.
  *
  * A provider name cannot hold a slash: a target splits at its first one (see config-routes.ts).
  */
@@ -9,9 +9,10 @@ import { addSecretValue } from '../errors/secret-values.ts';
 import { describe, type Issues, objectAt, typeName } from './config-check.ts';
 import { DEFAULT_BASE_URLS } from './config-defaults.ts';
 import type { ConfigPath } from './config-error.ts';
-import type { ApiKeySource, ResolvedProvider } from './config-types.ts';
+import { breakerAt } from './config-policy.ts';
+import type { ApiKeySource, ResolvedPolicy, ResolvedProvider } from './config-types.ts';
 
-const PROVIDER_KEYS = ['dialect', 'baseUrl', 'apiKey', 'headers'];
+const PROVIDER_KEYS = ['dialect', 'baseUrl', 'apiKey', 'headers', 'breaker'];
 const DIALECTS: readonly DialectName[] = ['openai', 'anthropic'];
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -109,7 +110,12 @@ function sealProvider(provider: ResolvedProvider): ResolvedProvider {
   return Object.freeze(provider);
 }
 
-function providerAt(issues: Issues, name: string, value: unknown): ResolvedProvider | undefined {
+function providerAt(
+  issues: Issues,
+  name: string,
+  value: unknown,
+  policy: ResolvedPolicy,
+): ResolvedProvider | undefined {
   const path = ['providers', name];
   if (!PROVIDER_NAME.test(name)) {
     issues.add(
@@ -141,8 +147,9 @@ function providerAt(issues: Issues, name: string, value: unknown): ResolvedProvi
       : baseUrlAt(issues, given.baseUrl, [...path, 'baseUrl']);
   const apiKey = apiKeyAt(issues, given.apiKey, [...path, 'apiKey']);
   const headers = headersAt(issues, given.headers, [...path, 'headers']);
+  const breaker = breakerAt(issues, given.breaker, [...path, 'breaker'], policy);
   if (!dialect || !baseUrl) return undefined;
-  return sealProvider({ name, dialect, baseUrl, apiKey, headers });
+  return sealProvider({ name, dialect, baseUrl, apiKey, headers, breaker });
 }
 
 /**
@@ -152,6 +159,7 @@ function providerAt(issues: Issues, name: string, value: unknown): ResolvedProvi
 export function providersAt(
   issues: Issues,
   raw: unknown,
+  policy: ResolvedPolicy,
 ): { providers: Map<string, ResolvedProvider>; names: readonly string[] } {
   const providers = new Map<string, ResolvedProvider>();
   const given = raw === undefined ? undefined : objectAt(issues, raw, ['providers'], undefined);
@@ -162,7 +170,7 @@ export function providersAt(
     );
   }
   for (const [name, value] of Object.entries(given ?? {})) {
-    const provider = providerAt(issues, name, value);
+    const provider = providerAt(issues, name, value, policy);
     if (provider) providers.set(name, provider);
   }
   return { providers, names: Object.keys(given ?? {}) };

@@ -228,7 +228,7 @@ describe('resolveConfig: unknown keys', () => {
     ],
     [
       { providers: { openai: { apikey: 'x' } } },
-      'providers.openai.apikey: unknown option "apikey" — did you mean "apiKey"? (allowed here: dialect, baseUrl, apiKey, headers)',
+      'providers.openai.apikey: unknown option "apikey" — did you mean "apiKey"? (allowed here: dialect, baseUrl, apiKey, headers, breaker)',
     ],
     [
       withPolicy({ retyr: {} }),
@@ -410,6 +410,37 @@ describe('route policy merging', () => {
         routes: { chat: { tiers: ['openai/x'], policy: { retry: { capMs: 2000 } } } },
       }),
     ).toBe('routes.chat.policy.retry.capMs: must be at least retry.baseMs (5000), got 2000');
+  });
+});
+
+describe('resolveConfig: breaker settings belong to the target', () => {
+  it("gives each provider the global breaker with the provider's own options over it", () => {
+    const config = resolve({
+      providers: { openai: { breaker: { minimumCalls: 20, openMs: 10_000 } }, anthropic: {} },
+      policy: { breaker: { failureRate: 0.6 } },
+    });
+    expect(config.providers.get('openai')!.breaker).toEqual({
+      ...DEFAULT_POLICY.breaker,
+      failureRate: 0.6,
+      minimumCalls: 20,
+      openMs: 10_000,
+    });
+    expect(config.providers.get('anthropic')!.breaker).toBe(config.policy.breaker);
+  });
+
+  it("refuses a route's breaker settings, saying where they go", () => {
+    expect(problem(withRoute({ tiers: ['openai/x'], policy: { breaker: { openMs: 5000 } } }))).toBe(
+      'routes.chat.policy.breaker: breaker settings belong to the target, shared by every route that reaches it — set them under providers.<provider>.breaker (or the global policy.breaker), not in a route',
+    );
+  });
+
+  it("checks a provider's breaker options like the global ones", () => {
+    expect(problem({ providers: { openai: { breaker: { minimumCalls: 0 } } } })).toBe(
+      'providers.openai.breaker.minimumCalls: expected an integer from 1 to 100000, got 0',
+    );
+    expect(problem({ providers: { openai: { breaker: { maxOpenMs: 1000 } } } })).toBe(
+      'providers.openai.breaker.maxOpenMs: must be at least breaker.openMs (30000), got 1000',
+    );
   });
 });
 

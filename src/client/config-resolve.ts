@@ -54,9 +54,12 @@ export function resolveConfig(
   const root = objectAt(issues, tree, [], TOP_KEYS);
   if (!root) throw new ConfigError(issues.list);
 
-  const { providers, names } = providersAt(issues, root.providers);
-
-  const policy = policyAt(issues, root.policy, ['policy'], DEFAULT_POLICY);
+  // Providers merge their breaker over the global policy's, so it is read first; its problems
+  // are still listed after the providers', in the order the sections are usually written.
+  const policyIssues = new Issues();
+  const policy = policyAt(policyIssues, root.policy, ['policy'], DEFAULT_POLICY);
+  const { providers, names } = providersAt(issues, root.providers, policy);
+  issues.list.push(...policyIssues.list);
   let cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
   if (root.cache !== undefined && root.cache !== null) {
     const cache = objectAt(issues, root.cache, ['cache'], CACHE_KEYS);

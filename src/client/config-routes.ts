@@ -139,7 +139,7 @@ function routeAt(
       `expected "answer" (return the refusal as is) or "fallback" (try the next tier), got ${describe(given.onRefusal)}`,
     );
   }
-  const policy = policyAt(issues, given.policy, [...path, 'policy'], global);
+  const policy = policyAt(issues, given.policy, [...path, 'policy'], global, { route: true });
   return Object.freeze({
     name,
     tiers: Object.freeze(tiers.map((tier) => Object.freeze(tier))),

@@ -19,6 +19,12 @@ export interface ProviderConfig {
   apiKey?: ApiKeySource;
   /** Extra headers sent upstream on every call (e.g. `anthropic-beta`, `OpenAI-Organization`). */
   headers?: Record<string, string>;
+  /**
+   * The breaker of each of this provider's targets, merged over the global `policy.breaker`.
+   * Breaker settings belong to the target, shared by every route that reaches it, so a route's
+   * policy cannot set them.
+   */
+  breaker?: BreakerPolicyConfig;
 }
 
 export interface RetryPolicyConfig {
@@ -50,6 +56,10 @@ export interface BreakerPolicyConfig {
   failureThreshold?: number;
   /** @default 0.5 */
   failureRate?: number;
+  /** @default 50 */
+  minimumCalls?: number;
+  /** @default 5 */
+  consecutiveFailures?: number;
   /** @default 60000 */
   windowMs?: number;
   /** @default 30000 */
@@ -72,6 +82,7 @@ export interface CachePolicyConfig {
 export interface PolicyConfig {
   retry?: RetryPolicyConfig;
   timeouts?: TimeoutPolicyConfig;
+  /** Global only: a provider's `breaker` refines it; a route's policy may not set it. */
   breaker?: BreakerPolicyConfig;
   cache?: CachePolicyConfig;
 }
@@ -115,6 +126,8 @@ export interface ResolvedProvider {
   baseUrl: string;
   apiKey: ApiKeySource | undefined;
   headers: Readonly<Record<string, string>>;
+  /** The breaker options of each of its targets: the global ones with the provider's own over them. */
+  breaker: Readonly<Required<BreakerPolicyConfig>>;
 }
 
 export interface ResolvedTarget {
@@ -127,6 +140,7 @@ export interface ResolvedTarget {
 export interface ResolvedPolicy {
   retry: Readonly<Required<RetryPolicyConfig>>;
   timeouts: Readonly<Required<TimeoutPolicyConfig>>;
+  /** The global breaker options; a target's own are its provider's `breaker`. */
   breaker: Readonly<Required<BreakerPolicyConfig>>;
   cache: Readonly<Required<CachePolicyConfig>>;
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../core/clock.ts';
 import { failure, type Outcome, success } from '../core/outcome.ts';
 import type { Usage } from '../dialects/usage.ts';
 import { classifyNetworkError, RefusalError, RejectedError } from '../errors/index.ts';
+import { type BreakerTicket, failureKind } from '../policy/breaker.ts';
 import { callUpstream } from '../upstream/call-upstream.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { Admission, Lease } from './admission.ts';
@@ -45,6 +46,8 @@ export interface Delivered {
   state: TargetState;
   bridge: Bridge;
   lease: Lease;
+  /** The breaker's admission: a failure after a stream's commit is reported with it. */
+  ticket: BreakerTicket;
   headers: Record<string, string | string[] | number | undefined>;
   json?: unknown;
   /** The answer's text as the provider sent it, to pass on unchanged to a same-dialect caller. */
@@ -96,7 +99,7 @@ export async function attempt(
       keyId: keyId(key),
     });
   } catch (err) {
-    breaker.release(admission.probe);
+    breaker.release(admission);
     const error = classifyNetworkError(err);
     record(run, skipped(target.id, tier, error.code));
     return failure(error);
@@ -124,7 +127,13 @@ export async function attempt(
         clock,
       });
       (run.stream ? state.firstByte.stream : state.firstByte.whole).record(res.timings.firstByteMs);
-      const delivered: Delivered = { state, bridge, lease, headers: res.headers };
+      const delivered: Delivered = {
+        state,
+        bridge,
+        lease,
+        ticket: admission,
+        headers: res.headers,
+      };
       if (run.stream) {
         const events = bridge.target.parseStream(res.body, ctx);
         delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
@@ -137,7 +146,7 @@ export async function attempt(
         const refusal = run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
         if (refusal) {
           // A verdict on this answer, not on the target's health: no breaker count, no retry.
-          breaker.release(admission.probe);
+          breaker.release(admission);
           record(run, {
             target: target.id,
             tier,
@@ -149,7 +158,7 @@ export async function attempt(
           return failure(new RefusalError(refusal, { ...ctx, requestId: res.requestId }));
         }
       }
-      breaker.success(admission.probe);
+      breaker.success(admission);
       record(run, {
         target: target.id,
         tier,
@@ -177,8 +186,8 @@ export async function attempt(
           continue;
         }
       }
-      if (error.healthSignal) breaker.failure(admission.probe);
-      else breaker.release(admission.probe);
+      if (error.healthSignal) breaker.failure(admission, failureKind(error));
+      else breaker.release(admission);
       lease.settle({ error });
       return failure(error);
     }

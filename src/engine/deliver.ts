@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { AbortedError } from '../errors/index.ts';
+import { failureKind } from '../policy/breaker.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Delivered } from './attempt.ts';
 import { DIALECTS } from './bridge.ts';
@@ -44,7 +45,8 @@ export function deliver(
       ? (answer) => void cache.store(run.dialect, run.route, run.options, run.cacheKey, answer)
       : undefined,
     onEnd: ({ usage, error, abandoned }) => {
-      if (error?.healthSignal) state.breaker.failure();
+      // Counted in the generation the attempt was admitted in: never as a later probe's verdict.
+      if (error?.healthSignal) state.breaker.failure(delivered.ticket, failureKind(error));
       deadline.dispose();
       // A stream the caller left may have generated more than it reported: settle it as the
       // cancellation it is, so the limiter and budgets charge the reservation, not a refund.

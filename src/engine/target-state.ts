@@ -1,8 +1,9 @@
 /**
  * What the engine keeps per target (`provider/model`) and per provider: the target's circuit
- * breaker and retry budget, the provider's key pool. Created on first use, from the policy of
- * the route that first reaches the target (breakers are per target, not per route: a sick model
- * is sick for every route that uses it).
+ * breaker and retry budget, the provider's key pool. Created on first use. The breaker's options
+ * are the target's own (its provider's `breaker` over the global one), never a route's: a sick
+ * model is sick for every route that uses it. The retry budget's ratio still comes from the
+ * route that first reaches the target.
  */
 
 import type { ResolvedPolicy, ResolvedProvider, ResolvedTarget } from '../client/config-types.ts';
@@ -37,7 +38,7 @@ export class TargetRegistry {
       const clock = this.#clock;
       state = {
         target,
-        breaker: new CircuitBreaker({ ...policy.breaker, clock }),
+        breaker: new CircuitBreaker({ ...target.provider.breaker, clock }),
         budget: new RetryBudget({ ratio: policy.retry.budgetRatio, clock }),
         firstByte: { stream: new LatencyTracker(), whole: new LatencyTracker() },
       };

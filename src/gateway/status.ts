@@ -68,7 +68,7 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
           target: t.id,
           provider: t.provider.name,
           model: t.model,
-          breaker: { ...CLOSED, openMs: route.policy.breaker.openMs },
+          breaker: { ...CLOSED, openMs: t.provider.breaker.openMs },
         });
       }
     }

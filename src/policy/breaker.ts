@@ -2,15 +2,30 @@
  * A circuit breaker per target — what Envoy calls outlier detection: failure-based ejection of
  * a target. We keep the common name.
  *
- * closed → open: at least `failureThreshold` health failures (5xx, 529, timeouts, connection
- *   errors — never a client's 4xx) in the rolling `windowMs`, AND at least `failureRate` of the
- *   window's calls failed. The seeds' rule is "5 failures in 60 s"; the rate keeps a busy, mostly
- *   healthy target from being ejected for a handful of errors (Envoy's failure_percentage).
+ * closed → open, on either rule (docs/engine.md has the reasoning and the figures):
+ *   - enough evidence: the rolling `windowMs` holds at least `minimumCalls` calls with a health
+ *     verdict, at least `failureThreshold` of them health failures (5xx, 529, timeouts,
+ *     connection errors — never a client's 4xx), and those are at least `failureRate` of the
+ *     calls. The volume is what keeps a cold window from opening on its first unlucky streak
+ *     (Hystrix's request-volume threshold, resilience4j's minimumNumberOfCalls, Envoy's
+ *     failure_percentage_request_volume).
+ *   - no answer at all: the last `consecutiveFailures` calls failed without any answer
+ *     (connection error or timeout) and nothing succeeded for a tenth of the window. A target
+ *     that cannot be reached opens at once, however little traffic it has; a busy target that
+ *     merely loses some connections never does, since it keeps succeeding in between.
  * open → half-open: after the open period, exactly one probe call is let through; every other
  *   caller skips the target.
  * half-open → closed on the probe's success; → open again on its failure, for twice as long
  *   (capped at `maxOpenMs`). A probe that ends without a verdict (cancelled, a client error)
  *   hands the probe slot back.
+ *
+ * No stale verdicts: every state change starts a new generation, and a call's verdict counts only
+ * in the generation it was admitted in. A call let through while closed that ends after the
+ * breaker opened is not the probe and moves nothing; only the probe's own outcome moves a
+ * half-open breaker.
+ *
+ * The state that matters across processes — state, open period, generation — is plain data
+ * (`toJSON()` and the constructor's `initial`); the window is local evidence and starts empty.
  */
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
@@ -24,6 +39,13 @@ export interface BreakerOptions {
   failureThreshold?: number;
   /** Share of the window's calls that must have failed, 0–1. @default 0.5 */
   failureRate?: number;
+  /** Calls (successes and health failures) the window must hold before it can open. @default 50 */
+  minimumCalls?: number;
+  /**
+   * Calls in a row that failed with no answer (connection error, timeout) that open the breaker
+   * at once, when nothing succeeded for a tenth of the window. @default 5
+   */
+  consecutiveFailures?: number;
   /** The rolling window, in milliseconds. @default 60000 */
   windowMs?: number;
   /** The first open period, in milliseconds. @default 30000 */
@@ -33,17 +55,42 @@ export interface BreakerOptions {
   clock?: Clock;
 }
 
-export const BREAKER_DEFAULTS: Readonly<Required<Omit<BreakerOptions, 'clock'>>> = Object.freeze({
+export type ResolvedBreakerOptions = Readonly<Required<Omit<BreakerOptions, 'clock'>>>;
+
+export const BREAKER_DEFAULTS: ResolvedBreakerOptions = Object.freeze({
   failureThreshold: 5,
   failureRate: 0.5,
+  minimumCalls: 50,
+  consecutiveFailures: 5,
   windowMs: 60_000,
   openMs: 30_000,
   maxOpenMs: 300_000,
 });
 
-export type Admission =
-  | { allowed: true; probe: boolean }
-  | { allowed: false; retryAfterMs: number };
+/** A call the breaker let through; its verdict is reported with it. */
+export interface BreakerTicket {
+  readonly allowed: true;
+  /** The one call of a half-open breaker whose outcome decides it. */
+  readonly probe: boolean;
+  /** The generation the call was admitted in; a verdict from an earlier one is stale. */
+  readonly generation: number;
+}
+
+export type Admission = BreakerTicket | { allowed: false; retryAfterMs: number };
+
+/** How a health failure failed: `unanswered` when no answer came at all (connection, timeout). */
+export type FailureKind = 'answered' | 'unanswered';
+
+/**
+ * The kind of a classified failure: a connection error, or a timer that fired before any answer
+ * (no upstream status), is `unanswered`; a 5xx, a 529 or a 408 is an answer.
+ */
+export function failureKind(error: { code: string; providerStatus?: number }): FailureKind {
+  return error.providerStatus === undefined &&
+    (error.code === 'connection' || error.code === 'timeout')
+    ? 'unanswered'
+    : 'answered';
+}
 
 export interface BreakerSnapshot {
   state: BreakerState;
@@ -51,6 +98,8 @@ export interface BreakerSnapshot {
   openUntil?: number;
   /** The length of the current or next open period. */
   openMs: number;
+  /** Counts state changes; verdicts of calls admitted in an earlier generation are ignored. */
+  generation?: number;
 }
 
 export interface BreakerTransition {
@@ -61,17 +110,25 @@ export interface BreakerTransition {
 }
 
 export class CircuitBreaker {
-  readonly options: Readonly<Required<Omit<BreakerOptions, 'clock'>>>;
+  readonly options: ResolvedBreakerOptions;
   readonly #clock: Clock;
   readonly #window: RollingWindow;
+  /** How long nothing may have succeeded before unanswered calls alone open the breaker. */
+  readonly #quietMs: number;
   readonly #transitions = new EventEmitter<BreakerTransition>();
   /** Fires on every state change: onBreak, onHalfOpen and onReset in one stream. */
   readonly onStateChange = this.#transitions.event;
 
   #state: BreakerState = 'closed';
+  #generation = 0;
+  /** The ticket of every call admitted while closed in this generation: one object, not one per call. */
+  #closedTicket: BreakerTicket = { allowed: true, probe: false, generation: 0 };
   #openUntil = 0;
   #openMs: number;
   #probeInFlight = false;
+  /** Unanswered failures in a row, in this closed generation. */
+  #unansweredRun = 0;
+  #lastSuccessAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: BreakerOptions = {}, initial?: BreakerSnapshot) {
     const merged = { ...BREAKER_DEFAULTS, ...withoutUndefined(options) };
@@ -80,11 +137,14 @@ export class CircuitBreaker {
     this.options = Object.freeze(rest);
     this.#clock = clock ?? systemClock;
     this.#window = new RollingWindow(this.options.windowMs, 10, this.#clock);
+    this.#quietMs = this.options.windowMs / 10;
     this.#openMs = this.options.openMs;
     if (initial) {
       this.#state = initial.state === 'half_open' ? 'open' : initial.state;
       this.#openUntil = initial.openUntil ?? 0;
       this.#openMs = initial.openMs;
+      this.#generation = initial.generation ?? 0;
+      this.#closedTicket = { allowed: true, probe: false, generation: this.#generation };
     }
   }
 
@@ -93,57 +153,89 @@ export class CircuitBreaker {
     return this.#state;
   }
 
+  /** The current generation (it changes on every state change). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * How long until this target takes a call again: 0 when closed or a probe slot is free; the
+   * rest of the open period; the full open period while the probe is out (a failed probe starts
+   * one).
+   */
+  get retryAfterMs(): number {
+    const state = this.state;
+    if (state === 'closed') return 0;
+    if (state === 'open') return Math.max(0, this.#openUntil - this.#clock.now());
+    return this.#probeInFlight ? this.options.openMs : 0;
+  }
+
   /** Asks to call the target. A half-open breaker admits exactly one probe at a time. */
   admit(): Admission {
     const state = this.state;
-    if (state === 'closed') return { allowed: true, probe: false };
+    if (state === 'closed') return this.#closedTicket;
     if (state === 'half_open' && !this.#probeInFlight) {
       if (this.#state !== 'half_open') this.#move('half_open');
       this.#probeInFlight = true;
-      return { allowed: true, probe: true };
+      return { allowed: true, probe: true, generation: this.#generation };
     }
-    const retryAfterMs =
-      state === 'open' ? this.#openUntil - this.#clock.now() : this.options.openMs;
-    return { allowed: false, retryAfterMs: Math.max(0, retryAfterMs) };
+    return { allowed: false, retryAfterMs: this.retryAfterMs };
   }
 
   /** The call succeeded. */
-  success(probe = false): void {
-    if (probe || this.#state === 'half_open') {
+  success(ticket: BreakerTicket): void {
+    if (ticket.generation !== this.#generation) return;
+    if (ticket.probe) {
       this.#probeInFlight = false;
-      this.#window.reset();
       this.#openMs = this.options.openMs;
       this.#move('closed');
       return;
     }
+    this.#lastSuccessAt = this.#clock.now();
+    this.#unansweredRun = 0;
     this.#window.addSuccess();
   }
 
   /** The call failed in a way that says the target is unhealthy. */
-  failure(probe = false): void {
-    if (probe || this.#state === 'half_open') {
+  failure(ticket: BreakerTicket, kind: FailureKind = 'answered'): void {
+    if (ticket.generation !== this.#generation) return;
+    if (ticket.probe) {
       this.#probeInFlight = false;
       this.#openMs = Math.min(this.options.maxOpenMs, this.#openMs * 2);
       this.#open();
       return;
     }
-    if (this.#state !== 'closed') return;
     this.#window.addFailure();
-    const { successes, failures } = this.#window.counts();
-    const rate = failures / (successes + failures);
-    if (failures >= this.options.failureThreshold && rate >= this.options.failureRate) this.#open();
+    this.#unansweredRun = kind === 'unanswered' ? this.#unansweredRun + 1 : 0;
+    if (this.#enoughEvidence() || this.#unreachable()) this.#open();
   }
 
   /** The call ended with no verdict on health (cancelled, a client error): free the probe slot. */
-  release(probe = false): void {
-    if (probe) this.#probeInFlight = false;
+  release(ticket: BreakerTicket): void {
+    if (ticket.probe && ticket.generation === this.#generation) this.#probeInFlight = false;
   }
 
   toJSON(): BreakerSnapshot {
     const state = this.state;
     return state === 'open'
-      ? { state, openUntil: this.#openUntil, openMs: this.#openMs }
-      : { state, openMs: this.#openMs };
+      ? { state, openUntil: this.#openUntil, openMs: this.#openMs, generation: this.#generation }
+      : { state, openMs: this.#openMs, generation: this.#generation };
+  }
+
+  #enoughEvidence(): boolean {
+    const { successes, failures } = this.#window.counts();
+    const calls = successes + failures;
+    const o = this.options;
+    return (
+      calls >= o.minimumCalls && failures >= o.failureThreshold && failures >= o.failureRate * calls
+    );
+  }
+
+  #unreachable(): boolean {
+    return (
+      this.#unansweredRun >= this.options.consecutiveFailures &&
+      this.#clock.now() - this.#lastSuccessAt >= this.#quietMs
+    );
   }
 
   #open(): void {
@@ -154,9 +246,15 @@ export class CircuitBreaker {
   #move(to: BreakerState, openMs?: number): void {
     const from = this.#state;
     this.#state = to;
-    if (from !== to || to === 'open') {
-      this.#transitions.emit(openMs === undefined ? { from, to } : { from, to, openMs });
+    this.#generation++;
+    if (to === 'closed') {
+      // A fresh closed generation: a cold window, and the probe's success as the last one.
+      this.#closedTicket = { allowed: true, probe: false, generation: this.#generation };
+      this.#window.reset();
+      this.#unansweredRun = 0;
+      this.#lastSuccessAt = this.#clock.now();
     }
+    this.#transitions.emit(openMs === undefined ? { from, to } : { from, to, openMs });
   }
 }
 
@@ -164,11 +262,11 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function validate(o: Required<Omit<BreakerOptions, 'clock'>>): void {
-  if (!Number.isInteger(o.failureThreshold) || o.failureThreshold < 1) {
-    throw new TypeError(
-      `Expected breaker \`failureThreshold\` to be a positive integer, got ${o.failureThreshold}`,
-    );
+function validate(o: ResolvedBreakerOptions): void {
+  for (const key of ['failureThreshold', 'minimumCalls', 'consecutiveFailures'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1) {
+      throw new TypeError(`Expected breaker \`${key}\` to be a positive integer, got ${o[key]}`);
+    }
   }
   if (!(o.failureRate >= 0 && o.failureRate <= 1)) {
     throw new TypeError(

@@ -100,7 +100,7 @@ describe('engine policies', () => {
 
   it('opens the breaker after 5 failures and then lets exactly one probe through concurrent callers', async () => {
     const clock = new ManualClock(Date.now());
-    const e = engine(clock, { retry: { maxAttempts: 1 } });
+    const e = engine(clock, { retry: { maxAttempts: 1 }, breaker: { minimumCalls: 5 } });
     for (let i = 0; i < 5; i++) await e.call('openai', ask('gpt-500')).catch(() => undefined);
     expect(requests('gpt-500')).toBe(5);
     const skipped = (await e
@@ -128,7 +128,7 @@ describe('engine policies', () => {
 
   it('logs every breaker transition and failed attempt, without the key', async () => {
     const clock = new ManualClock(Date.now());
-    const e = engine(clock, { retry: { maxAttempts: 1 } });
+    const e = engine(clock, { retry: { maxAttempts: 1 }, breaker: { minimumCalls: 5 } });
     const lines: string[] = [];
     const log = (fields: Record<string, unknown>, message: string) =>
       lines.push(`${message} ${JSON.stringify(fields)}`);

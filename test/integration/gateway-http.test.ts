@@ -4,7 +4,7 @@
  * list, health, readiness and status — mostly through `inject()`, since no socket is needed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './gateway-harness.ts';
+import { FAST_POLICY, type Stack, startStack } from './gateway-harness.ts';
 
 let stack: Stack;
 
@@ -31,8 +31,9 @@ beforeAll(async () => {
     routes: {
       chat: { tiers: ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5'] },
       claude: { tiers: ['anthropic/claude-sonnet-4-5'] },
-      down: { tiers: ['openai/gpt-down'], policy: { breaker: { failureThreshold: 2 } } },
+      down: { tiers: ['openai/gpt-down'] },
     },
+    policy: { ...FAST_POLICY, breaker: { failureThreshold: 2, minimumCalls: 2 } },
     gateway: {
       bodyLimitBytes: 64 * 1024,
       readiness: [{ name: 'store', check: () => true }],
