@@ -122,7 +122,9 @@ describe('breakwater policies', () => {
   const path = file(
     'policies.yaml',
     [
-      'providers: { openai: { apiKey: k1 }, anthropic: { apiKey: [k2, k3] } }',
+      'providers:',
+      '  openai: { apiKey: k1, breaker: { failureThreshold: 9 } }',
+      '  anthropic: { apiKey: [k2, k3] }',
       'policy: { retry: { maxAttempts: 3 }, timeouts: { deadlineMs: 90000 } }',
       'limits:',
       '  targets: { openai/gpt-4o-mini: { rpm: 600, tpm: 60000 } }',
@@ -132,7 +134,6 @@ describe('breakwater policies', () => {
       '  chat:',
       '    tiers: [openai/gpt-4o-mini, anthropic/claude-haiku-4-5]',
       '    staticMessage: Busy, try later.',
-      '    policy: { breaker: { failureThreshold: 9 } }',
       '',
     ].join('\n'),
   );
@@ -145,7 +146,8 @@ describe('breakwater policies', () => {
     expect(text).toMatch(/tiers\s+1\. openai\/gpt-4o-mini\n\s+2\. anthropic\/claude-haiku-4-5/);
     expect(text).toContain('up to 3 attempts per target');
     expect(text).toContain('deadline 1.5 min');
-    expect(text).toContain('opens at 9 failures');
+    expect(text).toContain('openai/gpt-4o-mini: opens at 9 failures, 50% of at least 50 calls');
+    expect(text).toContain('anthropic/claude-haiku-4-5: opens at 5 failures');
     expect(text).toContain('openai/gpt-4o-mini: 600 rpm, 60000 tpm');
     expect(text).toContain(
       "anthropic/claude-haiku-4-5: none set; learnt from the provider's headers",

@@ -56,8 +56,14 @@ function budget(b: BudgetLimit | null): string {
   return parts.join(', ');
 }
 
+/** The breaker's opening rule and open periods, in a line (docs/engine.md explains them). */
+export function breakerText(b: ResolvedPolicy['breaker']): string {
+  return `opens at ${b.failureThreshold} failures, ${percent(b.failureRate)} of at least ${b.minimumCalls} calls within ${duration(b.windowMs)}, or ${b.consecutiveFailures} unanswered in a row; open ${duration(b.openMs)}, doubling up to ${duration(b.maxOpenMs)}`;
+}
+
+/** The route's own sections; the breaker is the target's, listed per target. */
 function policyRows(p: ResolvedPolicy): [string, string][] {
-  const { retry, timeouts, breaker, cache } = p;
+  const { retry, timeouts, cache } = p;
   return [
     [
       'retries',
@@ -70,10 +76,6 @@ function policyRows(p: ResolvedPolicy): [string, string][] {
     [
       'timeouts',
       `connect ${duration(timeouts.connectMs)} · first byte ${duration(timeouts.firstByteMs)} · idle ${duration(timeouts.idleMs)} · deadline ${duration(timeouts.deadlineMs)}`,
-    ],
-    [
-      'breaker',
-      `opens at ${breaker.failureThreshold} failures, ${percent(breaker.failureRate)} of calls, within ${duration(breaker.windowMs)}; open ${duration(breaker.openMs)}, doubling up to ${duration(breaker.maxOpenMs)}`,
     ],
     [
       'cache',
@@ -93,6 +95,10 @@ function routeRows(r: RouteChecklist): [string, string][] {
     ]),
     ['context fallback', r.contextFallback ?? 'none'],
     ...policyRows(r.policy),
+    ...r.breakers.map((b, i): [string, string] => [
+      i === 0 ? 'breakers' : '',
+      `${b.target}: ${breakerText(b.breaker)}`,
+    ]),
     ...r.limits.map((l, i): [string, string] => [
       i === 0 ? 'rate limits' : '',
       `${l.target}: ${l.rule ? `${rule(l.rule)} (limits.targets["${l.pattern}"])` : "none set; learnt from the provider's headers"}`,
@@ -118,9 +124,12 @@ export function renderChecklist(list: Checklist, source: string): string {
     '',
     table(
       'providers',
-      list.providers.map((p) => [
-        p.name,
-        `${p.dialect} at ${p.baseUrl}; ${p.keys === 'function' ? 'key from a function' : p.keys === 0 ? 'no key set' : `${p.keys} key${p.keys === 1 ? '' : 's'}`}`,
+      list.providers.flatMap((p): [string, string][] => [
+        [
+          p.name,
+          `${p.dialect} at ${p.baseUrl}; ${p.keys === 'function' ? 'key from a function' : p.keys === 0 ? 'no key set' : `${p.keys} key${p.keys === 1 ? '' : 's'}`}`,
+        ],
+        ['', `breaker: ${breakerText(p.breaker)}`],
       ]),
     ),
     ...list.routes.map((r) => table(`route ${r.route}`, routeRows(r))),

@@ -25,6 +25,8 @@ export interface RouteChecklist {
   contextFallback: string | null;
   onRefusal: ResolvedRoute['onRefusal'];
   policy: ResolvedPolicy;
+  /** Each target's breaker: its provider's, never the route's. */
+  breakers: { target: string; breaker: ResolvedPolicy['breaker'] }[];
   limits: TargetLimits[];
   maxTokens: Required<Pick<MaxTokensPolicy, 'overMaxTokens' | 'defaultMaxTokens'>> & {
     maxTokens: number | null;
@@ -35,7 +37,14 @@ export interface RouteChecklist {
 }
 
 export interface Checklist {
-  providers: { name: string; dialect: string; baseUrl: string; keys: number | 'function' }[];
+  providers: {
+    name: string;
+    dialect: string;
+    baseUrl: string;
+    keys: number | 'function';
+    /** The breaker of each of its targets (breaker settings belong to the target). */
+    breaker: ResolvedPolicy['breaker'];
+  }[];
   routes: RouteChecklist[];
   /** What a `provider/model` sent without a route gets: the global policy. */
   anyTarget: { policy: ResolvedPolicy };
@@ -56,9 +65,11 @@ function routeChecklist(config: ResolvedConfig, route: ResolvedRoute): RouteChec
   const rules = config.limits.limiter.targets ?? {};
   const seen = new Set<string>();
   const limits: TargetLimits[] = [];
+  const breakers: RouteChecklist['breakers'] = [];
   for (const target of targets) {
     if (seen.has(target.id)) continue;
     seen.add(target.id);
+    breakers.push({ target: target.id, breaker: target.provider.breaker });
     const match = matchRule(rules, target.provider.name, target.model);
     limits.push({ target: target.id, pattern: match?.pattern ?? null, rule: match?.rule ?? null });
   }
@@ -70,6 +81,7 @@ function routeChecklist(config: ResolvedConfig, route: ResolvedRoute): RouteChec
     contextFallback: route.contextFallback?.id ?? null,
     onRefusal: route.onRefusal,
     policy: route.policy,
+    breakers,
     limits,
     maxTokens: {
       maxTokens: mt.maxTokens ?? null,
@@ -89,6 +101,7 @@ export function policyChecklist(config: ResolvedConfig): Checklist {
       dialect: p.dialect,
       baseUrl: p.baseUrl,
       keys: keyCount(p.apiKey),
+      breaker: p.breaker,
     })),
     routes: [...config.routes.values()].map((route) => routeChecklist(config, route)),
     anyTarget: { policy: config.policy },
