@@ -24,7 +24,20 @@ export {
 export * from './context/index.ts';
 export { type Clock, ManualClock, systemClock } from './core/clock.ts';
 export { Deadline } from './core/deadline.ts';
+export {
+  type ClassifyInput,
+  type ClassifyResponseInput,
+  type ClassifyStreamErrorInput,
+  classifyResponse,
+  classifyStreamError,
+} from './dialects/classify.ts';
 export type { DialectName } from './dialects/dialect-name.ts';
+export {
+  anthropicErrorType,
+  type RenderedError,
+  type RenderOptions,
+  renderError,
+} from './dialects/render-error.ts';
 export type {
   Admission,
   AdmissionRequest,

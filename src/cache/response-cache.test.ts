@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
+import { completion, message } from '../dialects/answers.fixture.ts';
 import { MemoryCacheStore } from '../store/memory-cache-store.ts';
 import type { CacheStore } from '../store/store.ts';
-import { completion, message } from './answers.fixture.ts';
 import { ResponseCache, type ResponseCacheOptions } from './response-cache.ts';
 
 const answer = { dialect: 'openai' as const, response: completion() };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { completion, message, toolCallCompletion, toolUseMessage } from './answers.fixture.ts';
+import {
+  completion,
+  message,
+  toolCallCompletion,
+  toolUseMessage,
+} from '../dialects/answers.fixture.ts';
 import { isStorable } from './storable.ts';
 
 describe('isStorable', () => {

@@ -10,10 +10,11 @@
  * `x-breakwater-priority`, `cache-control: no-cache | no-store`.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
+import { renderError } from '../dialects/render-error.ts';
 import { answerHeaders } from '../engine/answer-headers.ts';
 import type { CallOptions, Engine } from '../engine/engine.ts';
 import { parsePriority } from '../engine/priority-header.ts';
-import { BreakwaterError, RejectedError, renderError } from '../errors/index.ts';
+import { BreakwaterError, RejectedError } from '../errors/index.ts';
 
 function dialectOf(pathname: string): DialectName | undefined {
   if (pathname.endsWith('/chat/completions')) return 'openai';

@@ -1,4 +1,4 @@
-/** The error taxonomy: codes, the base class, the families, classify() and rendering. */
+/** The error taxonomy: codes, the base class, the families, and the network-failure classifier. */
 export { type AttemptRecord, describeAttempts } from './attempt-record.ts';
 export {
   BreakwaterError,
@@ -6,15 +6,7 @@ export {
   type ErrorOrigin,
   isBreakwaterError,
 } from './breakwater-error.ts';
-export {
-  type ClassifyInput,
-  type ClassifyResponseInput,
-  type ClassifyStreamErrorInput,
-  classifyNetworkError,
-  classifyResponse,
-  classifyStreamError,
-  type NetworkErrorContext,
-} from './classify/index.ts';
+export { classifyNetworkError, type NetworkErrorContext } from './classify-network.ts';
 export { type CodeInfo, ERROR_CODES, type ErrorCode, isErrorCode } from './codes.ts';
 export {
   AbortedError,
@@ -31,9 +23,3 @@ export {
   type TimeoutPhase,
 } from './families.ts';
 export { redactSecrets } from './redact-secrets.ts';
-export {
-  anthropicErrorType,
-  type RenderedError,
-  type RenderOptions,
-  renderError,
-} from './render.ts';

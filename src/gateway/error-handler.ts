@@ -9,7 +9,8 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { DialectName } from '../dialects/dialect-name.ts';
-import { BreakwaterError, renderError } from '../errors/index.ts';
+import { renderError } from '../dialects/render-error.ts';
+import { BreakwaterError } from '../errors/index.ts';
 import { fromFastifyError } from './gateway-errors.ts';
 
 const WAIT_STATUSES = new Set([429, 503, 529]);

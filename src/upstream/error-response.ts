@@ -5,9 +5,11 @@
  * reset), the status still decides, with whatever body arrived; if the caller's signal or the
  * deadline fired, that wins, as everywhere else.
  */
+
+import { classifyResponse } from '../dialects/classify.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { HeaderRecord } from '../dialects/headers.ts';
-import { classifyResponse, type NetworkErrorContext } from '../errors/index.ts';
+import type { NetworkErrorContext } from '../errors/index.ts';
 import type { AttemptHandler } from './attempt-handler.ts';
 
 /** @default 1 MiB */

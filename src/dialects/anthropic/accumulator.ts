@@ -5,7 +5,8 @@
  * `content_block_stop`, and `message_delta`'s stop reason and cumulative usage merged over
  * `message_start`'s. The engine uses it to cache streamed answers and to translate them.
  */
-import { classifyStreamError, malformedResponse } from '../../errors/index.ts';
+import { malformedResponse } from '../../errors/index.ts';
+import { classifyStreamError } from '../classify.ts';
 import type { DialectContext } from '../dialect-name.ts';
 import type {
   AnthropicMessage,

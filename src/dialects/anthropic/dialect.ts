@@ -1,14 +1,14 @@
 /** The Anthropic Messages dialect, as the engine sees it. */
 import { randomBytes } from 'node:crypto';
-import { replayMessage } from '../../cache/replay.ts';
 import type { BreakwaterError } from '../../errors/index.ts';
-import { anthropicErrorType, clientErrorMessage } from '../../errors/render.ts';
 import { scrubSecretValuesDeep } from '../../errors/secret-values.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
+import { anthropicErrorType, clientErrorMessage } from '../render-error.ts';
 import { anthropicFrame } from '../sse-encode.ts';
 import type { Usage } from '../usage.ts';
 import { MessageAccumulator } from './accumulator.ts';
+import { replayMessage } from './replay.ts';
 import { parseAnthropicStream } from './stream.ts';
 import type {
   AnthropicMessage,

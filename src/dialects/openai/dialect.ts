@@ -1,15 +1,15 @@
 /** The OpenAI Chat Completions dialect, as the engine sees it. */
 import { randomBytes } from 'node:crypto';
-import { replayChatCompletion } from '../../cache/replay.ts';
 import { ERROR_CODES } from '../../errors/codes.ts';
 import type { BreakwaterError } from '../../errors/index.ts';
-import { clientErrorMessage } from '../../errors/render.ts';
 import { scrubSecretValuesDeep } from '../../errors/secret-values.ts';
 import type { Dialect } from '../dialect.ts';
 import { getHeader, type HeadersLike } from '../headers.ts';
+import { clientErrorMessage } from '../render-error.ts';
 import { OPENAI_DONE_FRAME, openAIFrame } from '../sse-encode.ts';
 import type { Usage } from '../usage.ts';
 import { ChatCompletionAccumulator } from './accumulator.ts';
+import { replayChatCompletion } from './replay.ts';
 import { parseOpenAIStream } from './stream.ts';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './types.ts';
 import { fromOpenAIUsage } from './usage.ts';

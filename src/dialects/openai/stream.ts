@@ -5,7 +5,8 @@
  * overflow, or bytes that end before `[DONE]` throw `malformed_response`, because the SDK's
  * low-level stream would have taken a cut connection for a clean finish.
  */
-import { classifyStreamError, malformedResponse } from '../../errors/index.ts';
+import { malformedResponse } from '../../errors/index.ts';
+import { classifyStreamError } from '../classify.ts';
 import type { DialectContext } from '../dialect-name.ts';
 import { keepRawData } from '../raw-data.ts';
 import {

@@ -21,13 +21,14 @@
  * error event otherwise).
  */
 import { type Clock, systemClock } from '../../core/clock.ts';
-import { classifyStreamError, malformedResponse } from '../../errors/index.ts';
+import { malformedResponse } from '../../errors/index.ts';
 import type {
   AnthropicStreamEvent,
   AnthropicUsage,
   MessageDeltaUsage,
 } from '../anthropic/types.ts';
 import { fromAnthropicUsage } from '../anthropic/usage.ts';
+import { classifyStreamError } from '../classify.ts';
 import type {
   ChatCompletionChunk,
   ChatCompletionDelta,

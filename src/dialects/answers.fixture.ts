@@ -1,8 +1,8 @@
 /**
  * Final answers shaped as the providers return them, shared by the cache's tests.
  */
-import type { AnthropicMessage } from '../dialects/anthropic/types.ts';
-import type { ChatCompletion, ChatCompletionChoice } from '../dialects/openai/types.ts';
+import type { AnthropicMessage } from './anthropic/types.ts';
+import type { ChatCompletion, ChatCompletionChoice } from './openai/types.ts';
 
 /** A choice's fields, with its message given in part. */
 export type ChoiceOverrides = Partial<Omit<ChatCompletionChoice, 'message'>> & {

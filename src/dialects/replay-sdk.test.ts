@@ -7,20 +7,21 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { completion, message, toolCallCompletion, toolUseMessage } from './answers.fixture.ts';
-import { replayFrames } from './replay.ts';
+import { replayMessage } from './anthropic/replay.ts';
+import { replayChatCompletion } from './openai/replay.ts';
+import { anthropicFrame, OPENAI_DONE_FRAME, openAIFrame } from './sse-encode.ts';
 
 function sse(body: string) {
   return async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } });
 }
 
-describe('replayFrames through the official SDKs', () => {
+describe('replays through the official SDKs', () => {
   it.each([
     ['text', completion()],
     ['tool calls', toolCallCompletion],
   ])('openai-node folds the %s replay into the stored completion', async (_name, stored) => {
-    const body = replayFrames({ dialect: 'openai', response: stored }, { includeUsage: true }).join(
-      '',
-    );
+    const chunks = replayChatCompletion(stored, { includeUsage: true });
+    const body = `${chunks.map(openAIFrame).join('')}${OPENAI_DONE_FRAME}`;
     expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
     const client = new OpenAI({ apiKey: 'test', maxRetries: 0, fetch: sse(body) });
     const stream = client.chat.completions.stream({ model: 'm', messages: [] });
@@ -37,7 +38,7 @@ describe('replayFrames through the official SDKs', () => {
     ['text', message()],
     ['thinking and tool use', toolUseMessage],
   ])('@anthropic-ai/sdk folds the %s replay into the stored message', async (_name, stored) => {
-    const body = replayFrames({ dialect: 'anthropic', response: stored }).join('');
+    const body = replayMessage(stored).map(anthropicFrame).join('');
     const client = new Anthropic({ apiKey: 'test', maxRetries: 0, fetch: sse(body) });
     const stream = client.messages.stream({ model: 'm', max_tokens: 1, messages: [] });
     expect(await stream.finalMessage()).toMatchObject(stored);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyResponse } from './classify/index.ts';
-import { RejectedError, TimeoutError } from './families.ts';
-import { renderError } from './render.ts';
-import { addSecretValue } from './secret-values.ts';
+import { RejectedError, TimeoutError } from '../errors/families.ts';
+import { addSecretValue } from '../errors/secret-values.ts';
+import { classifyResponse } from './classify.ts';
+import { renderError } from './render-error.ts';
 
 describe('renderError', () => {
   it('renders an OpenAI envelope the SDK reads, with Retry-After', () => {

@@ -8,10 +8,10 @@
  * here, once, whatever error it came from: a provider that echoes the gateway's key in its
  * message cannot pass it on to a client.
  */
-import type { DialectName } from '../dialects/dialect-name.ts';
-import { BreakwaterError } from './breakwater-error.ts';
-import { ERROR_CODES, type ErrorCode } from './codes.ts';
-import { scrubSecretValuesDeep } from './secret-values.ts';
+import { BreakwaterError } from '../errors/breakwater-error.ts';
+import { ERROR_CODES, type ErrorCode } from '../errors/codes.ts';
+import { scrubSecretValuesDeep } from '../errors/secret-values.ts';
+import type { DialectName } from './dialect-name.ts';
 
 export interface RenderedError {
   status: number;

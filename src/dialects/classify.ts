@@ -1,16 +1,17 @@
 /**
- * `classify()`: one verdict for any upstream failure, in either dialect. Retry, breaker, limiter
- * and fallback read only the error this returns, never raw statuses.
+ * One verdict for an upstream error answer, in either dialect: each dialect classifies its own
+ * answers (`openai/classify.ts`, `anthropic/classify.ts`); failures with no answer at all are
+ * `classifyNetworkError` in errors/. Retry, breaker, limiter and fallback read only the error
+ * these return, never raw statuses.
  */
-import type { DialectName } from '../../dialects/dialect-name.ts';
-import type { ProviderError } from '../families.ts';
-import { classifyAnthropicResponse } from './anthropic.ts';
-import { classifyOpenAIResponse } from './openai.ts';
-import type { ClassifyResponseInput } from './shared.ts';
 
-export type { NetworkErrorContext } from './network.ts';
-export { classifyNetworkError } from './network.ts';
-export type { ClassifyResponseInput } from './shared.ts';
+import type { ProviderError } from '../errors/families.ts';
+import { classifyAnthropicResponse } from './anthropic/classify.ts';
+import type { ClassifyResponseInput } from './classify-shared.ts';
+import type { DialectName } from './dialect-name.ts';
+import { classifyOpenAIResponse } from './openai/classify.ts';
+
+export type { ClassifyResponseInput } from './classify-shared.ts';
 
 export interface ClassifyInput extends ClassifyResponseInput {
   dialect: DialectName;

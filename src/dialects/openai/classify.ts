@@ -4,16 +4,17 @@
  * the 503 "Slow Down" (a request-rate warning) is marked with provider code `slow_down` so the
  * limiter can back off, since the status alone cannot tell it from "engine overloaded".
  */
-import { parseRetryHintFromMessage } from '../../dialects/retry-headers.ts';
-import type { ErrorCode } from '../codes.ts';
-import type { ProviderError } from '../families.ts';
+
+import type { ErrorCode } from '../../errors/codes.ts';
+import type { ProviderError } from '../../errors/families.ts';
 import {
   buildProviderError,
   type ClassifyResponseInput,
   codeForStatus,
   looksLikeContextOverflow,
   readErrorFields,
-} from './shared.ts';
+} from '../classify-shared.ts';
+import { parseRetryHintFromMessage } from '../retry-headers.ts';
 
 function codeForType(type: string | undefined, code: string | undefined): ErrorCode {
   if (code === 'insufficient_quota' || type === 'insufficient_quota') return 'quota_exhausted';

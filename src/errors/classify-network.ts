@@ -3,7 +3,7 @@
  * fired, socket and DNS codes name what broke. The cause chain is walked because `fetch` wraps
  * the real error in `TypeError('fetch failed')`.
  */
-import { BreakwaterError } from '../breakwater-error.ts';
+import { BreakwaterError } from './breakwater-error.ts';
 import {
   AbortedError,
   ConnectionError,
@@ -11,7 +11,7 @@ import {
   type ErrorContext,
   MalformedResponseError,
   TimeoutError,
-} from '../families.ts';
+} from './families.ts';
 
 export interface NetworkErrorContext extends ErrorContext {
   /** The timers in force, so the error can say how long each was. */

@@ -4,8 +4,8 @@
  * `details.error_code: enforced_spend_limit_reached` and a 400 about credit or usage limits are
  * quota, not rate limits: no wait fixes them.
  */
-import type { ErrorCode } from '../codes.ts';
-import type { ProviderError } from '../families.ts';
+import type { ErrorCode } from '../../errors/codes.ts';
+import type { ProviderError } from '../../errors/families.ts';
 import {
   buildProviderError,
   type ClassifyResponseInput,
@@ -13,7 +13,7 @@ import {
   type ErrorFields,
   looksLikeContextOverflow,
   readErrorFields,
-} from './shared.ts';
+} from '../classify-shared.ts';
 
 const BY_TYPE: Record<string, ErrorCode> = {
   authentication_error: 'authentication',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../codes.ts';
-import { classifyResponse, classifyStreamError } from './index.ts';
+import type { ErrorCode } from '../errors/codes.ts';
+import { classifyResponse, classifyStreamError } from './classify.ts';
 
 const now = Date.parse('2026-11-22T10:00:00Z');
 

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { request, errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { BreakwaterError } from '../breakwater-error.ts';
-import { ConnectionError, TimeoutError } from '../families.ts';
-import { classifyNetworkError } from './network.ts';
+import { BreakwaterError } from './breakwater-error.ts';
+import { classifyNetworkError } from './classify-network.ts';
+import { ConnectionError, TimeoutError } from './families.ts';
 
 const ctx = {
   provider: 'openai',

@@ -2,15 +2,12 @@
  * What classifying an upstream answer needs in either dialect: the input shape, reading the body,
  * the headers' verdicts (Retry-After, x-should-retry, request id) and the status fallbacks.
  */
-import type { HeadersLike } from '../../dialects/headers.ts';
-import {
-  parseRequestId,
-  parseRetryAfterMs,
-  parseShouldRetry,
-} from '../../dialects/retry-headers.ts';
-import type { ErrorCode } from '../codes.ts';
-import { ProviderError } from '../families.ts';
-import { redactSecrets } from '../redact-secrets.ts';
+
+import type { ErrorCode } from '../errors/codes.ts';
+import { ProviderError } from '../errors/families.ts';
+import { redactSecrets } from '../errors/redact-secrets.ts';
+import type { HeadersLike } from './headers.ts';
+import { parseRequestId, parseRetryAfterMs, parseShouldRetry } from './retry-headers.ts';
 
 export interface ClassifyResponseInput {
   /** The HTTP status of the answer; absent for an error event inside a 200 stream. */
