@@ -16,7 +16,7 @@
  * latency, and the longest queue wait against the deadline.
  */
 import OpenAI from 'openai';
-import { resolveConfig } from '../src/client/config-resolve.ts';
+import { resolveConfig } from '../src/config/config-resolve.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { isBreakwaterError } from '../src/errors/index.ts';
 import { createLimiter, type QueueOptions } from '../src/limiter/index.ts';

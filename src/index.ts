@@ -5,8 +5,14 @@
  */
 
 export { applyMaxTokensPolicy } from './budget/max-tokens-policy.ts';
-export { loadConfig, loadConfigFile } from './client/config-load.ts';
-export { resolveConfig } from './client/config-resolve.ts';
+export {
+  type BreakwaterClient,
+  type ClientOptions,
+  createClient,
+  createClientFromFile,
+} from './client/create-client.ts';
+export { loadConfig, loadConfigFile } from './config/config-load.ts';
+export { resolveConfig } from './config/config-resolve.ts';
 export type {
   ApiKeySource,
   BreakwaterConfig,
@@ -14,13 +20,7 @@ export type {
   ProviderConfig,
   ResolvedConfig,
   RouteConfig,
-} from './client/config-types.ts';
-export {
-  type BreakwaterClient,
-  type ClientOptions,
-  createClient,
-  createClientFromFile,
-} from './client/create-client.ts';
+} from './config/config-types.ts';
 export * from './context/index.ts';
 export { type Clock, ManualClock, systemClock } from './core/clock.ts';
 export { Deadline } from './core/deadline.ts';
@@ -38,13 +38,6 @@ export {
   type RenderOptions,
   renderError,
 } from './dialects/render-error.ts';
-export type {
-  Admission,
-  AdmissionRequest,
-  Lease,
-  Priority,
-  Settlement,
-} from './engine/admission.ts';
 export {
   type AnswerMeta,
   type CallOptions,
@@ -65,6 +58,13 @@ export {
   hashClientKey,
   type ReadinessCheck,
 } from './gateway/index.ts';
+export type {
+  Admission,
+  AdmissionRequest,
+  Lease,
+  Priority,
+  Settlement,
+} from './limiter/admission.ts';
 export { createLimiter, type Limiter, type LimiterEvent } from './limiter/index.ts';
 export { type MockServer, type Scenario, startMock } from './mock/index.ts';
 export { type Backoff, FullJitterBackoff } from './policy/backoff.ts';

@@ -8,7 +8,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Pool } from 'undici';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
 import { batchedDestination, createLogger } from '../../src/telemetry/logger.ts';

@@ -13,33 +13,16 @@
  * prices) and announced once: a budget never counts an unknown model as free. A call whose
  * worst case is $0 (a model priced at zero) passes even an exhausted budget.
  */
+import type { BudgetLimit, BudgetOptions } from '../config/limits-types.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Usage } from '../dialects/usage.ts';
 import { RejectedError } from '../errors/index.ts';
-import type { ModelCatalog } from '../tokens/model-catalog.ts';
+import type { ModelCatalog, Prices } from '../tokens/model-catalog.ts';
 import type { BudgetEvent, BudgetScope, BudgetWindowKind } from './budget-events.ts';
 import { windowAt } from './budget-window.ts';
-import { type Prices, usageCostUsd, worstCaseCostUsd } from './request-cost-usd.ts';
+import { usageCostUsd, worstCaseCostUsd } from './request-cost-usd.ts';
 
-export interface BudgetLimit {
-  /** US dollars per UTC day. */
-  dailyUsd?: number;
-  /** US dollars per UTC calendar month. */
-  monthlyUsd?: number;
-}
-
-export interface BudgetOptions {
-  /** By route name; `*` gives every route without its own entry a budget of its own. */
-  routes?: Readonly<Record<string, BudgetLimit>>;
-  /** By gateway client key (tenant); `*` gives every other tenant a budget of its own. */
-  tenants?: Readonly<Record<string, BudgetLimit>>;
-  /** All spend together. */
-  total?: BudgetLimit;
-  /** Shares of a budget announced when crossed. @default [0.5, 0.8, 1] */
-  thresholds?: readonly number[];
-  /** Prices for a model the catalog does not know. @default $15 in / $75 out per million */
-  unpricedModel?: Prices;
-}
+export type { BudgetLimit, BudgetOptions } from '../config/limits-types.ts';
 
 export interface BudgetRequest {
   route: string;

@@ -16,21 +16,11 @@
  *   field added here could be one a compatible provider rejects); translated for an Anthropic
  *   target it is given the default there (`defaultMaxTokensOf`).
  */
+import type { MaxTokensPolicy } from '../config/limits-types.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { RejectedError } from '../errors/index.ts';
 
-export interface MaxTokensPolicy {
-  /** The most output tokens a request may ask for. @default no cap */
-  maxTokens?: number;
-  /** What happens above the cap. @default 'clamp' */
-  overMaxTokens?: 'clamp' | 'reject';
-  /**
-   * The limit given to a request that names none (capped too): every Anthropic request, an
-   * OpenAI one translated for an Anthropic target, and an OpenAI one on a capped route.
-   * @default 4096
-   */
-  defaultMaxTokens?: number;
-}
+export type { MaxTokensPolicy } from '../config/limits-types.ts';
 
 export const DEFAULT_MAX_TOKENS = 4096;
 

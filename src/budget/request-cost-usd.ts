@@ -9,12 +9,7 @@
  * cut short, a provider that sent none) is charged this worst case — never $0.
  */
 import type { Usage } from '../dialects/usage.ts';
-import type { ModelInfo } from '../tokens/model-catalog.ts';
-
-export type Prices = Pick<
-  ModelInfo,
-  'inputUsdPerMTok' | 'cachedInputUsdPerMTok' | 'cacheWriteUsdPerMTok' | 'outputUsdPerMTok'
->;
+import type { Prices } from '../tokens/model-catalog.ts';
 
 const PER_TOKEN = 1 / 1_000_000;
 

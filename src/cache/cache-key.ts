@@ -15,8 +15,9 @@
  * part is the same as its string. Defaults (temperature 1 vs absent) are not filled in: they
  * differ between models.
  */
+
+import { canonicalHash, compilePaths, type ExcludedPath } from '../core/canonical-hash.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
-import { canonicalHash, compilePaths, type ExcludedPath } from './canonical-hash.ts';
 
 /** Bumped whenever the key's input changes shape, so old entries are never misread. */
 export const CACHE_KEY_VERSION = 1;

@@ -14,7 +14,7 @@
  * lifetime. The cache never fails a request: a store error counts as a miss (or a skipped store)
  * and is counted in `stats().errors`.
  */
-import type { CacheMode } from '../client/config-types.ts';
+import type { CacheMode } from '../config/config-types.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { CachedAnswer, CacheStore } from '../store/store.ts';
 import { isStorable } from './storable.ts';

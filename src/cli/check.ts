@@ -4,9 +4,9 @@
  * and exits 1; a clean config gets one line saying what it holds, and exit 0.
  */
 import { relative } from 'node:path';
-import { ConfigError, formatPath } from '../client/config-error.ts';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../client/config-load.ts';
-import type { ResolvedConfig } from '../client/config-types.ts';
+import { ConfigError, formatPath } from '../config/config-error.ts';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/config-load.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import type { CliIO, Command, OptionSpec, OptionValues } from './command.ts';
 
 const OPTIONS = {

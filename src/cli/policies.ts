@@ -4,8 +4,8 @@
  * cache, static fallback and budget — as a table per route, or as JSON for tools.
  */
 import type { BudgetLimit } from '../budget/budget-guard.ts';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../client/config-load.ts';
-import type { ResolvedPolicy } from '../client/config-types.ts';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/config-load.ts';
+import type { ResolvedPolicy } from '../config/config-types.ts';
 import type { LimitRule } from '../limiter/limiter-options.ts';
 import { shownPath } from './check.ts';
 import type { CliIO, Command, OptionSpec, OptionValues } from './command.ts';

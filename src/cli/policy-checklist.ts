@@ -7,8 +7,8 @@
  */
 import type { BudgetLimit } from '../budget/budget-guard.ts';
 import { DEFAULT_MAX_TOKENS, type MaxTokensPolicy } from '../budget/max-tokens-policy.ts';
-import type { ResolvedConfig, ResolvedPolicy, ResolvedRoute } from '../client/config-types.ts';
-import { maxTokensPolicyFor } from '../client/limits-config.ts';
+import type { ResolvedConfig, ResolvedPolicy, ResolvedRoute } from '../config/config-types.ts';
+import { maxTokensPolicyFor } from '../config/limits-config.ts';
 import { LIMITER_DEFAULTS, type LimitRule } from '../limiter/limiter-options.ts';
 import { matchRule } from '../limiter/rule-match.ts';
 

@@ -11,8 +11,8 @@
  * carries the JSON log lines.
  */
 import { relative } from 'node:path';
-import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../client/config-load.ts';
-import type { ResolvedConfig } from '../client/config-types.ts';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/config-load.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import {
   assertSafeBind,
   buildGateway,
@@ -21,7 +21,6 @@ import {
   loadClientKeysFile,
   parseClientKeysEnv,
 } from '../gateway/index.ts';
-import { simulateMissingKeys } from '../gateway/simulated-providers.ts';
 import type { MockServer } from '../mock/index.ts';
 import { openaiTokenizer } from '../tokens/openai-encoding.ts';
 import {
@@ -31,6 +30,7 @@ import {
   type OptionSpec,
   type OptionValues,
 } from './command.ts';
+import { simulateMissingKeys } from './simulated-providers.ts';
 
 export const DEFAULT_PORT = 8700;
 export const DEFAULT_GRACE_MS = 30_000;

@@ -3,6 +3,10 @@
  * directly in either dialect, or hand `client.fetch` to the official SDKs.
  */
 
+import { loadConfigFile } from '../config/config-load.ts';
+import { resolveConfig } from '../config/config-resolve.ts';
+import type { BreakwaterConfig } from '../config/config-types.ts';
+import type { Env } from '../config/env-interpolate.ts';
 import type { MessageCreateRequest } from '../dialects/anthropic/types.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { ChatCompletionRequest } from '../dialects/openai/types.ts';
@@ -12,11 +16,7 @@ import {
   type EngineAnswer,
   type EngineOptions,
 } from '../engine/engine.ts';
-import { loadConfigFile } from './config-load.ts';
-import { resolveConfig } from './config-resolve.ts';
-import type { BreakwaterConfig } from './config-types.ts';
-import type { Env } from './env-interpolate.ts';
-import { type EventLogger, logEngineEvents } from './event-log.ts';
+import { type EventLogger, logEngineEvents } from '../telemetry/event-log.ts';
 import { createFetch } from './fetch-adapter.ts';
 
 export interface ClientOptions extends EngineOptions {

@@ -7,7 +7,7 @@
 import { cacheKey } from '../cache/cache-key.ts';
 import { isDeterministic } from '../cache/deterministic.ts';
 import { ResponseCache, type ResponseCacheStats } from '../cache/response-cache.ts';
-import type { ResolvedConfig, ResolvedRoute } from '../client/config-types.ts';
+import type { ResolvedConfig, ResolvedRoute } from '../config/config-types.ts';
 import type { Clock } from '../core/clock.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { MemoryCacheStore } from '../store/memory-cache-store.ts';

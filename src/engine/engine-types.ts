@@ -8,10 +8,10 @@ import type { Clock } from '../core/clock.ts';
 import type { HeadersLike } from '../dialects/headers.ts';
 import type { Usage } from '../dialects/usage.ts';
 import type { AttemptRecord } from '../errors/index.ts';
+import type { Admission, Priority } from '../limiter/admission.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
 import type { CacheStore } from '../store/store.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
-import type { Admission, Priority } from './admission.ts';
 import type { StreamEnd } from './caller-stream.ts';
 
 export interface EngineOptions {

@@ -12,10 +12,10 @@
  */
 
 import { applyMaxTokensPolicy, defaultMaxTokensOf } from '../budget/max-tokens-policy.ts';
-import { resolveRoute } from '../client/config-resolve.ts';
-import type { ResolvedConfig, ResolvedPolicy } from '../client/config-types.ts';
-import { limiterOptionsFrom } from '../client/limits-budgets.ts';
-import { maxTokensPolicyFor } from '../client/limits-config.ts';
+import { resolveRoute } from '../config/config-resolve.ts';
+import type { ResolvedConfig, ResolvedPolicy } from '../config/config-types.ts';
+import { limiterOptionsFrom } from '../config/limits-budgets.ts';
+import { maxTokensPolicyFor } from '../config/limits-config.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { EventEmitter } from '../core/events.ts';
@@ -27,9 +27,9 @@ import {
   describeAttempts,
   RejectedError,
 } from '../errors/index.ts';
+import type { Admission } from '../limiter/admission.ts';
 import { createLimiter } from '../limiter/limiter.ts';
 import { createUpstreamPool, type UpstreamPool } from '../upstream/upstream-pool.ts';
-import type { Admission } from './admission.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { createBridges, DIALECTS } from './bridge.ts';
 import { deliver, fromCache, staticAnswer } from './deliver.ts';

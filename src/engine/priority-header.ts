@@ -3,7 +3,7 @@
  * read the same way by `client.fetch` and the gateway.
  */
 import { RejectedError } from '../errors/index.ts';
-import type { Priority } from './admission.ts';
+import type { Priority } from '../limiter/admission.ts';
 
 const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
 

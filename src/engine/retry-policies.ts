@@ -3,7 +3,7 @@
  * attempts and how long to back off, the target's retry budget says how many retries it can
  * still take (the budget is per target, shared by every route that reaches it).
  */
-import type { ResolvedRoute } from '../client/config-types.ts';
+import type { ResolvedRoute } from '../config/config-types.ts';
 import type { Clock } from '../core/clock.ts';
 import { FullJitterBackoff } from '../policy/backoff.ts';
 import { RetryPolicy } from '../policy/retry.ts';

@@ -2,7 +2,7 @@
  * One call on its way through the engine: the checked request, its route, its one deadline, the
  * caller's options, and the trail of every attempt made so far (the final error carries it).
  */
-import type { ResolvedRoute } from '../client/config-types.ts';
+import type { ResolvedRoute } from '../config/config-types.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { AttemptRecord, ErrorCode } from '../errors/index.ts';

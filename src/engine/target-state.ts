@@ -6,12 +6,12 @@
  * route that first reaches the target.
  */
 
-import type { ResolvedPolicy, ResolvedProvider, ResolvedTarget } from '../client/config-types.ts';
-import { KeyPool } from '../client/key-pool.ts';
+import type { ResolvedPolicy, ResolvedProvider, ResolvedTarget } from '../config/config-types.ts';
 import type { Clock } from '../core/clock.ts';
 import { CircuitBreaker } from '../policy/breaker.ts';
 import { LatencyTracker } from '../policy/latency-tracker.ts';
 import { RetryBudget } from '../policy/retry-budget.ts';
+import { KeyPool } from '../upstream/key-pool.ts';
 
 export interface TargetState {
   readonly target: ResolvedTarget;

@@ -3,7 +3,7 @@
  * cannot take it is skipped), then attempts under the route's retry policy for that target, each
  * behind the target's breaker. The answer of the first attempt that delivers, or the last error.
  */
-import type { ResolvedTarget } from '../client/config-types.ts';
+import type { ResolvedTarget } from '../config/config-types.ts';
 import { failure, type Outcome } from '../core/outcome.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import { type AttemptDeps, attempt, type Delivered } from './attempt.ts';

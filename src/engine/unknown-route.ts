@@ -2,7 +2,7 @@
  * The error for a `model` (or `route` option) that names neither a route nor a
  * `provider/model` target; its hint lists what the config does know.
  */
-import type { ResolvedConfig } from '../client/config-types.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import { BreakwaterError } from '../errors/index.ts';
 
 export function unknownRoute(config: ResolvedConfig, name: string): BreakwaterError {

@@ -16,11 +16,11 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { ResolvedConfig } from '../client/config-types.ts';
-import { logEngineEvents } from '../client/event-log.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine, type EngineOptions } from '../engine/engine.ts';
 import type { Limiter } from '../limiter/limiter.ts';
+import { logEngineEvents } from '../telemetry/event-log.ts';
 import { logLimiterEvent } from '../telemetry/limiter-log.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { type ClientKeyInput, ClientKeyring, mergeClientKeyBudgets } from './client-keys.ts';

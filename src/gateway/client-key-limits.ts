@@ -5,8 +5,8 @@
  * a bad value is reported with the field named, like any config error.
  */
 import type { BudgetLimit, BudgetOptions } from '../budget/budget-guard.ts';
-import { ConfigError } from '../client/config-error.ts';
-import { defined, type FieldIssues, mappingAt, numberAt } from '../client/limits-fields.ts';
+import { ConfigError } from '../config/config-error.ts';
+import { defined, type FieldIssues, mappingAt, numberAt } from '../config/limits-fields.ts';
 import type { ClientIdentity } from './client-keys.ts';
 
 /** A client key's own rate limits; each per minute, refilled evenly (a token bucket). */

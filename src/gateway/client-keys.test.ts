@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../client/config-error.ts';
+import { ConfigError } from '../config/config-error.ts';
 import {
   ClientKeyring,
   hashClientKey,

@@ -14,8 +14,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { BudgetLimit } from '../budget/budget-guard.ts';
-import { formatPath } from '../client/config-error.ts';
-import { FieldIssues, mappingAt } from '../client/limits-fields.ts';
+import { formatPath } from '../config/config-error.ts';
+import { FieldIssues, mappingAt } from '../config/limits-fields.ts';
 import { budgetAt, type ClientKeyLimits, limitsAt } from './client-key-limits.ts';
 
 export type { ClientKeyLimits } from './client-key-limits.ts';

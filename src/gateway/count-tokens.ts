@@ -13,8 +13,8 @@
  * client nothing must not let one request hold the event loop.
  */
 import type { RouteHandlerMethod } from 'fastify';
-import { resolveRoute } from '../client/config-resolve.ts';
-import type { ResolvedConfig } from '../client/config-types.ts';
+import { resolveRoute } from '../config/config-resolve.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import { checkShape } from '../preflight/request-shape.ts';
 import { estimateAnthropicPrompt } from '../tokens/index.ts';

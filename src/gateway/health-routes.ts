@@ -4,7 +4,7 @@
  * routes, requests in flight; see status.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ResolvedConfig } from '../client/config-types.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { InFlight } from './drain.ts';
 import { type ReadinessCheck, readiness } from './readiness.ts';

@@ -5,7 +5,7 @@
  * (`type`, `display_name`, `created_at`; `has_more`, `first_id`, `last_id`) on the same objects.
  * A client key limited to some routes sees only those.
  */
-import type { ResolvedConfig } from '../client/config-types.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import type { ClientIdentity } from './client-keys.ts';
 import { mayUse } from './client-keys.ts';
 

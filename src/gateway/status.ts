@@ -5,7 +5,7 @@
  * levels against limits, in flight, queue depths by priority, the adaptive factor) and the
  * totals: calls queued, attempts in flight, budget spend.
  */
-import type { ResolvedConfig } from '../client/config-types.ts';
+import type { ResolvedConfig } from '../config/config-types.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { LaneStats, LimiterStats } from '../limiter/index.ts';
 import type { BreakerSnapshot } from '../policy/breaker.ts';

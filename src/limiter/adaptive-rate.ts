@@ -10,21 +10,9 @@
  * OpenAI's 503 "Slow Down" asks for the rate to be reduced and held for 15 minutes before growing
  * again (provider-wire.md §8): it decreases like a 429 and freezes increases for `slowDownHoldMs`.
  */
+import type { AdaptiveOptions } from '../config/limits-types.ts';
 
-export interface AdaptiveOptions {
-  /** `false` keeps the factor at 1. @default true */
-  enabled?: boolean;
-  /** Multiplier applied on a 429 or a Slow Down, 0–1. @default 0.7 */
-  decrease?: number;
-  /** Added per clean answer. @default 0.02 */
-  increase?: number;
-  /** The factor never goes below this. @default 0.1 */
-  minFactor?: number;
-  /** At most one decrease per this many milliseconds. @default 1000 */
-  cooldownMs?: number;
-  /** No increase for this long after a Slow Down. @default 900000 (15 min) */
-  slowDownHoldMs?: number;
-}
+export type { AdaptiveOptions } from '../config/limits-types.ts';
 
 export const ADAPTIVE_DEFAULTS: Readonly<Required<AdaptiveOptions>> = Object.freeze({
   enabled: true,

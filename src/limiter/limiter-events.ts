@@ -5,7 +5,7 @@
  */
 
 import type { BudgetEvent } from '../budget/budget-events.ts';
-import type { Priority } from '../engine/admission.ts';
+import type { Priority } from './admission.ts';
 import type { Dimension } from './request-cost.ts';
 
 export type LimiterEvent =

@@ -3,7 +3,7 @@
  * queue depths, calls in flight, bucket levels against their limits, the adaptive factor and
  * the counters since start; and the budgets' spend in their current windows.
  */
-import type { Priority } from '../engine/admission.ts';
+import type { Priority } from './admission.ts';
 import type { LimitLane } from './limit-lane.ts';
 import { DIMENSIONS, type Dimension } from './request-cost.ts';
 

@@ -2,11 +2,11 @@
  * Admission requests for limiter tests, built on a real resolved config (openai and anthropic
  * providers) so targets and routes are the objects the engine hands over.
  */
-import { resolveConfig, resolveRoute } from '../client/config-resolve.ts';
+import { resolveConfig, resolveRoute } from '../config/config-resolve.ts';
 import type { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
-import type { AdmissionRequest, Priority } from '../engine/admission.ts';
 import { type BreakwaterError, isBreakwaterError } from '../errors/index.ts';
+import type { AdmissionRequest, Priority } from './admission.ts';
 
 const config = resolveConfig(
   { providers: { openai: { apiKey: 'sk-test' }, anthropic: { apiKey: 'sk-ant-test' } } },

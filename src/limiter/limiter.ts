@@ -20,11 +20,11 @@ import { parseAnthropicRateLimitHeaders } from '../dialects/anthropic/rate-limit
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { parseOpenAIRateLimitHeaders } from '../dialects/openai/rate-limit-headers.ts';
 import { totalInputTokens } from '../dialects/usage.ts';
-import type { Admission, AdmissionRequest, Lease, Settlement } from '../engine/admission.ts';
 import type { BreakwaterError } from '../errors/index.ts';
 import { PromptCalibration } from '../tokens/calibration.ts';
 import { ModelCatalog } from '../tokens/model-catalog.ts';
 import { countPromptTokens, type PromptCount } from '../tokens/prompt-tokens.ts';
+import type { Admission, AdmissionRequest, Lease, Settlement } from './admission.ts';
 import { LimitLane, type Ticket } from './limit-lane.ts';
 import type { LimiterEvent } from './limiter-events.ts';
 import {

@@ -8,11 +8,12 @@
  * difference. Unknown usage, or output of a call that failed part-way, keeps the reservation:
  * the worst case, never zero.
  */
+import type { OutputCharge } from '../config/limits-types.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { totalInputTokens, type Usage } from '../dialects/usage.ts';
 import type { Cost, Reservation } from './request-cost.ts';
 
-export type OutputCharge = 'reserved' | 'actual';
+export type { OutputCharge } from '../config/limits-types.ts';
 
 /** The input tokens the provider's input limit counted for `usage`. */
 export function countedInput(dialect: DialectName, usage: Usage): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Priority } from '../engine/admission.ts';
+import type { Priority } from './admission.ts';
 import { WaitQueue } from './wait-queue.ts';
 
 const item = (priority: Priority, name: string) => ({ priority, name });

@@ -5,7 +5,7 @@
  * class present; a class never overtakes a higher one, and nothing overtakes the head (a large
  * request at the head is not starved by a stream of small ones behind it).
  */
-import type { Priority } from '../engine/admission.ts';
+import type { Priority } from './admission.ts';
 
 export const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
 

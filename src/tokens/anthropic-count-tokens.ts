@@ -6,7 +6,7 @@
  * `undefined` and the caller keeps its offline estimate — counting must never fail a request.
  */
 import { LRUCache } from 'lru-cache';
-import { canonicalHash } from '../cache/canonical-hash.ts';
+import { canonicalHash } from '../core/canonical-hash.ts';
 import { ANTHROPIC_VERSION } from '../dialects/anthropic/dialect.ts';
 
 /** The fields count_tokens accepts; everything else (max_tokens, stream, …) is dropped. */

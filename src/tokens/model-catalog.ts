@@ -28,6 +28,12 @@ export interface ModelInfo {
 /** An override from config: any subset of the fields. */
 export type ModelInfoOverride = Partial<Omit<ModelInfo, 'name'>>;
 
+/** A model's prices alone, US dollars per million tokens. */
+export type Prices = Pick<
+  ModelInfo,
+  'inputUsdPerMTok' | 'cachedInputUsdPerMTok' | 'cacheWriteUsdPerMTok' | 'outputUsdPerMTok'
+>;
+
 function fromRow(name: string, row: CatalogRow): ModelInfo {
   return Object.freeze({
     name,

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { BreakwaterError } from '../../src/errors/index.ts';

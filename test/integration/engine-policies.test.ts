@@ -5,13 +5,13 @@
  * Sockets are real (127.0.0.1); backoff, deadlines and breaker windows run on the manual clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
-import type { BreakwaterConfig } from '../../src/client/config-types.ts';
-import { logEngineEvents } from '../../src/client/event-log.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
+import type { BreakwaterConfig } from '../../src/config/config-types.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { BreakwaterError } from '../../src/errors/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
+import { logEngineEvents } from '../../src/telemetry/event-log.ts';
 
 let mock: MockServer;
 const engines: Engine[] = [];

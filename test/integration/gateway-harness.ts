@@ -4,8 +4,8 @@
  * can inspect for leaked sockets, and every log line captured in memory.
  */
 import type { FastifyInstance } from 'fastify';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
-import type { BreakwaterConfig, PolicyConfig } from '../../src/client/config-types.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
+import type { BreakwaterConfig, PolicyConfig } from '../../src/config/config-types.ts';
 import { buildGateway, type GatewayOptions } from '../../src/gateway/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';

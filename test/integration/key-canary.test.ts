@@ -13,7 +13,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 

@@ -6,7 +6,7 @@
  * budget stops calls before they are sent; streams settle their leases with the usage they saw.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { isBreakwaterError } from '../../src/errors/index.ts';

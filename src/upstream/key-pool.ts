@@ -13,11 +13,12 @@
  * listed or returned by the function, is added to the values scrubbed from what leaves the
  * process (errors/secret-values.ts) before it is first handed out.
  */
+
+import type { ApiKeySource } from '../config/config-types.ts';
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import { addSecretValue } from '../errors/secret-values.ts';
-import type { ApiKeySource } from './config-types.ts';
 
 export interface KeyPoolOptions {
   /** How long a listed key that got a 401 is left out, in milliseconds. @default 300000 */

@@ -13,13 +13,12 @@
  *   gpt-4o: { outputUsdPerMTok: 10 }
  * ```
  */
-import type { BudgetLimit, BudgetOptions } from '../budget/budget-guard.ts';
-import type { LimiterOptions } from '../limiter/limiter-options.ts';
 import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
 import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
 import { ConfigError } from './config-defaults.ts';
 import { parseLimitsSection, type ResolvedLimits } from './limits-config.ts';
 import { defined, describe, FieldIssues, mappingAt, numberAt } from './limits-fields.ts';
+import type { BudgetLimit, BudgetOptions, LimiterSettings } from './limits-types.ts';
 
 const DOLLARS = { min: 0, max: 1e9, unit: 'US dollars' };
 const PRICE = { min: 0, max: 1e6, unit: 'US dollars per million tokens' };
@@ -164,6 +163,8 @@ export function resolveLimitsConfig(
 }
 
 /** The limiter's options from the resolved sections (clock and state are the caller's). */
-export function limiterOptionsFrom(config: LimitsConfig): LimiterOptions {
+export function limiterOptionsFrom(
+  config: LimitsConfig,
+): LimiterSettings & Pick<LimitsConfig, 'budgets' | 'catalog'> {
   return { ...config.limits.limiter, budgets: config.budgets, catalog: config.catalog };
 }

@@ -5,7 +5,7 @@
  * lease is settled exactly once, on every path — success with the usage the provider reported,
  * failure, cancellation, a client that went away — so reservations never leak.
  */
-import type { ResolvedRoute, ResolvedTarget } from '../client/config-types.ts';
+import type { ResolvedRoute, ResolvedTarget } from '../config/config-types.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { HeadersLike } from '../dialects/headers.ts';
@@ -46,10 +46,3 @@ export interface Lease {
 export interface Admission {
   acquire(request: AdmissionRequest): Promise<Lease>;
 }
-
-const noLease: Lease = Object.freeze({ settle() {} });
-
-/** Admits everything at once: the engine without a limiter. */
-export const openAdmission: Admission = Object.freeze({
-  acquire: async () => noLease,
-});

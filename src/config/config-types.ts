@@ -3,10 +3,10 @@
  * object) and as the engine reads it after loading (`ResolvedConfig`: every default filled,
  * every reference checked). Units are in the names: every duration ends in `Ms`.
  */
-import type { BudgetOptions } from '../budget/budget-guard.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
 import type { LimitsSection, ResolvedLimits } from './limits-config.ts';
+import type { BudgetOptions } from './limits-types.ts';
 
 /** A key, a pool of keys used round robin, or a function asked again after a 401 (rotation). */
 export type ApiKeySource = string | readonly string[] | (() => string | Promise<string>);

@@ -4,6 +4,7 @@ import { DEFAULT_BACKOFF } from '../policy/backoff.ts';
 import { BREAKER_DEFAULTS } from '../policy/breaker.ts';
 import { RETRY_DEFAULTS } from '../policy/retry.ts';
 import { RETRY_BUDGET_DEFAULTS } from '../policy/retry-budget.ts';
+import { KEY_POOL_DEFAULTS } from '../upstream/key-pool.ts';
 import {
   CACHE_MAX_BYTES_RULE,
   ConfigError,
@@ -17,7 +18,6 @@ import {
 import { parseConfigText } from './config-load.ts';
 import { resolveConfig } from './config-resolve.ts';
 import type { BreakwaterConfig } from './config-types.ts';
-import { KEY_POOL_DEFAULTS } from './key-pool.ts';
 
 const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
 

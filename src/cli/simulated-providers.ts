@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile, parseConfigText } from '../client/config-load.ts';
-import { resolveConfig } from '../client/config-resolve.ts';
-import type { BreakwaterConfig, ResolvedConfig } from '../client/config-types.ts';
-import type { Env } from '../client/env-interpolate.ts';
+import { loadConfigFile, parseConfigText } from '../config/config-load.ts';
+import { resolveConfig } from '../config/config-resolve.ts';
+import type { BreakwaterConfig, ResolvedConfig } from '../config/config-types.ts';
+import type { Env } from '../config/env-interpolate.ts';
 import { type MockServer, startMock } from '../mock/index.ts';
 
 export const CLEAN_SCENARIO_FILE = fileURLToPath(

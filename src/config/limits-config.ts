@@ -16,11 +16,15 @@
  *     chat: { maxTokens: 2048, overMaxTokens: reject }
  * ```
  */
-import type { MaxTokensPolicy } from '../budget/max-tokens-policy.ts';
-import type { AdaptiveOptions } from '../limiter/adaptive-rate.ts';
-import type { LimiterOptions, LimitRule, QueueOptions } from '../limiter/limiter-options.ts';
 import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
 import { booleanAt, choiceAt, defined, FieldIssues, mappingAt, numberAt } from './limits-fields.ts';
+import type {
+  AdaptiveOptions,
+  LimiterSettings,
+  LimitRule,
+  MaxTokensPolicy,
+  QueueOptions,
+} from './limits-types.ts';
 
 /** The section as a user writes it (YAML, JSON or a TypeScript object). */
 export interface LimitsSection {
@@ -40,10 +44,7 @@ export interface LimitsSection {
 
 /** The section as resolved: the limiter's options and each route's max_tokens policy. */
 export interface ResolvedLimits {
-  limiter: Pick<
-    LimiterOptions,
-    'targets' | 'queue' | 'adaptive' | 'learnFromHeaders' | 'assumedOutputTokens' | 'leaseGraceMs'
-  >;
+  limiter: LimiterSettings;
   /** By route name, `*`'s fields merged under each; `*` alone for routes without an entry. */
   routes: Readonly<Record<string, MaxTokensPolicy>>;
 }
