@@ -5,8 +5,8 @@
  * (`sk-…`, `Bearer …`) miss a key of no known shape; the values themselves do not.
  *
  * Process-wide on purpose, as a CI runner's masked values are: a key is a secret wherever it
- * shows, and the places that write text out (dialects/render-error.ts, the dialects' error frames, the
- * logger's line writer) cannot each be handed the list. Values are only ever added.
+ * shows, and the places that write text out (dialects/render-error.ts, the dialects' error
+ * frames, the logger's line writer) cannot each be handed the list. Values are only ever added.
  *
  * What counts as a key showing, for a key of at least `MIN_SECRET_LENGTH` characters:
  * - the key itself, anywhere in the text;
