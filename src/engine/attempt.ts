@@ -10,11 +10,19 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { failure, type Outcome, success } from '../core/outcome.ts';
 import type { Usage } from '../dialects/usage.ts';
-import { classifyNetworkError, RefusalError, RejectedError } from '../errors/index.ts';
+import {
+  BreakwaterError,
+  classifyNetworkError,
+  type ErrorCode,
+  RefusalError,
+  RejectedError,
+} from '../errors/index.ts';
 import type { Admission, Lease } from '../limiter/admission.ts';
 import { type BreakerTicket, failureKind } from '../policy/breaker.ts';
-import { callUpstream } from '../upstream/call-upstream.ts';
-import type { UpstreamPool } from '../upstream/upstream-pool.ts';
+import { callUpstream, type UpstreamTimeouts } from '../upstream/call-upstream.ts';
+import type { KeyPool } from '../upstream/key-pool.ts';
+import type { UpstreamDispatchers } from '../upstream/upstream-pool.ts';
+import type { UpstreamResponse } from '../upstream/upstream-response.ts';
 import { attemptTimeouts } from './attempt-timeouts.ts';
 import type { Bridge } from './bridge.ts';
 import { type Recorder, type Run, skipped } from './run.ts';
@@ -24,7 +32,7 @@ import type { TargetRegistry, TargetState } from './target-state.ts';
 /** What an attempt works with, the same for every call. */
 export interface AttemptDeps {
   clock: Clock;
-  pool: UpstreamPool;
+  pool: UpstreamDispatchers;
   admission: Admission;
   targets: TargetRegistry;
   record: Recorder;
@@ -57,38 +65,81 @@ export interface Delivered {
   opened?: OpenedStream<unknown>;
 }
 
+/** breaker → lease → call (again with another key after a 401) → the answer read. */
 export async function attempt(
   deps: AttemptDeps,
   run: Run,
   plan: AttemptPlan,
 ): Promise<Outcome<Delivered>> {
-  const { clock, record } = deps;
-  const { state, bridge, upstream, body, tier, final } = plan;
-  const { target, breaker } = state;
-  const admission = breaker.admit();
-  if (!admission.allowed) {
-    record(run, skipped(target.id, tier, 'circuit_open'));
-    const seconds = Math.ceil(admission.retryAfterMs / 1000);
-    return failure(
-      new RejectedError(
-        'circuit_open',
-        `circuit open for ${target.id}: it failed repeatedly; next probe in ${seconds} s`,
-        {
-          retryAfterMs: admission.retryAfterMs,
-          provider: target.provider.name,
-          model: target.model,
-        },
-      ),
-    );
-  }
-  const keys = deps.targets.keys(target.provider);
-  const ctx = { provider: target.provider.name, model: target.model };
-  const timeouts = attemptTimeouts(run, bridge, state, final);
+  const { state, bridge } = plan;
+  const ticket = state.breaker.admit();
+  if (!ticket.allowed) return circuitOpen(deps, run, plan, ticket.retryAfterMs);
+  const keys = deps.targets.keys(state.target.provider);
+  const ctx = { provider: state.target.provider.name, model: state.target.model };
+  const timeouts = attemptTimeouts(run, bridge, state, plan.final);
   let key = keys.kind === 'function' ? await keys.current() : keys.currentListed();
-  let lease: Lease;
+  const lease = await acquireLease(deps, run, plan, ticket, key);
+  if (lease instanceof BreakwaterError) return failure(lease);
+  for (let rotated = false; ; rotated = true) {
+    const started = deps.clock.now();
+    try {
+      const res = await send(deps, run, plan, key, timeouts);
+      return await readAnswer(deps, run, plan, { ticket, lease, ctx, started }, res);
+    } catch (err) {
+      const error = classifyNetworkError(err, ctx);
+      recordCall(deps, run, plan, started, error.providerStatus, error.code);
+      if (error.code === 'authentication' && !rotated) {
+        const next = await rotatedKey(keys, key);
+        if (next !== undefined) {
+          key = next;
+          continue;
+        }
+      }
+      return failed(state.breaker, ticket, lease, error);
+    }
+  }
+}
+
+/** One call in flight: the breaker's ticket, the limiter's lease, the names its errors carry. */
+interface Call {
+  ticket: BreakerTicket;
+  lease: Lease;
+  ctx: { provider: string; model: string };
+  started: number;
+}
+
+/** The breaker said no: the attempt is skipped, with the wait until its next probe. */
+function circuitOpen(
+  deps: AttemptDeps,
+  run: Run,
+  { state: { target }, tier }: AttemptPlan,
+  retryAfterMs: number,
+): Outcome<Delivered> {
+  deps.record(run, skipped(target.id, tier, 'circuit_open'));
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  return failure(
+    new RejectedError(
+      'circuit_open',
+      `circuit open for ${target.id}: it failed repeatedly; next probe in ${seconds} s`,
+      { retryAfterMs, provider: target.provider.name, model: target.model },
+    ),
+  );
+}
+
+/**
+ * The limiter's lease for this attempt, or the error that refused it (the attempt is then
+ * skipped and the breaker's ticket handed back unused).
+ */
+async function acquireLease(
+  deps: AttemptDeps,
+  run: Run,
+  { state, bridge, upstream, tier }: AttemptPlan,
+  ticket: BreakerTicket,
+  key: string | undefined,
+): Promise<Lease | BreakwaterError> {
   try {
-    lease = await deps.admission.acquire({
-      target,
+    return await deps.admission.acquire({
+      target: state.target,
       route: run.route,
       dialect: bridge.target.name,
       request: upstream,
@@ -99,99 +150,124 @@ export async function attempt(
       keyId: keyId(key),
     });
   } catch (err) {
-    breaker.release(admission);
+    state.breaker.release(ticket);
     const error = classifyNetworkError(err);
-    record(run, skipped(target.id, tier, error.code));
-    return failure(error);
+    deps.record(run, skipped(state.target.id, tier, error.code));
+    return error;
   }
-  let rotated = false;
-  for (;;) {
-    const started = clock.now();
-    try {
-      const res = await callUpstream({
-        pool: deps.pool,
-        origin: target.provider.baseUrl,
-        path: bridge.target.path,
-        headers: withProviderHeaders(
-          target.provider.headers,
-          bridge.target.upstreamHeaders(key, run.options.headers),
-        ),
-        body,
-        dialect: bridge.target.name,
-        provider: target.provider.name,
-        model: target.model,
-        stream: run.stream,
-        signal: run.options.signal,
-        deadline: run.deadline,
-        timeouts,
-        clock,
-      });
-      (run.stream ? state.firstByte.stream : state.firstByte.whole).record(res.timings.firstByteMs);
-      const delivered: Delivered = {
-        state,
-        bridge,
-        lease,
-        ticket: admission,
-        headers: res.headers,
-      };
-      if (run.stream) {
-        const events = bridge.target.parseStream(res.body, ctx);
-        delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
-      } else {
-        const body = await res.jsonAndText();
-        delivered.json = body.value;
-        delivered.raw = body.text;
-        delivered.usage = bridge.target.responseUsage(delivered.json);
-        lease.settle({ usage: delivered.usage, headers: res.headers });
-        const refusal = run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
-        if (refusal) {
-          // A verdict on this answer, not on the target's health: no breaker count, no retry.
-          breaker.release(admission);
-          record(run, {
-            target: target.id,
-            tier,
-            result: 'error',
-            code: 'refusal',
-            status: res.status,
-            latencyMs: clock.now() - started,
-          });
-          return failure(new RefusalError(refusal, { ...ctx, requestId: res.requestId }));
-        }
-      }
-      breaker.success(admission);
-      record(run, {
-        target: target.id,
-        tier,
-        result: 'ok',
-        status: res.status,
-        latencyMs: clock.now() - started,
-      });
-      return success(delivered);
-    } catch (err) {
-      const error = classifyNetworkError(err, ctx);
-      record(run, {
-        target: target.id,
-        tier,
-        result: 'error',
-        code: error.code,
-        status: error.providerStatus,
-        latencyMs: clock.now() - started,
-      });
-      if (error.code === 'authentication' && !rotated) {
-        // The key may have been rotated: ask the pool once for another, and try again at once.
-        rotated = true;
-        const next = await keys.rotate(key).catch(() => undefined);
-        if (next !== undefined && next !== key) {
-          key = next;
-          continue;
-        }
-      }
-      if (error.healthSignal) breaker.failure(admission, failureKind(error));
-      else breaker.release(admission);
-      lease.settle({ error });
-      return failure(error);
+}
+
+/** The request on the wire with `key`; resolves at the answer's headers. */
+function send(
+  deps: AttemptDeps,
+  run: Run,
+  { state: { target }, bridge, body }: AttemptPlan,
+  key: string | undefined,
+  timeouts: UpstreamTimeouts,
+): Promise<UpstreamResponse> {
+  return callUpstream({
+    pool: deps.pool,
+    origin: target.provider.baseUrl,
+    path: bridge.target.path,
+    headers: withProviderHeaders(
+      target.provider.headers,
+      bridge.target.upstreamHeaders(key, run.options.headers),
+    ),
+    body,
+    dialect: bridge.target.name,
+    provider: target.provider.name,
+    model: target.model,
+    stream: run.stream,
+    signal: run.options.signal,
+    deadline: run.deadline,
+    timeouts,
+    clock: deps.clock,
+  });
+}
+
+/**
+ * The answer read: a stream up to its commit point, or a whole answer (its lease settled with
+ * the usage it reports). A refusal on a route that falls back on refusals is a failure.
+ */
+async function readAnswer(
+  deps: AttemptDeps,
+  run: Run,
+  plan: AttemptPlan,
+  { ticket, lease, ctx, started }: Call,
+  res: UpstreamResponse,
+): Promise<Outcome<Delivered>> {
+  const { state, bridge } = plan;
+  (run.stream ? state.firstByte.stream : state.firstByte.whole).record(res.timings.firstByteMs);
+  const delivered: Delivered = { state, bridge, lease, ticket, headers: res.headers };
+  if (run.stream) {
+    const events = bridge.target.parseStream(res.body, ctx);
+    delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
+  } else {
+    const body = await res.jsonAndText();
+    delivered.json = body.value;
+    delivered.raw = body.text;
+    delivered.usage = bridge.target.responseUsage(delivered.json);
+    lease.settle({ usage: delivered.usage, headers: res.headers });
+    const refusal = run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
+    if (refusal) {
+      // A verdict on this answer, not on the target's health: no breaker count, no retry.
+      state.breaker.release(ticket);
+      recordCall(deps, run, plan, started, res.status, 'refusal');
+      return failure(new RefusalError(refusal, { ...ctx, requestId: res.requestId }));
     }
   }
+  state.breaker.success(ticket);
+  recordCall(deps, run, plan, started, res.status);
+  return success(delivered);
+}
+
+/** The key to try after a 401: the pool asked once for another, or undefined when it has none. */
+async function rotatedKey(keys: KeyPool, failed: string | undefined): Promise<string | undefined> {
+  const next = await keys.rotate(failed).catch(() => undefined);
+  return next !== failed ? next : undefined;
+}
+
+/** A failed call: the breaker counts it if it says something of the target's health. */
+function failed(
+  breaker: TargetState['breaker'],
+  ticket: BreakerTicket,
+  lease: Lease,
+  error: BreakwaterError,
+): Outcome<Delivered> {
+  if (error.healthSignal) breaker.failure(ticket, failureKind(error));
+  else breaker.release(ticket);
+  lease.settle({ error });
+  return failure(error);
+}
+
+/** The call in the run's trail: `ok` without a code, `error` with one. */
+function recordCall(
+  deps: AttemptDeps,
+  run: Run,
+  { state, tier }: AttemptPlan,
+  started: number,
+  status: number | undefined,
+  code?: ErrorCode,
+): void {
+  deps.record(
+    run,
+    code === undefined
+      ? {
+          target: state.target.id,
+          tier,
+          result: 'ok',
+          status,
+          latencyMs: deps.clock.now() - started,
+        }
+      : {
+          target: state.target.id,
+          tier,
+          result: 'error',
+          code,
+          status,
+          latencyMs: deps.clock.now() - started,
+        },
+  );
 }
 
 /** The provider's configured headers under the dialect's own; no copy when there are none. */

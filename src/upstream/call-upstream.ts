@@ -27,7 +27,7 @@ import type { NetworkErrorContext } from '../errors/index.ts';
 import { AttemptHandler } from './attempt-handler.ts';
 import { DEFAULT_MAX_ERROR_BODY_BYTES, errorFromResponse } from './error-response.ts';
 import { firstByteTimeoutFor } from './first-byte-timeout.ts';
-import type { UpstreamPool } from './upstream-pool.ts';
+import type { UpstreamDispatchers } from './upstream-pool.ts';
 import { UpstreamResponse } from './upstream-response.ts';
 
 export interface UpstreamTimeouts {
@@ -44,7 +44,7 @@ export interface UpstreamTimeouts {
 
 export interface CallUpstreamOptions {
   /** The pool holding the configured origins. */
-  pool: UpstreamPool;
+  pool: UpstreamDispatchers;
   /** A configured origin, e.g. `https://api.openai.com`. */
   origin: string;
   /** Path and query, e.g. `/v1/chat/completions`. */

@@ -75,6 +75,9 @@ function durationMs(name: string, value: number): number {
   return value;
 }
 
+/** What a call needs of the pool: the dispatcher for an origin. Tests give a fake. */
+export type UpstreamDispatchers = Pick<UpstreamPool, 'dispatcher' | 'connectTimeoutMs'>;
+
 export class UpstreamPool {
   readonly #origins: ReadonlySet<string>;
   readonly #connections: number;
