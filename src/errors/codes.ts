@@ -263,6 +263,15 @@ export const ERROR_CODES = Object.freeze({
     'rate_limit_error',
     'A spend budget configured in breakwater is used up; wait for the budget window to reset or raise the budget.',
   ),
+  idempotency_conflict: code(
+    409,
+    false,
+    false,
+    false,
+    'invalid_request_error',
+    'invalid_request_error',
+    'This Idempotency-Key was already used with a different request; send a new key for a new request, or the same request again to get its answer.',
+  ),
   aborted: code(
     499,
     false,

@@ -109,7 +109,8 @@ export type RejectionCode =
   | 'queue_full'
   | 'deadline_exceeded'
   | 'budget_exceeded'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'idempotency_conflict';
 
 export class RejectedError extends BreakwaterError {
   constructor(
