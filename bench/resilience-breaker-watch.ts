@@ -70,6 +70,7 @@ export class BreakerWatch {
       }
       return;
     }
+    if (event.type !== 'attempt') return;
     const { record } = event;
     if (record.target !== this.target || record.result === 'skipped') return;
     const startedAt = now - record.latencyMs;

@@ -43,6 +43,7 @@ export {
   type CallOptions,
   Engine,
   type EngineAnswer,
+  type EngineCounters,
   type EngineEvent,
   type EngineOptions,
 } from './engine/engine.ts';
@@ -71,4 +72,11 @@ export { type Backoff, FullJitterBackoff } from './policy/backoff.ts';
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from './policy/breaker.ts';
 export { type RetryOptions, RetryPolicy } from './policy/retry.ts';
 export { RetryBudget } from './policy/retry-budget.ts';
+export { MemoryIdempotencyStore } from './store/memory-idempotency-store.ts';
+export type {
+  CacheStore,
+  IdempotencyRecord,
+  IdempotencyStore,
+  Store,
+} from './store/store.ts';
 export * from './tokens/index.ts';

@@ -7,12 +7,13 @@
  * Answers and errors come back in the caller's dialect, so the SDK raises its usual classes.
  *
  * Per-call options ride on request headers: `x-breakwater-deadline-ms`, `x-breakwater-route`,
- * `x-breakwater-priority`, `cache-control: no-cache | no-store`.
+ * `x-breakwater-priority`, `cache-control: no-cache | no-store`, `Idempotency-Key`.
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { renderError } from '../dialects/render-error.ts';
 import { answerHeaders } from '../engine/answer-headers.ts';
 import type { CallOptions, Engine } from '../engine/engine.ts';
+import { parseIdempotencyKey } from '../engine/idempotency-key-header.ts';
 import { parsePriority } from '../engine/priority-header.ts';
 import { BreakwaterError, RejectedError } from '../errors/index.ts';
 
@@ -56,6 +57,8 @@ function callOptions(headers: Headers, signal: AbortSignal | undefined): CallOpt
   if (priority) options.priority = priority;
   const route = headers.get('x-breakwater-route');
   if (route) options.route = route;
+  const idempotencyKey = parseIdempotencyKey(headers.get('idempotency-key') ?? undefined);
+  if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const cacheControl = headers.get('cache-control') ?? '';
   if (/\bno-cache\b/.test(cacheControl)) options.noCache = true;
   if (/\bno-store\b/.test(cacheControl)) options.noStore = true;

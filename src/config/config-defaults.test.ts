@@ -10,8 +10,10 @@ import {
   ConfigError,
   DEFAULT_BASE_URLS,
   DEFAULT_CACHE_MAX_BYTES,
+  DEFAULT_IDEMPOTENCY,
   DEFAULT_POLICY,
   formatPath,
+  IDEMPOTENCY_RULES,
   type OptionRule,
   POLICY_RULES,
 } from './config-defaults.ts';
@@ -79,6 +81,17 @@ describe('docs/config.md', () => {
     const baseUrl = row('baseUrl').join(' ');
     for (const url of Object.values(DEFAULT_BASE_URLS)) expect(baseUrl).toContain(`\`${url}\``);
     expect(row('KeyPool` `coolDownMs')[2]).toBe(String(KEY_POOL_DEFAULTS.coolDownMs));
+  });
+
+  it('documents the idempotency section and a route’s coalesce', () => {
+    for (const [key, rule] of Object.entries(IDEMPOTENCY_RULES)) {
+      expect(row(`idempotency.${key}`).slice(1, 4)).toEqual([
+        rule.unit,
+        String(DEFAULT_IDEMPOTENCY[key as keyof typeof DEFAULT_IDEMPOTENCY]),
+        rangeText(rule),
+      ]);
+    }
+    expect(row('coalesce')[1]).toBe('`false`');
   });
 
   it('has a full example that loads', () => {

@@ -122,3 +122,15 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
 
 /** `cache.maxBytes`: 0 stores nothing; at most 16 GiB. */
 export const CACHE_MAX_BYTES_RULE: NumberRule = int(0, 17_179_869_184, 'bytes');
+
+/** A route's `coalesce`. */
+export const COALESCE_RULE: BooleanRule = Object.freeze({ type: 'boolean' });
+
+export const DEFAULT_IDEMPOTENCY = Object.freeze({ ttlMs: DAY_MS, maxBytes: 67_108_864 });
+
+/** The `idempotency` section: answers kept up to 30 days, in up to 16 GiB. */
+export const IDEMPOTENCY_RULES: Readonly<Record<keyof typeof DEFAULT_IDEMPOTENCY, NumberRule>> =
+  Object.freeze({
+    ttlMs: int(1, 30 * DAY_MS, 'ms'),
+    maxBytes: int(1, 17_179_869_184, 'bytes'),
+  });

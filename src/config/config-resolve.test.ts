@@ -224,7 +224,7 @@ describe('resolveConfig: unknown keys', () => {
   it.each([
     [
       { ...base, polcy: {} },
-      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache, limits, budgets, catalog)',
+      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache, idempotency, limits, budgets, catalog)',
     ],
     [
       { providers: { openai: { apikey: 'x' } } },
@@ -244,7 +244,7 @@ describe('resolveConfig: unknown keys', () => {
     ],
     [
       withRoute({ tier: ['openai/gpt-4o'], tiers: ['openai/gpt-4o'] }),
-      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, staticMessage, onRefusal, policy)',
+      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, staticMessage, onRefusal, coalesce, policy)',
     ],
     [
       withRoute({ tiers: ['openai/x'], policy: { cache: { ttl: 5 } } }),
@@ -498,6 +498,33 @@ describe('resolveConfig: onRefusal', () => {
     );
     expect(() => resolveConfig(routes('retry') as never)).toThrow(
       'routes.chat.onRefusal: expected "answer"',
+    );
+  });
+});
+
+describe('resolveConfig: coalesce and idempotency', () => {
+  it('defaults coalesce to false, accepts true, and names the field it rejects', () => {
+    expect(resolve(withRoute({ tiers: ['openai/gpt-4o'] })).routes.get('chat')?.coalesce).toBe(
+      false,
+    );
+    expect(
+      resolve(withRoute({ tiers: ['openai/gpt-4o'], coalesce: 'true' })).routes.get('chat')
+        ?.coalesce,
+    ).toBe(true);
+    expect(resolveRoute(resolve(base), 'openai/gpt-4o')?.coalesce).toBe(false);
+    expect(problem(withRoute({ tiers: ['openai/gpt-4o'], coalesce: 'yes' }))).toBe(
+      'routes.chat.coalesce: expected true or false, got "yes"',
+    );
+  });
+
+  it('fills the idempotency defaults and checks each option', () => {
+    expect(resolve(base).idempotency).toEqual({ ttlMs: 86_400_000, maxBytes: 67_108_864 });
+    expect(resolve({ ...base, idempotency: { ttlMs: '60000' } }).idempotency.ttlMs).toBe(60_000);
+    expect(problem({ ...base, idempotency: { ttlMs: 0 } })).toBe(
+      'idempotency.ttlMs: expected an integer from 1 to 2592000000 (milliseconds), got 0',
+    );
+    expect(problem({ ...base, idempotency: { ttl: 5 } })).toContain(
+      'idempotency.ttl: unknown option "ttl" — did you mean "ttlMs"?',
     );
   });
 });

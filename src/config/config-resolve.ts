@@ -13,7 +13,9 @@ import { Issues, objectAt, ruleValue } from './config-check.ts';
 import {
   CACHE_MAX_BYTES_RULE,
   DEFAULT_CACHE_MAX_BYTES,
+  DEFAULT_IDEMPOTENCY,
   DEFAULT_POLICY,
+  IDEMPOTENCY_RULES,
 } from './config-defaults.ts';
 import { ConfigError } from './config-error.ts';
 import { policyAt } from './config-policy.ts';
@@ -31,7 +33,16 @@ export interface ResolveOptions {
   env?: Env;
 }
 
-const TOP_KEYS = ['providers', 'routes', 'policy', 'cache', 'limits', 'budgets', 'catalog'];
+const TOP_KEYS = [
+  'providers',
+  'routes',
+  'policy',
+  'cache',
+  'idempotency',
+  'limits',
+  'budgets',
+  'catalog',
+];
 const CACHE_KEYS = ['maxBytes'];
 
 /**
@@ -69,6 +80,21 @@ export function resolveConfig(
     }
   }
 
+  const idempotency: Record<string, number> = { ...DEFAULT_IDEMPOTENCY };
+  if (root.idempotency !== undefined && root.idempotency !== null) {
+    const given = objectAt(
+      issues,
+      root.idempotency,
+      ['idempotency'],
+      Object.keys(IDEMPOTENCY_RULES),
+    );
+    for (const [key, rule] of Object.entries(IDEMPOTENCY_RULES)) {
+      if (given?.[key] === undefined) continue;
+      const value = ruleValue(issues, given[key], ['idempotency', key], rule);
+      if (typeof value === 'number') idempotency[key] = value;
+    }
+  }
+
   const { routes, targets } = routesAt(issues, root.routes, names, providers, policy);
   const limits = parseLimitsSection(root.limits, { providers: names });
   const budgets = parseBudgetsSection(root.budgets);
@@ -81,6 +107,7 @@ export function resolveConfig(
     routes,
     policy,
     cacheMaxBytes,
+    idempotency: Object.freeze(idempotency) as ResolvedConfig['idempotency'],
     limits: limits.value,
     budgets: budgets.value,
     catalog: catalog.value,

@@ -6,7 +6,8 @@
  * A target splits at its FIRST slash: `openrouter/meta-llama/llama-3.1-8b` is provider
  * `openrouter`, model `meta-llama/llama-3.1-8b`. Provider names therefore cannot hold a slash.
  */
-import { closest, describe, type Issues, objectAt } from './config-check.ts';
+import { closest, describe, type Issues, objectAt, ruleValue } from './config-check.ts';
+import { COALESCE_RULE } from './config-defaults.ts';
 import type { ConfigPath } from './config-error.ts';
 import { policyAt } from './config-policy.ts';
 import type {
@@ -17,7 +18,7 @@ import type {
   ResolvedTarget,
 } from './config-types.ts';
 
-const ROUTE_KEYS = ['tiers', 'contextFallback', 'staticMessage', 'onRefusal', 'policy'];
+const ROUTE_KEYS = ['tiers', 'contextFallback', 'staticMessage', 'onRefusal', 'coalesce', 'policy'];
 /** One-tier routes built for `provider/model` names clients send; bounded, names are untrusted. */
 const MAX_CACHED_TARGET_ROUTES = 1024;
 
@@ -139,6 +140,10 @@ function routeAt(
       `expected "answer" (return the refusal as is) or "fallback" (try the next tier), got ${describe(given.onRefusal)}`,
     );
   }
+  const coalesce =
+    given.coalesce === undefined
+      ? false
+      : ruleValue(issues, given.coalesce, [...path, 'coalesce'], COALESCE_RULE) === true;
   const policy = policyAt(issues, given.policy, [...path, 'policy'], global, { route: true });
   return Object.freeze({
     name,
@@ -146,6 +151,7 @@ function routeAt(
     contextFallback,
     staticMessage,
     onRefusal,
+    coalesce,
     policy,
   });
 }
@@ -219,6 +225,7 @@ export function resolveRoute(config: ResolvedConfig, name: string): ResolvedRout
     contextFallback: undefined,
     staticMessage: undefined,
     onRefusal: 'answer',
+    coalesce: false,
     policy: config.policy,
   });
   if (entry.targetRoutes.size < MAX_CACHED_TARGET_ROUTES) entry.targetRoutes.set(name, route);

@@ -101,7 +101,19 @@ export interface RouteConfig {
    * @default 'answer'
    */
   onRefusal?: 'answer' | 'fallback';
+  /**
+   * Identical non-streaming calls in flight at once (same tenant, same request) share one
+   * upstream call and its answer. @default false
+   */
+  coalesce?: boolean;
   policy?: PolicyConfig;
+}
+
+export interface IdempotencyConfig {
+  /** How long an answer is kept under its `Idempotency-Key`. @default 86400000 (24 h) */
+  ttlMs?: number;
+  /** Upper bound of the in-memory idempotency store. @default 67108864 (64 MiB) */
+  maxBytes?: number;
 }
 
 export interface BreakwaterConfig {
@@ -112,6 +124,8 @@ export interface BreakwaterConfig {
     /** Upper bound of the in-memory response cache. @default 67108864 (64 MiB) */
     maxBytes?: number;
   };
+  /** Answers kept under the callers' `Idempotency-Key`s. */
+  idempotency?: IdempotencyConfig;
   /** Rate limits, the admission queue and max_tokens policies (docs/limits.md). */
   limits?: LimitsSection;
   /** Spend budgets per route, per gateway client and in total (docs/limits.md). */
@@ -151,6 +165,7 @@ export interface ResolvedRoute {
   contextFallback: ResolvedTarget | undefined;
   staticMessage: string | undefined;
   onRefusal: 'answer' | 'fallback';
+  coalesce: boolean;
   policy: ResolvedPolicy;
 }
 
@@ -159,6 +174,7 @@ export interface ResolvedConfig {
   routes: ReadonlyMap<string, ResolvedRoute>;
   policy: ResolvedPolicy;
   cacheMaxBytes: number;
+  idempotency: Readonly<Required<IdempotencyConfig>>;
   limits: ResolvedLimits;
   budgets: BudgetOptions | undefined;
   catalog: Readonly<Record<string, ModelInfoOverride>>;

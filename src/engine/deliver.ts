@@ -41,9 +41,7 @@ export function deliver(
     translator: bridge.stream(run.request),
     dropUsageOnly: !bridge.translates && !caller.wantsStreamUsage(run.request),
     ctx: { provider: target.provider.name, model: target.model },
-    onComplete: run.cacheKey
-      ? (answer) => void cache.store(run.dialect, run.route, run.options, run.cacheKey, answer)
-      : undefined,
+    onComplete: onComplete(run, cache),
     onEnd: ({ usage, error, abandoned }) => {
       // Counted in the generation the attempt was admitted in: never as a later probe's verdict.
       if (error?.healthSignal) state.breaker.failure(delivered.ticket, failureKind(error));
@@ -63,10 +61,21 @@ export function deliver(
   return { kind: 'stream', body: stream, meta, ended };
 }
 
+/** What to do with a stream's whole answer once it ended cleanly: cache it, hand it on. */
+function onComplete(run: Run, cache: AnswerCache): ((answer: unknown) => void) | undefined {
+  const { cacheKey, onAnswer } = run;
+  if (cacheKey === undefined) return onAnswer;
+  return (answer) => {
+    void cache.store(run.dialect, run.route, run.options, cacheKey, answer);
+    onAnswer?.(answer);
+  };
+}
+
+/** A stored answer (the cache's, or one kept under an idempotency key), served as asked for. */
 export function fromCache(
   run: Run,
   answer: unknown,
-  status: 'hit' | 'stale',
+  status: 'hit' | 'stale' | 'idempotent-replay',
   fallback: Fallback,
 ): EngineAnswer {
   return replayable(run, answer, answerMeta(run, fallback, status));

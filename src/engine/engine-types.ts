@@ -10,7 +10,7 @@ import type { Usage } from '../dialects/usage.ts';
 import type { AttemptRecord } from '../errors/index.ts';
 import type { Admission, Priority } from '../limiter/admission.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
-import type { CacheStore } from '../store/store.ts';
+import type { CacheStore, IdempotencyStore } from '../store/store.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { StreamEnd } from './caller-stream.ts';
 
@@ -22,6 +22,11 @@ export interface EngineOptions {
   pool?: UpstreamPool;
   /** Where cached answers live. @default an in-memory store bounded by `cache.maxBytes` */
   cacheStore?: CacheStore;
+  /**
+   * Where answers kept under an Idempotency-Key live. @default an in-memory store bounded by
+   * `idempotency.maxBytes`
+   */
+  idempotencyStore?: IdempotencyStore;
   /**
    * What must say yes before an attempt leaves. @default the limiter built from the config's
    * `limits`, `budgets` and `catalog` (with no rules it still learns from rate-limit headers)
@@ -48,6 +53,11 @@ export interface CallOptions {
   noStore?: boolean;
   /** The caller already ran the preflight shape checks (the gateway does, before routing). */
   shapeChecked?: boolean;
+  /**
+   * The caller's `Idempotency-Key`: the same key with the same request again gets the first
+   * call's answer, replayed, without another upstream call.
+   */
+  idempotencyKey?: string;
 }
 
 export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static';
@@ -59,9 +69,20 @@ export interface AnswerMeta {
   target?: string;
   /** Upstream attempts made (skipped targets not counted). */
   attempts: number;
-  cache: 'hit' | 'stale' | 'miss' | 'off';
+  /** `idempotent-replay`: the stored answer of an earlier call under the same Idempotency-Key. */
+  cache: 'hit' | 'stale' | 'miss' | 'off' | 'idempotent-replay';
   fallback: Fallback;
   trail: readonly AttemptRecord[];
+  /** Callers that shared this answer's upstream call (coalescing), when more than one did. */
+  coalesced?: number;
+}
+
+/** Running totals an engine keeps. */
+export interface EngineCounters {
+  /** Answers replayed under an Idempotency-Key instead of calling a provider again. */
+  idempotentReplays: number;
+  /** Calls answered by another identical call's upstream call (coalescing). */
+  coalesced: number;
 }
 
 export type EngineAnswer =
@@ -84,4 +105,6 @@ export type EngineAnswer =
 
 export type EngineEvent =
   | { type: 'attempt'; route: string; record: AttemptRecord }
-  | { type: 'breaker'; target: string; transition: BreakerTransition };
+  | { type: 'breaker'; target: string; transition: BreakerTransition }
+  /** One upstream call answered `callers` identical calls (coalescing). */
+  | { type: 'coalesced'; route: string; callers: number };

@@ -29,11 +29,20 @@ import {
 } from '../errors/index.ts';
 import type { Admission } from '../limiter/admission.ts';
 import { createLimiter } from '../limiter/limiter.ts';
+import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
 import { createUpstreamPool, type UpstreamPool } from '../upstream/upstream-pool.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { createBridges, DIALECTS } from './bridge.ts';
+import { Coalescer } from './coalesce.ts';
 import { deliver, fromCache, staticAnswer } from './deliver.ts';
-import type { CallOptions, EngineAnswer, EngineEvent, EngineOptions } from './engine-types.ts';
+import type {
+  CallOptions,
+  EngineAnswer,
+  EngineCounters,
+  EngineEvent,
+  EngineOptions,
+} from './engine-types.ts';
+import { Idempotency } from './idempotency.ts';
 import { checkRequest } from './request-check.ts';
 import { RetryPolicies } from './retry-policies.ts';
 import type { Run } from './run.ts';
@@ -45,6 +54,7 @@ export type {
   AnswerMeta,
   CallOptions,
   EngineAnswer,
+  EngineCounters,
   EngineEvent,
   EngineOptions,
   Fallback,
@@ -59,6 +69,9 @@ export class Engine {
   readonly #admission: Admission;
   /** What trying a target and making an attempt work with. */
   readonly #deps: TargetDeps;
+  readonly #idempotency: Idempotency;
+  readonly #coalescer: Coalescer;
+  readonly #counters: EngineCounters = { idempotentReplays: 0, coalesced: 0 };
   readonly #events = new EventEmitter<EngineEvent>();
   /** Every attempt and breaker transition, for telemetry and tests. */
   readonly onEvent = this.#events.event;
@@ -73,6 +86,18 @@ export class Engine {
     this.#admission =
       options.admission ?? createLimiter({ ...limiterOptionsFrom(config), clock: this.#clock });
     this.#cache = new AnswerCache(config, this.#clock, options.cacheStore);
+    this.#idempotency = new Idempotency({
+      store:
+        options.idempotencyStore ??
+        new MemoryIdempotencyStore({ maxBytes: config.idempotency.maxBytes, clock: this.#clock }),
+      clock: this.#clock,
+      ttlMs: config.idempotency.ttlMs,
+    });
+    this.#coalescer = new Coalescer(this.#clock, (run, callers) => {
+      this.#counters.coalesced += callers - 1;
+      if (this.#events.hasListeners)
+        this.#events.emit({ type: 'coalesced', route: run.route.name, callers });
+    });
     this.#targets = new TargetRegistry(this.#clock, (state) => {
       state.breaker.onStateChange((transition) =>
         this.#events.emit({ type: 'breaker', target: state.target.id, transition }),
@@ -92,6 +117,11 @@ export class Engine {
   /** What says yes before each attempt: the limiter, unless the options gave another. */
   get admission(): Admission {
     return this.#admission;
+  }
+
+  /** Running totals: answers replayed under an Idempotency-Key, calls that shared another's. */
+  counters(): Readonly<EngineCounters> {
+    return { ...this.#counters };
   }
 
   /** Every target reached so far, with its breaker. */
@@ -135,13 +165,27 @@ export class Engine {
     };
     let streaming = false;
     try {
-      const answer = await this.#run(run);
+      const answer = await this.#answer(run);
       streaming = answer.kind === 'stream' && answer.meta.target !== undefined;
       return answer;
     } finally {
       // A committed stream outlives the call; past the commit point only the idle timer guards it.
       if (!streaming) deadline.dispose();
     }
+  }
+
+  /** In front of the run: an Idempotency-Key's stored answer, then a coalesced call. */
+  async #answer(run: Run): Promise<EngineAnswer> {
+    const key = run.options.idempotencyKey;
+    if (key === undefined) return this.#shared(run);
+    const answer = await this.#idempotency.answer(run, key, () => this.#shared(run));
+    if (answer.meta.cache === 'idempotent-replay') this.#counters.idempotentReplays++;
+    return answer;
+  }
+
+  #shared(run: Run): Promise<EngineAnswer> {
+    if (!run.route.coalesce || run.stream) return this.#run(run);
+    return this.#coalescer.answer(run, (shared) => this.#run(shared));
   }
 
   async #run(run: Run): Promise<EngineAnswer> {

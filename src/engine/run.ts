@@ -20,6 +20,8 @@ export interface Run {
   options: CallOptions;
   trail: AttemptRecord[];
   cacheKey: string | undefined;
+  /** Given a delivered stream's whole answer in the caller's dialect, once it ended cleanly. */
+  onAnswer?: (answer: unknown) => void;
 }
 
 /** Adds an attempt to the run's trail (and tells whoever listens). */

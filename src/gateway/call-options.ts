@@ -1,7 +1,8 @@
 /**
  * Per-call options from request headers, the same ones `client.fetch` reads:
  * `x-breakwater-deadline-ms` (the whole call's time budget), `x-breakwater-route` (a route to use
- * instead of the body's `model`), `cache-control: no-cache | no-store`. No header can name an
+ * instead of the body's `model`), `cache-control: no-cache | no-store`, `Idempotency-Key` (the
+ * same key and request again get the first answer, replayed). No header can name an
  * upstream URL or key: those come from the config only. Of the caller's headers only the
  * Anthropic API version and beta flags reach the provider: `OpenAI-Organization` and
  * `OpenAI-Project` would let a client choose whose account the operator's key bills, so they
@@ -9,6 +10,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallOptions } from '../engine/engine.ts';
+import { parseIdempotencyKey } from '../engine/idempotency-key-header.ts';
 import { parsePriority } from '../engine/priority-header.ts';
 import { RejectedError } from '../errors/index.ts';
 
@@ -49,6 +51,8 @@ export function callOptionsFrom(
   if (priority) options.priority = priority;
   const route = one(headers['x-breakwater-route']);
   if (route) options.route = route;
+  const idempotencyKey = parseIdempotencyKey(one(headers['idempotency-key']));
+  if (idempotencyKey !== undefined) options.idempotencyKey = idempotencyKey;
   const cacheControl = one(headers['cache-control']);
   if (cacheControl) {
     if (/\bno-cache\b/i.test(cacheControl)) options.noCache = true;

@@ -53,6 +53,7 @@ export class Exchange {
       record.attempts = meta.attempts;
       record.cache = meta.cache;
       record.fallback = meta.fallback;
+      if (meta.coalesced !== undefined) record.coalesced = meta.coalesced;
     }
     const error = this.error;
     if (error) {

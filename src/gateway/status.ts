@@ -1,12 +1,13 @@
 /**
  * `GET /status`: a JSON snapshot for operators — every target's circuit breaker (state, and
- * until when it stays open), the routes, requests in flight, and, when the engine's admission is
+ * until when it stays open), the routes, requests in flight, the engine's running totals
+ * (answers replayed under an Idempotency-Key, calls coalesced), and, when the engine's admission is
  * a limiter (anything with `stats()`), each target's limit lanes beside its breaker (bucket
  * levels against limits, in flight, queue depths by priority, the adaptive factor) and the
  * totals: calls queued, attempts in flight, budget spend.
  */
 import type { ResolvedConfig } from '../config/config-types.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, EngineCounters } from '../engine/engine.ts';
 import type { LaneStats, LimiterStats } from '../limiter/index.ts';
 import type { BreakerSnapshot } from '../policy/breaker.ts';
 
@@ -39,6 +40,8 @@ export interface GatewayStatus {
   inFlight: number;
   routes: { name: string; tiers: string[][] }[];
   targets: TargetStatus[];
+  /** Running totals: idempotent replays, coalesced calls. */
+  engine: EngineCounters;
   limiter?: LimiterOverview;
 }
 
@@ -108,6 +111,7 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
       tiers: r.tiers.map((tier) => tier.map((t) => t.id)),
     })),
     targets: [...breakers.values()],
+    engine: engine.counters(),
   };
   if (overview) status.limiter = overview;
   return status;

@@ -1,6 +1,7 @@
 /**
  * Writes the engine's events to a logger: every breaker transition (warn when a target is
- * ejected, info when it recovers) and every failed attempt (info), as structured fields — never
+ * ejected, info when it recovers), every failed attempt and every call shared by coalesced
+ * callers (info), as structured fields — never
  * a prompt, never a key. The logger is any pino-compatible object; the library stays silent
  * unless given one, the gateway passes its own.
  */
@@ -20,6 +21,14 @@ export function logEngineEvents(engine: Engine, logger: EventLogger): { dispose(
       else if (to === 'half_open')
         logger.info(fields, `circuit half-open for ${event.target}: one probe`);
       else logger.info(fields, `circuit closed for ${event.target}`);
+      return;
+    }
+    if (event.type === 'coalesced') {
+      const { route, callers } = event;
+      logger.info(
+        { event: 'coalesced', route, callers },
+        `${callers} identical calls to ${route} shared one upstream call`,
+      );
       return;
     }
     const { record } = event;

@@ -26,6 +26,8 @@ export interface RequestRecord {
   attempts?: number;
   cache?: string;
   fallback?: string;
+  /** Callers that shared this request's upstream call (coalescing), when more than one did. */
+  coalesced?: number;
   /** The breakwater error code, when the answer was an error. */
   code?: string;
   stream?: boolean;
