@@ -175,12 +175,16 @@ export class Engine {
   }
 
   /** In front of the run: an Idempotency-Key's stored answer, then a coalesced call. */
-  async #answer(run: Run): Promise<EngineAnswer> {
+  #answer(run: Run): Promise<EngineAnswer> {
     const key = run.options.idempotencyKey;
+    // Not async: a call without a key pays no extra promise.
     if (key === undefined) return this.#shared(run);
-    const answer = await this.#idempotency.answer(run, key, () => this.#shared(run));
-    if (answer.meta.cache === 'idempotent-replay') this.#counters.idempotentReplays++;
-    return answer;
+    return this.#idempotency
+      .answer(run, key, () => this.#shared(run))
+      .then((answer) => {
+        if (answer.meta.cache === 'idempotent-replay') this.#counters.idempotentReplays++;
+        return answer;
+      });
   }
 
   #shared(run: Run): Promise<EngineAnswer> {
