@@ -72,11 +72,7 @@ export { type Backoff, FullJitterBackoff } from './policy/backoff.ts';
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from './policy/breaker.ts';
 export { type RetryOptions, RetryPolicy } from './policy/retry.ts';
 export { RetryBudget } from './policy/retry-budget.ts';
+export type { IdempotencyRecord, IdempotencyStore } from './store/idempotency-store.ts';
 export { MemoryIdempotencyStore } from './store/memory-idempotency-store.ts';
-export type {
-  CacheStore,
-  IdempotencyRecord,
-  IdempotencyStore,
-  Store,
-} from './store/store.ts';
+export type { CacheStore, Store } from './store/store.ts';
 export * from './tokens/index.ts';

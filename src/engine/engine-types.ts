@@ -10,7 +10,8 @@ import type { Usage } from '../dialects/usage.ts';
 import type { AttemptRecord } from '../errors/index.ts';
 import type { Admission, Priority } from '../limiter/admission.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
-import type { CacheStore, IdempotencyStore } from '../store/store.ts';
+import type { IdempotencyStore } from '../store/idempotency-store.ts';
+import type { CacheStore } from '../store/store.ts';
 import type { UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { StreamEnd } from './caller-stream.ts';
 

@@ -15,19 +15,22 @@
  *
  * Keys are namespaced by tenant (the gateway client key), and stored as a hash: a client's key
  * is its own, and the store never holds what the client sent. The request is compared by a hash
- * of its canonical JSON (key order does not matter) with the dialect and route.
+ * of its canonical JSON (key order does not matter) with the dialect and route; the store acts
+ * on a record only for that fingerprint, so a claim that expired and was taken by another
+ * request cannot be overwritten.
  *
  * Waiting: a call claimed in this process is awaited directly; one claimed by another process
  * sharing the store (Redis) is polled every `pollMs`. A claim lives as long as the claiming
  * call's deadline (a stream's, ten minutes longer: past its commit point only its idle timer
  * bounds it), so a process that died holding one frees the key on its own.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalHash } from '../cache/canonical-hash.ts';
 import type { Clock } from '../core/clock.ts';
 import { waitWithin } from '../core/wait-within.ts';
 import { RejectedError } from '../errors/index.ts';
-import type { CachedAnswer, IdempotencyClaim, IdempotencyStore } from '../store/store.ts';
+import type { IdempotencyRecord, IdempotencyStore } from '../store/idempotency-store.ts';
+import type { CachedAnswer } from '../store/store.ts';
 import { fromCache } from './deliver.ts';
 import type { EngineAnswer } from './engine-types.ts';
 import type { Run } from './run.ts';
@@ -70,18 +73,14 @@ export class Idempotency {
       request: run.request,
     });
     for (;;) {
-      const claim: IdempotencyClaim = {
-        state: 'pending',
-        fingerprint,
-        owner: randomUUID(),
-        startedAt: this.#clock.now(),
-      };
       const claimMs = run.deadline.remainingMs() + (run.stream ? STREAM_CLAIM_EXTRA_MS : 0);
-      const held = await this.#store.setIfAbsent(recordKey, claim, Math.max(1, claimMs));
-      if (held === undefined) return this.#run(run, recordKey, claim, execute);
-      if (held.fingerprint !== fingerprint) throw conflict(held.state, this.#clock.now(), held);
-      if (held.state === 'done') {
-        return fromCache(run, held.answer.response, 'idempotent-replay', 'none');
+      const begun = await this.#store.begin(recordKey, fingerprint, Math.max(1, claimMs));
+      if (begun.created) return this.#run(run, recordKey, fingerprint, execute);
+      const held = begun.record;
+      if (held.fingerprint !== fingerprint) throw conflict(held, this.#clock.now());
+      if (held.state === 'complete' && held.result !== undefined) {
+        const stored = JSON.parse(held.result) as CachedAnswer;
+        return fromCache(run, stored.response, 'idempotent-replay', 'none');
       }
       await waitWithin(this.#settled(recordKey), run.deadline, run.options.signal);
     }
@@ -98,7 +97,7 @@ export class Idempotency {
   async #run(
     run: Run,
     recordKey: string,
-    claim: IdempotencyClaim,
+    fingerprint: string,
     execute: () => Promise<EngineAnswer>,
   ): Promise<EngineAnswer> {
     const { promise, resolve } = Promise.withResolvers<void>();
@@ -106,16 +105,11 @@ export class Idempotency {
     const finish = (answer: unknown) => {
       const kept =
         answer === undefined
-          ? this.#store.release(recordKey, claim.owner)
+          ? this.#store.release(recordKey, fingerprint)
           : this.#store.complete(
               recordKey,
-              claim.owner,
-              {
-                state: 'done',
-                fingerprint: claim.fingerprint,
-                answer: { dialect: run.dialect, response: answer } as CachedAnswer,
-                storedAt: this.#clock.now(),
-              },
+              fingerprint,
+              JSON.stringify({ dialect: run.dialect, response: answer }),
               this.#ttlMs,
             );
       // A store that failed must not leave the waiters waiting: they look again.
@@ -155,17 +149,12 @@ export function recordKeyFor(tenant: string | undefined, key: string): string {
   return `idem:v1:${encodeURIComponent(tenant ?? '')}:${digest}`;
 }
 
-function conflict(
-  state: 'pending' | 'done',
-  now: number,
-  held: { startedAt?: number; storedAt?: number },
-): RejectedError {
-  const since = held.storedAt ?? held.startedAt ?? now;
-  const ago = Math.max(0, Math.round((now - since) / 1000));
-  const first = state === 'done' ? `answered ${ago} s ago` : `still running (started ${ago} s ago)`;
+function conflict(held: IdempotencyRecord, now: number): RejectedError {
+  const ago = Math.max(0, Math.round((now - held.createdAt) / 1000));
+  const first = held.state === 'complete' ? 'answered' : 'still running';
   return new RejectedError(
     'idempotency_conflict',
-    `Idempotency-Key conflict: this key was first used with a different request (body, model or route), which was ${first}`,
+    `Idempotency-Key conflict: this key was first used ${ago} s ago with a different request (body, model or route), which is ${first}`,
     { param: 'Idempotency-Key' },
   );
 }

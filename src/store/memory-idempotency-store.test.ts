@@ -43,4 +43,19 @@ describe('MemoryIdempotencyStore', () => {
     expect(await store.get('a')).toBeUndefined();
     expect(() => new MemoryIdempotencyStore({ maxRecords: 0 })).toThrow(/maxRecords/);
   });
+
+  it('stays within maxBytes, oldest first, and keeps no result larger than the bound', async () => {
+    const store = new MemoryIdempotencyStore({ clock: new ManualClock(), maxBytes: 100 });
+    for (const key of ['a', 'b', 'c']) await store.begin(key, 'f', 1_000);
+    expect(await store.complete('a', 'f', 'x'.repeat(40), 1_000)).toBe(true);
+    expect(await store.complete('b', 'f', 'y'.repeat(40), 1_000)).toBe(true);
+    expect(await store.complete('c', 'f', 'z'.repeat(40), 1_000)).toBe(true);
+    expect(store.bytes).toBeLessThanOrEqual(100);
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.get('c')).toMatchObject({ state: 'complete' });
+    await store.begin('d', 'f', 1_000);
+    expect(await store.complete('d', 'f', 'w'.repeat(200), 1_000)).toBe(false);
+    expect(await store.get('d')).toBeUndefined();
+    expect(() => new MemoryIdempotencyStore({ maxBytes: 0 })).toThrow(/maxBytes/);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Idempotency records in this process's memory: a map with expiry read from the injected clock,
- * bounded in count (the oldest records go first), for one process — and the local view a Redis
- * store falls back to while Redis is unreachable.
+ * bounded in count and in bytes (keys and stored results; the oldest records go first), for one
+ * process — and the local view a Redis store falls back to while Redis is unreachable. A dropped
+ * record only means a retry under its key is sent upstream again.
  */
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { IdempotencyBegin, IdempotencyRecord, IdempotencyStore } from './idempotency-store.ts';
@@ -9,6 +10,11 @@ import type { IdempotencyBegin, IdempotencyRecord, IdempotencyStore } from './id
 export interface MemoryIdempotencyStoreOptions {
   /** Most records kept; past it the oldest is dropped. @default 100000 */
   maxRecords?: number;
+  /**
+   * Most bytes of keys and stored results kept (UTF-16 code units, as held); past it the oldest
+   * records are dropped, and a result larger than the whole bound is not kept. @default 67108864
+   */
+  maxBytes?: number;
   /** @default systemClock */
   clock?: Clock;
 }
@@ -16,11 +22,15 @@ export interface MemoryIdempotencyStoreOptions {
 interface Held {
   record: IdempotencyRecord;
   expiresAt: number;
+  /** The key's and the result's length, counted against `maxBytes`. */
+  bytes: number;
 }
 
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #clock: Clock;
   readonly #max: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
   /** In insertion order, which is creation order: the first entry is the oldest. */
   readonly #records = new Map<string, Held>();
 
@@ -29,7 +39,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (!(Number.isSafeInteger(max) && max > 0)) {
       throw new TypeError(`Expected \`maxRecords\` to be a positive integer, got ${max}`);
     }
+    const maxBytes = options.maxBytes ?? 67_108_864;
+    if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) {
+      throw new TypeError(`Expected \`maxBytes\` to be a positive integer, got ${maxBytes}`);
+    }
     this.#max = max;
+    this.#maxBytes = maxBytes;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -37,18 +52,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return this.#records.size;
   }
 
+  /** Bytes of keys and results held now. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   async begin(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyBegin> {
     const existing = this.#live(key);
     if (existing) return { created: false, record: { ...existing.record } };
     if (this.#records.size >= this.#max) {
       const oldest = this.#records.keys().next().value;
-      if (oldest !== undefined) this.#records.delete(oldest);
+      if (oldest !== undefined) this.#drop(oldest);
     }
     const now = this.#clock.now();
     this.#records.set(key, {
       record: { fingerprint, state: 'pending', createdAt: now },
       expiresAt: now + ttlMs,
+      bytes: key.length,
     });
+    this.#bytes += key.length;
+    this.#fit(key);
     return { created: true };
   }
 
@@ -60,15 +83,24 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   async complete(key: string, fingerprint: string, result: string, ttlMs: number) {
     const held = this.#live(key);
     if (!held || held.record.fingerprint !== fingerprint) return false;
+    const bytes = key.length + result.length;
+    if (bytes > this.#maxBytes) {
+      // Too large to keep: the pending record goes too, so the key can be sent again.
+      this.#drop(key);
+      return false;
+    }
     held.record = { ...held.record, state: 'complete', result };
     held.expiresAt = this.#clock.now() + ttlMs;
+    this.#bytes += bytes - held.bytes;
+    held.bytes = bytes;
+    this.#fit(key);
     return true;
   }
 
   async release(key: string, fingerprint: string): Promise<void> {
     const held = this.#live(key);
     if (held?.record.fingerprint === fingerprint && held.record.state === 'pending') {
-      this.#records.delete(key);
+      this.#drop(key);
     }
   }
 
@@ -80,9 +112,24 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   #live(key: string): Held | undefined {
     const held = this.#records.get(key);
     if (held && this.#clock.now() >= held.expiresAt) {
-      this.#records.delete(key);
+      this.#drop(key);
       return undefined;
     }
     return held;
+  }
+
+  #drop(key: string): void {
+    const held = this.#records.get(key);
+    if (!held) return;
+    this.#records.delete(key);
+    this.#bytes -= held.bytes;
+  }
+
+  /** Drops the oldest records, never `keep`, until the bytes held fit the bound. */
+  #fit(keep: string): void {
+    for (const key of this.#records.keys()) {
+      if (this.#bytes <= this.#maxBytes) return;
+      if (key !== keep) this.#drop(key);
+    }
   }
 }
