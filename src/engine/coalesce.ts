@@ -10,7 +10,7 @@
  * and options, so a later caller with a longer deadline can still see it end early — the price
  * of sharing, and why coalescing is off by default.
  */
-import { canonicalHash } from '../cache/canonical-hash.ts';
+import { canonicalHash } from '../core/canonical-hash.ts';
 import type { Clock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { waitWithin } from '../core/wait-within.ts';

@@ -25,7 +25,7 @@
  * bounds it), so a process that died holding one frees the key on its own.
  */
 import { createHash } from 'node:crypto';
-import { canonicalHash } from '../cache/canonical-hash.ts';
+import { canonicalHash } from '../core/canonical-hash.ts';
 import type { Clock } from '../core/clock.ts';
 import { waitWithin } from '../core/wait-within.ts';
 import { RejectedError } from '../errors/index.ts';

@@ -4,7 +4,7 @@
  * simulator's own request count says how many upstream calls were made.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { EngineAnswer } from '../../src/engine/engine.ts';
 import { Engine } from '../../src/engine/engine.ts';

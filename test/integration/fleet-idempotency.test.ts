@@ -6,7 +6,7 @@
  * latency and the engines' polls run on one manual clock.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { type MockServer, startMock } from '../../src/mock/index.ts';
