@@ -2,7 +2,8 @@
  * `breakwater serve`: the gateway, until SIGTERM or SIGINT, then a graceful shutdown.
  *
  *   breakwater serve [--config FILE] [--port N] [--host HOST] [--client-keys-file FILE]
- *                    [--grace-ms N] [--body-limit-bytes N]
+ *                    [--grace-ms N] [--body-limit-bytes N] [--headers-timeout-ms N]
+ *                    [--request-timeout-ms N] [--keep-alive-timeout-ms N]
  *
  * Without `--config` it serves the embedded config/default.yaml, and points every provider whose
  * key is not in the environment at the simulator, started in-process. Client keys come from
@@ -20,6 +21,7 @@ import {
   ClientKeyring,
   loadClientKeysFile,
   parseClientKeysEnv,
+  SERVER_TIMEOUT_DEFAULTS,
 } from '../gateway/index.ts';
 import type { MockServer } from '../mock/index.ts';
 import { openaiTokenizer } from '../tokens/openai-encoding.ts';
@@ -68,6 +70,21 @@ const OPTIONS = {
     type: 'string',
     arg: 'N',
     description: 'Largest request body accepted, in bytes. Default: 33554432 (32 MiB).',
+  },
+  'headers-timeout-ms': {
+    type: 'string',
+    arg: 'N',
+    description: `Longest a request's headers may take to arrive, in ms (then 408). Default: ${SERVER_TIMEOUT_DEFAULTS.headersTimeoutMs}.`,
+  },
+  'request-timeout-ms': {
+    type: 'string',
+    arg: 'N',
+    description: `Longest a whole request, body included, may take to arrive, in ms (then 408). Default: ${SERVER_TIMEOUT_DEFAULTS.requestTimeoutMs}.`,
+  },
+  'keep-alive-timeout-ms': {
+    type: 'string',
+    arg: 'N',
+    description: `How long an idle keep-alive connection stays open, in ms. Default: ${SERVER_TIMEOUT_DEFAULTS.keepAliveTimeoutMs}.`,
   },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -145,6 +162,13 @@ async function runServe(values: OptionValues, io: CliIO): Promise<number> {
     values['body-limit-bytes'] === undefined
       ? undefined
       : integerFlag(values, 'body-limit-bytes', 0, 1);
+  const optional = (name: string) =>
+    values[name] === undefined ? undefined : integerFlag(values, name, 0, 1);
+  const timeouts = {
+    headersTimeoutMs: optional('headers-timeout-ms'),
+    requestTimeoutMs: optional('request-timeout-ms'),
+    keepAliveTimeoutMs: optional('keep-alive-timeout-ms'),
+  };
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
   const keysFile = values['client-keys-file'] as string | undefined;
   const keyring = new ClientKeyring(await clientKeys(keysFile, io.env));
@@ -176,7 +200,7 @@ async function runServe(values: OptionValues, io: CliIO): Promise<number> {
 
   // The limiter counts every prompt; load the BPE tables now rather than on the first request.
   openaiTokenizer('o200k_base').count('warm up');
-  const app = buildGateway({ config, clientKeys: keyring, bodyLimitBytes });
+  const app = buildGateway({ config, clientKeys: keyring, bodyLimitBytes, ...timeouts });
   try {
     await app.listen({ port, host });
   } catch (err) {

@@ -272,6 +272,15 @@ export const ERROR_CODES = Object.freeze({
     'invalid_request_error',
     'This Idempotency-Key was already used with a different request; send a new key for a new request, or the same request again to get its answer.',
   ),
+  request_timeout: code(
+    408,
+    true,
+    false,
+    false,
+    'invalid_request_error',
+    'timeout_error',
+    'The request’s headers or body arrived too slowly for the gateway (its headersTimeoutMs or requestTimeoutMs); send the whole request at once, or ask the operator to raise the limit.',
+  ),
   aborted: code(
     499,
     false,

@@ -110,7 +110,8 @@ export type RejectionCode =
   | 'deadline_exceeded'
   | 'budget_exceeded'
   | 'rate_limited'
-  | 'idempotency_conflict';
+  | 'idempotency_conflict'
+  | 'request_timeout';
 
 export class RejectedError extends BreakwaterError {
   constructor(

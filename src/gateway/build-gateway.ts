@@ -23,13 +23,14 @@ import type { Limiter } from '../limiter/limiter.ts';
 import { logEngineEvents } from '../telemetry/event-log.ts';
 import { logLimiterEvent } from '../telemetry/limiter-log.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
+import { clientErrorHandler, expectationHandler } from './client-error.ts';
 import { type ClientKeyInput, ClientKeyring, mergeClientKeyBudgets } from './client-keys.ts';
 import { completionHandler } from './completion-route.ts';
 import { countTokensHandler } from './count-tokens.ts';
 import { type DrainResult, drain, InFlight } from './drain.ts';
 import { handleError } from './error-handler.ts';
 import type { Exchange } from './exchange.ts';
-import { pathNotFound } from './gateway-errors.ts';
+import { methodNotAllowed, pathNotFound } from './gateway-errors.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { jsonBodyParser } from './json-body.ts';
 import { modelList } from './models-list.ts';
@@ -62,6 +63,24 @@ export interface GatewayOptions {
   clock?: Clock;
   /** How long a client is asked to wait before retrying a request refused while draining. @default 1000 */
   drainRetryAfterMs?: number;
+  /**
+   * The longest a request's headers may take to arrive, from its first byte; a slower client
+   * (slowloris) gets a 408 and its connection closed. @default 15000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * The longest a whole request — headers and body — may take to arrive; a body still coming
+   * after it (a `content-length` never met, a chunked body never ended) gets a 408 in the
+   * caller's dialect and its connection closed. At least `headersTimeoutMs`. @default 60000
+   */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept open between requests. @default 72000 */
+  keepAliveTimeoutMs?: number;
+  /**
+   * How often the two bounds above are checked (Node's `connectionsCheckingInterval`): a bound
+   * fires up to this much after it is due. @default 1000
+   */
+  timeoutCheckIntervalMs?: number;
 }
 
 export interface GatewayControl {
@@ -84,10 +103,67 @@ declare module 'fastify' {
 
 export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
+/** The paths served, with the methods they take: any other method on them is a 405. */
+const ALLOWED_METHODS: ReadonlyMap<string, string> = new Map([
+  ['/v1/chat/completions', 'POST'],
+  ['/v1/messages', 'POST'],
+  ['/v1/messages/count_tokens', 'POST'],
+  ['/v1/models', 'GET, HEAD'],
+  ['/healthz', 'GET, HEAD'],
+  ['/readyz', 'GET, HEAD'],
+  ['/status', 'GET, HEAD'],
+]);
+
+/**
+ * The server's own bounds on a client, in milliseconds (docs/gateway.md says why each). The
+ * answer's lifetime is not among them: the engine's deadline and the stream bounds hold that.
+ */
+export const SERVER_TIMEOUT_DEFAULTS = Object.freeze({
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 60_000,
+  // Longer than the 60 s idle timeout of common load balancers, so they close first (Fastify's).
+  keepAliveTimeoutMs: 72_000,
+  timeoutCheckIntervalMs: 1_000,
+});
+
 function requestIds(): () => string {
   const prefix = `req_${randomBytes(6).toString('hex')}`;
   let n = 0;
   return () => `${prefix}${(n++).toString(36).padStart(6, '0')}`;
+}
+
+function serverTimeouts(
+  options: GatewayOptions,
+): Record<keyof typeof SERVER_TIMEOUT_DEFAULTS, number> {
+  const d = SERVER_TIMEOUT_DEFAULTS;
+  const out = {
+    headersTimeoutMs: positiveInteger(
+      options.headersTimeoutMs,
+      'headersTimeoutMs',
+      d.headersTimeoutMs,
+    ),
+    requestTimeoutMs: positiveInteger(
+      options.requestTimeoutMs,
+      'requestTimeoutMs',
+      d.requestTimeoutMs,
+    ),
+    keepAliveTimeoutMs: positiveInteger(
+      options.keepAliveTimeoutMs,
+      'keepAliveTimeoutMs',
+      d.keepAliveTimeoutMs,
+    ),
+    timeoutCheckIntervalMs: positiveInteger(
+      options.timeoutCheckIntervalMs,
+      'timeoutCheckIntervalMs',
+      d.timeoutCheckIntervalMs,
+    ),
+  };
+  if (out.headersTimeoutMs > out.requestTimeoutMs) {
+    throw new TypeError(
+      `Expected \`headersTimeoutMs\` (${out.headersTimeoutMs}) to be at most \`requestTimeoutMs\` (${out.requestTimeoutMs}): the request includes its headers`,
+    );
+  }
+  return out;
 }
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -131,6 +207,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     DEFAULT_BODY_LIMIT_BYTES,
   );
   const retryAfterMs = positiveInteger(options.drainRetryAfterMs, 'drainRetryAfterMs', 1_000);
+  const timeouts = serverTimeouts(options);
   const keyring =
     options.clientKeys instanceof ClientKeyring
       ? options.clientKeys
@@ -151,12 +228,24 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   const startedAt = Date.now();
   const now = () => performance.now();
 
+  const requestId = requestIds();
+  const clientErrors = { logger, requestId, ...timeouts };
   const app = Fastify({
+    http: {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: timeouts.timeoutCheckIntervalMs,
+      // Checked by the gateway, to answer a missing Host in the path's dialect, not empty.
+      requireHostHeader: false,
+    },
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    clientErrorHandler: clientErrorHandler(clientErrors),
     loggerInstance: withoutChildren(logger),
     // The gateway writes its own line per request.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
-    genReqId: requestIds(),
+    genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: false,
     // A URL the router cannot decode is the client's mistake too: same handler, same dialects.
@@ -172,15 +261,16 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     drain: (graceMs: number) => drain(app, inFlight, graceMs, clock),
   } satisfies GatewayControl);
 
+  app.server.on('checkExpectation', expectationHandler(clientErrors));
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit },
-    jsonBodyParser(app),
-  );
+  app.addContentTypeParser('application/json', jsonBodyParser(app, bodyLimit));
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request) => {
-    throw pathNotFound(request.method, request.url.split('?')[0]!);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allow = ALLOWED_METHODS.get(path.length > 1 ? path.replace(/\/+$/, '') : path);
+    if (allow === undefined) throw pathNotFound(request.method, path);
+    reply.header('allow', allow);
+    throw methodNotAllowed(request.method, path, allow);
   });
 
   const lifecycle = requestLifecycle({ inFlight, keyring, retryAfterMs, now });

@@ -4,7 +4,7 @@
  * a path that does not exist, a gateway that is shutting down. Also the map from Fastify's own
  * errors (body parsing, content type, size) onto them — no Fastify error reaches a client as-is.
  */
-import { BreakwaterError, RejectedError } from '../errors/index.ts';
+import { AbortedError, BreakwaterError, RejectedError } from '../errors/index.ts';
 
 const KEY_HINT =
   'Send one of this gateway’s client keys as `Authorization: Bearer <key>` or `x-api-key: <key>` (not a provider key: those stay on the gateway).';
@@ -63,14 +63,7 @@ export function fromFastifyError(err: {
         { status: 415, param: 'content-type' },
       );
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new BreakwaterError(
-        'request_too_large',
-        'the request body is larger than this gateway accepts',
-        {
-          origin: 'breakwater',
-          hint: 'Send less (the gateway’s body limit is set with `bodyLimitBytes`), or split the input.',
-        },
-      );
+      return bodyTooLarge();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new RejectedError('validation', 'the request body is empty: send a JSON object');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -81,6 +74,8 @@ export function fromFastifyError(err: {
       // Also a body with a `__proto__` or `constructor.prototype` key (prototype poisoning).
       return new RejectedError('validation', 'the request body is not valid JSON');
   }
+  // A body read that ended because the client left.
+  if (err.code === 'ECONNRESET' || err.message === 'aborted') return clientClosedBody();
   // Any other complaint Fastify has about the request itself is the client's to fix.
   if (err.code?.startsWith('FST_') && err.statusCode !== undefined && err.statusCode < 500) {
     return new RejectedError('validation', 'the request could not be read', {
@@ -88,4 +83,143 @@ export function fromFastifyError(err: {
     });
   }
   return undefined;
+}
+
+/** A body larger than the gateway accepts, as sent or once decoded (`coding`). */
+export function bodyTooLarge(coding?: string): BreakwaterError {
+  return new BreakwaterError(
+    'request_too_large',
+    coding === undefined
+      ? 'the request body is larger than this gateway accepts'
+      : `the request body, decoded from ${coding}, is larger than this gateway accepts`,
+    {
+      origin: 'breakwater',
+      hint: 'Send less (the gateway’s body limit is set with `bodyLimitBytes`), or split the input.',
+    },
+  );
+}
+
+export function contentLengthMismatch(): BreakwaterError {
+  return new RejectedError('validation', 'the content-length header does not match the body', {
+    param: 'content-length',
+  });
+}
+
+/** A `content-encoding` the gateway does not decode, or too many of them. */
+export function unsupportedEncoding(coding: string, max?: number): BreakwaterError {
+  return new RejectedError(
+    'validation',
+    max === undefined
+      ? `unsupported content-encoding "${coding.slice(0, 40)}": send the body as is, or encoded with gzip, deflate or br`
+      : `too many content-encodings (at most ${max}): send the body as is, or encoded with gzip, deflate or br`,
+    { status: 415, param: 'content-encoding' },
+  );
+}
+
+export function bodyNotDecodable(coding: string): BreakwaterError {
+  return new RejectedError(
+    'validation',
+    `the request body is not valid ${coding} data, though content-encoding says it is: encode it with ${coding}, or leave content-encoding out`,
+    { param: 'content-encoding' },
+  );
+}
+
+/** The client closed its connection before its body was in (logged as a client that left). */
+export function clientClosedBody(): BreakwaterError {
+  return new AbortedError('the client closed the connection while sending the body');
+}
+
+/** The server's headers or request timeout fired (see build-gateway.ts for the bounds). */
+export function requestTimedOut(phase: 'headers' | 'body', limitMs: number): BreakwaterError {
+  return new RejectedError(
+    'request_timeout',
+    phase === 'headers'
+      ? `the request headers did not all arrive within ${limitMs} ms`
+      : `the request body did not all arrive within ${limitMs} ms of the request's start`,
+    { status: 408 },
+  );
+}
+
+export function missingHost(): BreakwaterError {
+  return new RejectedError('validation', 'an HTTP/1.1 request needs a Host header', {
+    param: 'host',
+  });
+}
+
+export function expectationFailed(value: string): BreakwaterError {
+  return new RejectedError(
+    'validation',
+    `unsupported Expect header "${value.slice(0, 40)}": only "100-continue" is understood — leave Expect out`,
+    { status: 417, param: 'expect' },
+  );
+}
+
+export function methodNotAllowed(method: string, path: string, allow: string): BreakwaterError {
+  return new RejectedError('validation', `${path} does not take ${method}: use ${allow}`, {
+    status: 405,
+  });
+}
+
+/**
+ * What Node's HTTP parser found wrong before any route could run, by its error code. `rawPacket`
+ * is never read here: it holds whatever the client sent, its key and prompt included.
+ */
+export function fromParserError(
+  code: string | undefined,
+  timeouts: ParserTimeouts,
+): BreakwaterError {
+  switch (code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return requestTimedOut(timeouts.headersComplete ? 'body' : 'headers', timeouts.limitMs);
+    case 'HPE_HEADER_OVERFLOW':
+      return new RejectedError(
+        'validation',
+        'the request line and headers are larger than this gateway accepts (16 KiB in all): shorten the URL or the headers',
+        { status: 431 },
+      );
+    case 'HPE_INVALID_METHOD':
+      return new RejectedError(
+        'validation',
+        'unknown HTTP method: the gateway serves POST and GET (see the paths it serves)',
+      );
+    case 'HPE_INVALID_HEADER_TOKEN':
+    case 'HPE_INVALID_HEADER_VALUE':
+    case 'HPE_LF_EXPECTED':
+    case 'HPE_CR_EXPECTED':
+      return new RejectedError(
+        'validation',
+        'a header holds a character HTTP does not allow (a NUL, a bare CR or LF, or a control character): remove it',
+      );
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'HPE_INVALID_CONTENT_LENGTH':
+      return new RejectedError(
+        'validation',
+        'the content-length header is repeated, not a number, or sent with transfer-encoding: send one content-length, or chunked transfer-encoding alone',
+        { param: 'content-length' },
+      );
+    case 'HPE_INVALID_TRANSFER_ENCODING':
+    case 'HPE_INVALID_CHUNK_SIZE':
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new RejectedError(
+        'validation',
+        'the transfer-encoding is not one the gateway reads, or a chunk is malformed: send chunked transfer-encoding, or a content-length',
+        { param: 'transfer-encoding' },
+      );
+    case 'HPE_INVALID_URL':
+      return new RejectedError('validation', 'the request URL is not valid');
+    case 'HPE_INVALID_VERSION':
+      return new RejectedError('validation', 'the HTTP version is not valid: send HTTP/1.1');
+    default:
+      return new RejectedError(
+        'validation',
+        `the request is not valid HTTP/1.1 (${code ?? 'unreadable'})`,
+      );
+  }
+}
+
+export interface ParserTimeouts {
+  /** The bound that fired, in milliseconds. */
+  limitMs: number;
+  /** The headers had all arrived: it was the body that was too slow. */
+  headersComplete: boolean;
 }

@@ -4,6 +4,7 @@ export {
   DEFAULT_BODY_LIMIT_BYTES,
   type GatewayControl,
   type GatewayOptions,
+  SERVER_TIMEOUT_DEFAULTS,
 } from './build-gateway.ts';
 export {
   type ClientIdentity,

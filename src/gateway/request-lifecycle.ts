@@ -12,7 +12,7 @@ import type { ClientKeyring } from './client-keys.ts';
 import type { InFlight } from './drain.ts';
 import { dialectForPath } from './error-handler.ts';
 import { Exchange } from './exchange.ts';
-import { shuttingDown } from './gateway-errors.ts';
+import { missingHost, shuttingDown } from './gateway-errors.ts';
 
 export interface LifecycleDeps {
   inFlight: InFlight;
@@ -50,6 +50,11 @@ export function requestLifecycle(deps: LifecycleDeps): {
     if (inFlight.draining) {
       reply.header('connection', 'close');
       done(shuttingDown(deps.retryAfterMs));
+      return;
+    }
+    // HTTP/1.1 requires a Host (RFC 9112 §3.2); Node's own check would answer an empty 400.
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      done(missingHost());
       return;
     }
     try {

@@ -484,7 +484,8 @@ describe('bad input', () => {
         url: '/v1/messages',
         headers: { authorization: headers.authorization },
       });
-      expect(res.statusCode).toBe(404);
+      expect(res.statusCode).toBe(405);
+      expect(res.headers.allow).toBe('POST');
       expect(res.json().type).toBe('error');
     }
   });
