@@ -41,7 +41,9 @@ describe('readBody', () => {
   it('applies the body limit to the decoded size: a decompression bomb is a 413', async () => {
     const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(LIMIT * 20);
-    const out = await read(Readable.from([bomb.subarray(0, LIMIT)]), { 'content-encoding': 'gzip' });
+    const out = await read(Readable.from([bomb.subarray(0, LIMIT)]), {
+      'content-encoding': 'gzip',
+    });
     // Cut short by the wire limit or the decoded one: either way a 413 or an undecodable 400.
     expect(out).toBeInstanceOf(BreakwaterError);
     const small = gzipSync(Buffer.alloc(64 * 1024));
@@ -55,7 +57,9 @@ describe('readBody', () => {
   });
 
   it('answers an encoding it does not decode with a 415 naming it', async () => {
-    const out = (await read(Readable.from([json]), { 'content-encoding': 'zstd' })) as BreakwaterError;
+    const out = (await read(Readable.from([json]), {
+      'content-encoding': 'zstd',
+    })) as BreakwaterError;
     expect(out.status).toBe(415);
     expect(out.param).toBe('content-encoding');
     expect(out.message).toContain('"zstd"');
@@ -63,7 +67,9 @@ describe('readBody', () => {
   });
 
   it('answers a body that is not what its content-encoding says with a 400', async () => {
-    const out = (await read(Readable.from([json]), { 'content-encoding': 'gzip' })) as BreakwaterError;
+    const out = (await read(Readable.from([json]), {
+      'content-encoding': 'gzip',
+    })) as BreakwaterError;
     expect(out.status).toBe(400);
     expect(out.message).toContain('not valid gzip data');
   });
@@ -75,7 +81,9 @@ describe('readBody', () => {
       'content-length': String(LIMIT + 1),
     })) as BreakwaterError;
     expect(declared.status).toBe(413);
-    const short = (await read(Readable.from([json]), { 'content-length': '999' })) as BreakwaterError;
+    const short = (await read(Readable.from([json]), {
+      'content-length': '999',
+    })) as BreakwaterError;
     expect(short.param).toBe('content-length');
   });
 

@@ -12,7 +12,7 @@ import { connect, type Socket } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/client/config-resolve.ts';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
 import { type MockServer, startMock } from '../../src/mock/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
