@@ -24,6 +24,8 @@ export interface ClassifyResponseInput {
 /** The provider's error object, whichever envelope it came in. */
 export interface ErrorFields {
   message?: string;
+  /** The body was an HTML page (a CDN's or a proxy's): it is never shown, not even in part. */
+  html?: boolean;
   type?: string;
   code?: string;
   param?: string;
@@ -48,6 +50,7 @@ function str(value: unknown): string | undefined {
 export function readErrorFields(body: unknown): ErrorFields {
   const parsed = parseBody(body);
   if (typeof parsed === 'string') {
+    if (looksLikeHtml(parsed)) return { html: true };
     const text = parsed
       .replace(/<[^>]*>/g, ' ')
       .replace(/\s+/g, ' ')
@@ -70,6 +73,29 @@ export function readErrorFields(body: unknown): ErrorFields {
       typeof details === 'object' && details !== null ? str(details.error_code) : undefined,
     requestId: str(root.request_id),
   };
+}
+
+const HTML = /^\s*<(!doctype|html|head|body|center|h1|title)\b/i;
+
+/** A page meant for a browser, not an API client. */
+export function looksLikeHtml(text: string): boolean {
+  return HTML.test(text);
+}
+
+/**
+ * Cloudflare's origin errors, sent by a CDN in front of a provider, usually as an HTML page:
+ * transient upstream failures, answered to breakwater's callers as the 502 they amount to.
+ */
+const CDN_STATUSES: Readonly<Record<number, string>> = {
+  520: 'the origin answered something unexpected',
+  521: 'the origin refused the connection',
+  522: 'the connection to the origin timed out',
+  523: 'the origin is unreachable',
+  524: 'the origin took too long to answer',
+};
+
+export function isCdnStatus(status: number | undefined): boolean {
+  return status !== undefined && CDN_STATUSES[status] !== undefined;
 }
 
 /** The code an HTTP status means when the body says nothing more specific. */
@@ -105,6 +131,12 @@ export function codeForStatus(status: number): ErrorCode {
       return 'gateway_timeout';
     case 529:
       return 'overloaded';
+    case 520:
+    case 521:
+    case 522:
+    case 523:
+    case 524:
+      return 'bad_gateway';
     default:
       return status >= 500 ? 'server_error' : 'invalid_request';
   }
@@ -133,11 +165,26 @@ export function buildProviderError(
       ? `${input.provider}/${input.model}`
       : (input.provider ?? input.model);
   const who = target ? `${target} ` : 'provider ';
-  const how = input.status === undefined ? 'sent a mid-stream error' : `answered ${input.status}`;
-  const what = providerMessage ? `: ${providerMessage}` : '';
+  const cdn = isCdnStatus(input.status);
+  const how =
+    input.status === undefined
+      ? 'sent a mid-stream error'
+      : cdn
+        ? `answered ${input.status} from a CDN in front of it: ${CDN_STATUSES[input.status!]}`
+        : `answered ${input.status}`;
+  const what = providerMessage
+    ? `: ${providerMessage}`
+    : fields.html
+      ? ': an HTML page (not shown)'
+      : '';
   return new ProviderError(code, `${who}${how} (${code})${what}`, {
-    // The upstream status is kept as is (a 402 stays 402); a mid-stream error takes the code's.
-    status: input.status !== undefined && input.status >= 400 ? input.status : undefined,
+    // The upstream status is kept as is (a 402 stays 402), except a CDN's own 52x, answered as
+    // the 502 it amounts to; a mid-stream error takes the code's.
+    status: cdn
+      ? 502
+      : input.status !== undefined && input.status >= 400
+        ? input.status
+        : undefined,
     retryable: shouldRetry,
     provider: input.provider,
     model: input.model,

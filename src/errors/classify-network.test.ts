@@ -3,7 +3,7 @@ import { request, errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { BreakwaterError } from './breakwater-error.ts';
 import { classifyNetworkError } from './classify-network.ts';
-import { ConnectionError, TimeoutError } from './families.ts';
+import { ConnectionError, TimeoutError, UpstreamConfigError } from './families.ts';
 
 const ctx = {
   provider: 'openai',
@@ -42,13 +42,46 @@ describe('classifyNetworkError', () => {
     expect(err.healthSignal).toBe(true);
   });
 
-  it('tells DNS, refused and TLS failures apart', () => {
-    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND api.example'), {
+  it('takes an unknown host and a refused certificate for configuration errors, naming the baseUrl', () => {
+    const at = { ...ctx, baseUrl: 'https://api.openai.example' };
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND api.openai.example'), {
       code: 'ENOTFOUND',
+      hostname: 'api.openai.example',
     });
-    expect((classifyNetworkError(dns) as ConnectionError).reason).toBe('dns');
-    const tls = Object.assign(new Error('bad cert'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
-    expect((classifyNetworkError(tls) as ConnectionError).reason).toBe('tls');
+    const notFound = classifyNetworkError(new TypeError('fetch failed', { cause: dns }), at);
+    expect(notFound).toBeInstanceOf(UpstreamConfigError);
+    expect([notFound.code, notFound.retryable, notFound.fallbackable]).toEqual([
+      'upstream_config',
+      false,
+      true,
+    ]);
+    expect((notFound as UpstreamConfigError).reason).toBe('dns');
+    expect(notFound.message).toBe(
+      'provider openai at https://api.openai.example cannot be reached as configured: its host name does not resolve (ENOTFOUND api.openai.example) — check providers.openai.baseUrl',
+    );
+    for (const code of [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'CERT_HAS_EXPIRED',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    ]) {
+      const tls = classifyNetworkError(Object.assign(new Error('bad cert'), { code }), at);
+      expect([tls.code, (tls as UpstreamConfigError).reason]).toEqual(['upstream_config', 'tls']);
+      expect(tls.message).toContain('at https://api.openai.example');
+      expect(tls.message).toContain(code);
+    }
+  });
+
+  it('keeps a lookup that failed for now and a broken handshake transient', () => {
+    const again = Object.assign(new Error('getaddrinfo EAI_AGAIN api.example'), {
+      code: 'EAI_AGAIN',
+    });
+    const dns = classifyNetworkError(again) as ConnectionError;
+    expect([dns.code, dns.reason, dns.retryable]).toEqual(['connection', 'dns', true]);
+    const handshake = Object.assign(new Error('wrong version number'), {
+      code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+    });
+    expect((classifyNetworkError(handshake) as ConnectionError).reason).toBe('tls');
   });
 
   it('turns a caller abort into aborted, never retried', () => {

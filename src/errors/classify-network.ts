@@ -2,6 +2,10 @@
  * Failures with no HTTP answer → breakwater errors: undici's timeout codes name the timer that
  * fired, socket and DNS codes name what broke. The cause chain is walked because `fetch` wraps
  * the real error in `TypeError('fetch failed')`.
+ *
+ * A host name DNS does not know (`ENOTFOUND`) and a TLS certificate that does not verify are
+ * configuration errors (`upstream_config`), not transient ones: no retry on that target fixes
+ * them. A DNS lookup that failed for now (`EAI_AGAIN`) and other TLS failures stay transient.
  */
 import { BreakwaterError } from './breakwater-error.ts';
 import {
@@ -11,9 +15,12 @@ import {
   type ErrorContext,
   MalformedResponseError,
   TimeoutError,
+  UpstreamConfigError,
 } from './families.ts';
 
 export interface NetworkErrorContext extends ErrorContext {
+  /** The provider's configured base URL, named by a configuration error. */
+  baseUrl?: string;
   /** The timers in force, so the error can say how long each was. */
   connectTimeoutMs?: number;
   firstByteTimeoutMs?: number;
@@ -28,9 +35,12 @@ const REASONS: Record<string, ConnectionFailure> = {
   ECONNREFUSED: 'refused',
   EHOSTUNREACH: 'refused',
   ENETUNREACH: 'refused',
-  ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
 };
+
+/** TLS failures that are about the certificate itself (Node's and OpenSSL's codes). */
+const CERTIFICATE =
+  /CERT|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER|SELF_SIGNED/;
 
 function chain(err: unknown): unknown[] {
   const out: unknown[] = [];
@@ -68,9 +78,20 @@ export function classifyNetworkError(err: unknown, ctx: NetworkErrorContext = {}
         return new AbortedError(e, base);
     }
     if (typeof code === 'string') {
+      if (code === 'ENOTFOUND') {
+        const host = (e as { hostname?: unknown }).hostname;
+        const detail = typeof host === 'string' ? `ENOTFOUND ${host}` : 'ENOTFOUND';
+        return new UpstreamConfigError('dns', detail, { ...base, baseUrl: ctx.baseUrl });
+      }
+      if (CERTIFICATE.test(code)) {
+        return new UpstreamConfigError('tls', `${code}: ${text}`, {
+          ...base,
+          baseUrl: ctx.baseUrl,
+        });
+      }
       const reason = REASONS[code];
       if (reason) return new ConnectionError(reason, text, base);
-      if (code.startsWith('ERR_TLS') || code.includes('CERT'))
+      if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL'))
         return new ConnectionError('tls', text, base);
     }
     if ((e as { name?: unknown }).name === 'AbortError') return new AbortedError(e, base);

@@ -199,6 +199,15 @@ export const ERROR_CODES = Object.freeze({
     'api_error',
     'The connection to the provider failed (reset, refused or DNS); check network egress and the base URL. Retried with backoff.',
   ),
+  upstream_config: code(
+    502,
+    false,
+    true,
+    true,
+    'server_error',
+    'api_error',
+    'The provider cannot be reached as configured: its host name does not resolve or its TLS certificate is not valid for it. Check the provider’s baseUrl (and the certificate); another tier is tried meanwhile.',
+  ),
   malformed_response: code(
     502,
     true,

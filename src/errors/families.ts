@@ -72,6 +72,40 @@ export class ConnectionError extends BreakwaterError {
   }
 }
 
+/** Why a provider cannot be reached as configured. */
+export type UpstreamConfigFailure = 'dns' | 'tls';
+
+const CONFIG_TEXT: Record<UpstreamConfigFailure, string> = {
+  dns: 'its host name does not resolve',
+  tls: 'its TLS certificate was refused',
+};
+
+/**
+ * The provider cannot be reached as configured: DNS knows no such host, or its TLS certificate is
+ * not valid for it. Waiting does not fix that, so it is not retried on that target; another tier
+ * may be configured right, so the route goes on. The message names the provider and its baseUrl.
+ */
+export class UpstreamConfigError extends BreakwaterError {
+  readonly reason: UpstreamConfigFailure;
+
+  constructor(
+    reason: UpstreamConfigFailure,
+    detail: string,
+    ctx: ErrorContext & { baseUrl?: string } = {},
+  ) {
+    const who = ctx.provider ? `provider ${ctx.provider}` : 'the provider';
+    const at = ctx.baseUrl ? ` at ${ctx.baseUrl}` : '';
+    const fix = ctx.provider ? `providers.${ctx.provider}.baseUrl` : 'the provider’s baseUrl';
+    super(
+      'upstream_config',
+      `${who}${at} cannot be reached as configured: ${CONFIG_TEXT[reason]} (${detail}) — check ${fix}`,
+      { ...ctx, origin: 'provider' },
+    );
+    this.name = 'UpstreamConfigError';
+    this.reason = reason;
+  }
+}
+
 /** The answer could not be read: bad JSON, or a stream that ended before its terminator. */
 export class MalformedResponseError extends BreakwaterError {
   constructor(detail: string, ctx?: ErrorContext) {

@@ -21,5 +21,7 @@ export {
   type RejectionCode,
   TimeoutError,
   type TimeoutPhase,
+  UpstreamConfigError,
+  type UpstreamConfigFailure,
 } from './families.ts';
 export { redactSecrets } from './redact-secrets.ts';

@@ -28,7 +28,7 @@ export type LimiterEvent =
       type: 'throttled';
       scope: string;
       target: string;
-      /** `rate_limited`: a 429 from the provider; `slow_down`: OpenAI's 503 Slow Down. */
+      /** `rate_limited`: a 429 from the provider; `slow_down`: OpenAI's 429 `slow_down` (formerly a 503). */
       reason: 'rate_limited' | 'slow_down';
       /** The admitted-rate factor after the decrease (1 = the full limit). */
       factor: number;

@@ -223,16 +223,20 @@ describe("the provider's view", () => {
     expect(lane.blockedUntil).toBe(clock.now() + 1000);
   });
 
-  it('backs off on OpenAI 503 Slow Down and holds the rate', async () => {
+  it.each([
+    ['429 slow_down (today)', 'rate_limited'],
+    ['503 Slow Down (formerly)', 'unavailable'],
+  ] as const)('backs off on OpenAI %s and holds the rate', async (_name, code) => {
     const clock = new ManualClock(0);
     const limiter = createLimiter({ clock, targets: { 'openai/gpt-4o': { rpm: 600 } } });
-    const slowDown = new ProviderError('unavailable', 'Slow Down', { providerCode: 'slow_down' });
+    const slowDown = new ProviderError(code, 'Slow Down', { providerCode: 'slow_down' });
     (await limiter.acquire(admission(clock))).settle({ error: slowDown });
     expect(limiter.stats().lanes[0]!.factor).toBe(0.7);
     await clock.advance(60_000);
     (await limiter.acquire(admission(clock))).settle({ usage: usage({ inputTokens: 8 }) });
     expect(limiter.stats().lanes[0]!.factor).toBe(0.7);
     expect(limiter.stats().lanes[0]!.counts.slowDowns).toBe(1);
+    expect(limiter.stats().lanes[0]!.counts.upstream429).toBe(0);
   });
 });
 

@@ -290,9 +290,10 @@ class LimiterLease implements Lease {
   }
 }
 
+/** A Slow Down first: today a 429 with code `slow_down`, formerly a 503 "Slow Down". */
 function throttleOf(error: BreakwaterError | undefined): 'rate_limited' | 'slow_down' | undefined {
   if (error?.origin !== 'provider') return undefined;
-  if (error.code === 'rate_limited') return 'rate_limited';
   if (error.providerCode === 'slow_down') return 'slow_down';
+  if (error.code === 'rate_limited') return 'rate_limited';
   return undefined;
 }

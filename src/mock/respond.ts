@@ -14,6 +14,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.ts';
 import type { Completion } from './completion.ts';
+import { currentFaultReply, overloadedFrame } from './current-faults.ts';
 import type { DialectKit, ErrorSpec } from './dialect-kit.ts';
 import { retryHeaders } from './error-reply.ts';
 import { pause, sendReply, untilAborted } from './http-io.ts';
@@ -62,6 +63,21 @@ export async function respond(plan: Plan): Promise<void> {
     }
     case 'slow_first_byte':
       await pause(plan.clock, fault.delayMs, plan.signal);
+      break;
+    case 'slow_down':
+    case 'billing':
+    case 'server_overloaded':
+    case 'cdn_error': {
+      await pause(plan.clock, plan.firstByteMs, plan.signal);
+      const reply = currentFaultReply(fault, plan.kit.name, plan.errorSpec.requestId);
+      return sendReply(res, reply, plan.headers);
+    }
+    case 'overloaded_event':
+      if (!plan.request.stream) {
+        await pause(plan.clock, plan.firstByteMs, plan.signal);
+        const reply = currentFaultReply(fault, plan.kit.name, plan.errorSpec.requestId);
+        return sendReply(res, reply, plan.headers);
+      }
       break;
   }
   if (plan.request.stream) return sendStream(plan);
@@ -123,6 +139,8 @@ async function sendStream(plan: Plan): Promise<void> {
           return void res.end();
         case 'midstream_error':
           return void res.end(kit.streamError().text);
+        case 'overloaded_event':
+          return void res.end(overloadedFrame(kit.name).text);
         case 'malformed_json':
           return void res.end(kit.malformedFrame(plan.request.model).text);
         case 'reset':
@@ -142,6 +160,8 @@ async function sendStream(plan: Plan): Promise<void> {
 /** The frame index a mid-stream fault strikes before, never past the terminator. */
 function strikeAt(fault: Fault | undefined, frameCount: number): number {
   if (!fault) return -1;
+  // Right after the preamble (OpenAI's role chunk, Anthropic's message_start): before content.
+  if (fault.kind === 'overloaded_event') return 1;
   const after = 'afterChunks' in fault && fault.afterChunks !== undefined ? fault.afterChunks : 2;
   return Math.min(after, frameCount - 1);
 }

@@ -75,6 +75,35 @@ describe('parseScenario', () => {
     );
   });
 
+  it('reads the late-2026 fault kinds and checks their fields', () => {
+    const { default: d } = parseScenario({
+      default: {
+        faults: [
+          { kind: 'slow_down', probability: 0.1, retryAfterS: 2 },
+          { kind: 'billing', probability: 0.1, code: 'project_spend_limit_exceeded' },
+          { kind: 'server_overloaded', probability: 0.1 },
+          { kind: 'cdn_error', probability: 0.1, status: 522 },
+          { kind: 'overloaded_event', probability: 0.1, dialect: 'anthropic' },
+        ],
+      },
+    });
+    expect(d.faults).toEqual([
+      { kind: 'slow_down', probability: 0.1, retryAfterS: 2 },
+      { kind: 'billing', probability: 0.1, code: 'project_spend_limit_exceeded' },
+      { kind: 'server_overloaded', probability: 0.1 },
+      { kind: 'cdn_error', probability: 0.1, status: 522 },
+      { kind: 'overloaded_event', probability: 0.1, dialect: 'anthropic' },
+    ]);
+    expect(() =>
+      parseScenario({ default: { faults: [{ kind: 'cdn_error', probability: 1, status: 500 }] } }),
+    ).toThrow('default.faults[0].status: expected one of 520, 521, 522, 523, 524, got 500');
+    expect(() =>
+      parseScenario({ default: { faults: [{ kind: 'billing', probability: 1, code: 'broke' }] } }),
+    ).toThrow(
+      'default.faults[0].code: expected one of insufficient_quota, credit_balance_exhausted',
+    );
+  });
+
   it('refuses fields a fault kind does not take', () => {
     expect(() =>
       parseScenario({ default: { faults: [{ kind: 'hang', probability: 1, delayMs: 5 }] } }),

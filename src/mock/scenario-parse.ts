@@ -6,6 +6,8 @@
 
 import {
   type Behaviour,
+  BILLING_CODES,
+  CDN_STATUSES,
   type DownWindow,
   FAULT_KINDS,
   FAULT_STATUSES,
@@ -48,6 +50,11 @@ const FAULT_FIELDS: Record<Fault['kind'], string[]> = {
   stream_cut: ['afterChunks'],
   midstream_error: ['afterChunks'],
   refusal: [],
+  slow_down: ['retryAfterS'],
+  billing: ['code'],
+  server_overloaded: [],
+  cdn_error: ['status'],
+  overloaded_event: [],
 };
 
 const ALL_FAULT_FIELDS = [...new Set(Object.values(FAULT_FIELDS).flat())];
@@ -135,7 +142,19 @@ function fault(value: unknown, path: string): Fault {
     case 'hang':
     case 'malformed_json':
     case 'refusal':
+    case 'server_overloaded':
+    case 'overloaded_event':
       return { kind, ...common };
+    case 'slow_down': {
+      const retryAfterS = optionalNumber(obj, 'retryAfterS', path);
+      return { kind, ...common, ...(retryAfterS === undefined ? {} : { retryAfterS }) };
+    }
+    case 'billing':
+      return obj.code === undefined
+        ? { kind, ...common }
+        : { kind, ...common, code: oneOf(obj.code, join(path, 'code'), BILLING_CODES) };
+    case 'cdn_error':
+      return { kind, ...common, status: oneOf(obj.status, join(path, 'status'), CDN_STATUSES) };
     case 'slow_first_byte':
       return { kind, ...common, delayMs: number(obj.delayMs, join(path, 'delayMs')) };
     case 'stall_midstream':

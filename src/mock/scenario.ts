@@ -38,8 +38,27 @@ export const FAULT_KINDS = [
   'stream_cut',
   'midstream_error',
   'refusal',
+  'slow_down',
+  'billing',
+  'server_overloaded',
+  'cdn_error',
+  'overloaded_event',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** OpenAI's billing 429 codes (provider-wire.md §9), for a `billing` fault. */
+export const BILLING_CODES = [
+  'insufficient_quota',
+  'credit_balance_exhausted',
+  'organization_usage_limit_exceeded',
+  'organization_spend_limit_exceeded',
+  'project_spend_limit_exceeded',
+] as const;
+export type BillingCode = (typeof BILLING_CODES)[number];
+
+/** A CDN's origin errors (Cloudflare's 52x). */
+export const CDN_STATUSES = [520, 521, 522, 523, 524] as const;
+export type CdnStatus = (typeof CDN_STATUSES)[number];
 
 interface FaultCommon {
   /** Chance in [0, 1] per request; the faults of a behaviour share one draw, so they add up. */
@@ -72,6 +91,17 @@ export type Fault = FaultCommon &
     | { kind: 'midstream_error'; afterChunks: number }
     /** A 200 answer the model refused: OpenAI `content_filter`, Anthropic `refusal`. */
     | { kind: 'refusal' }
+    // The late-2026 answers (current-faults.ts has what each sends in each dialect).
+    /** OpenAI's 429 `slow_down`: lower the rate and hold it. */
+    | { kind: 'slow_down'; retryAfterS?: number }
+    /** A billing 429 (OpenAI) or the credit-balance 400 (Anthropic). @default code insufficient_quota */
+    | { kind: 'billing'; code?: BillingCode }
+    /** OpenAI's 503 `server_is_overloaded`; Anthropic's 529. */
+    | { kind: 'server_overloaded' }
+    /** A CDN in front of the provider answers its 52x with an HTML page. */
+    | { kind: 'cdn_error'; status: CdnStatus }
+    /** An overload error inside a 200 stream, before any content. */
+    | { kind: 'overloaded_event' }
   );
 
 export interface Latency {

@@ -81,13 +81,15 @@ export type Admission = BreakerTicket | { allowed: false; retryAfterMs: number }
 /** How a health failure failed: `unanswered` when no answer came at all (connection, timeout). */
 export type FailureKind = 'answered' | 'unanswered';
 
+const UNANSWERED: ReadonlySet<string> = new Set(['connection', 'timeout', 'upstream_config']);
+
 /**
- * The kind of a classified failure: a connection error, or a timer that fired before any answer
- * (no upstream status), is `unanswered`; a 5xx, a 529 or a 408 is an answer.
+ * The kind of a classified failure: a connection error (a host that does not resolve included),
+ * or a timer that fired before any answer (no upstream status), is `unanswered`; a 5xx, a 529 or
+ * a 408 is an answer.
  */
 export function failureKind(error: { code: string; providerStatus?: number }): FailureKind {
-  return error.providerStatus === undefined &&
-    (error.code === 'connection' || error.code === 'timeout')
+  return error.providerStatus === undefined && UNANSWERED.has(error.code)
     ? 'unanswered'
     : 'answered';
 }

@@ -112,6 +112,7 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
   const ctx: NetworkErrorContext = {
     provider,
     model,
+    baseUrl: options.origin,
     connectTimeoutMs: connectMs,
     firstByteTimeoutMs: firstByteMs,
     idleTimeoutMs: idleMs,
