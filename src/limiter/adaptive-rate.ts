@@ -7,8 +7,9 @@
  * Concurrent requests that were all admitted under the old rate tend to come back as a burst
  * of 429s; counting them all would collapse the rate, so at most one decrease happens per
  * `cooldownMs` — "a run of 429s" shrinks the rate once per run-length, not once per answer.
- * OpenAI's Slow Down (a 429 with code `slow_down`, formerly a 503) asks for the rate to be reduced and held for 15 minutes before growing
- * again (provider-wire.md §8): it decreases like a 429 and freezes increases for `slowDownHoldMs`.
+ * OpenAI's Slow Down (a 429 with code `slow_down`, formerly a 503) asks for the rate to be
+ * reduced and held for 15 minutes before growing again (provider-wire.md §8, §9): it decreases
+ * like a 429 and freezes increases for `slowDownHoldMs`.
  */
 import type { AdaptiveOptions } from '../config/limits-types.ts';
 

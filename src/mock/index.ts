@@ -5,6 +5,8 @@
 export type {
   Behaviour,
   BehaviourInput,
+  BillingCode,
+  CdnStatus,
   Dialect,
   DownWindow,
   Fault,
@@ -16,7 +18,13 @@ export type {
   Scenario,
   StatusVariant,
 } from './scenario.ts';
-export { FAULT_KINDS, FAULT_STATUSES, STATUS_VARIANTS } from './scenario.ts';
+export {
+  BILLING_CODES,
+  CDN_STATUSES,
+  FAULT_KINDS,
+  FAULT_STATUSES,
+  STATUS_VARIANTS,
+} from './scenario.ts';
 export { ScenarioError } from './scenario-fields.ts';
 export { loadScenarioFile, resolveScenario } from './scenario-load.ts';
 export { parseScenario } from './scenario-parse.ts';

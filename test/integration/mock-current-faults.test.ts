@@ -5,12 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyResponse, classifyStreamError } from '../../src/dialects/classify.ts';
-import { type MockServer, startMock } from '../../src/mock/index.ts';
+import { type Fault, type MockServer, startMock } from '../../src/mock/index.ts';
 
 let mock: MockServer;
 
 beforeAll(async () => {
-  const only = (fault: object) => ({ faults: [{ probability: 1, ...fault }] });
+  const only = (fault: Partial<Fault> & { kind: Fault['kind'] }) => ({
+    faults: [{ ...fault, probability: 1 }],
+  });
   mock = await startMock({
     seed: 7,
     models: {
