@@ -12,7 +12,7 @@ import type { Admission, Priority } from '../limiter/admission.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
 import type { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { CacheStore } from '../store/store.ts';
-import type { UpstreamPool } from '../upstream/upstream-pool.ts';
+import type { UpstreamDispatchers, UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { StreamEnd } from './caller-stream.ts';
 
 export interface EngineOptions {
@@ -20,7 +20,7 @@ export interface EngineOptions {
   /** For backoff jitter. @default Math.random */
   random?: () => number;
   /** The upstream connection pools. @default one keep-alive pool over the configured origins */
-  pool?: UpstreamPool;
+  pool?: UpstreamDispatchers & Pick<UpstreamPool, 'close'>;
   /** Where cached answers live. @default an in-memory store bounded by `cache.maxBytes` */
   cacheStore?: CacheStore;
   /**

@@ -30,7 +30,7 @@ import {
 import type { Admission } from '../limiter/admission.ts';
 import { createLimiter } from '../limiter/limiter.ts';
 import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
-import { createUpstreamPool, type UpstreamPool } from '../upstream/upstream-pool.ts';
+import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { createBridges, DIALECTS } from './bridge.ts';
 import { Coalescer } from './coalesce.ts';
@@ -63,7 +63,7 @@ export type {
 export class Engine {
   readonly config: ResolvedConfig;
   readonly #clock: Clock;
-  readonly #pool: UpstreamPool;
+  readonly #pool: NonNullable<EngineOptions['pool']>;
   readonly #targets: TargetRegistry;
   readonly #cache: AnswerCache;
   readonly #admission: Admission;
