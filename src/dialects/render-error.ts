@@ -130,6 +130,7 @@ function render(error: unknown, dialect: DialectName, options: RenderOptions): R
     model: err.model,
     upstream_status: err.providerStatus,
     upstream_request_id: err.requestId,
+    problems: err.problems,
     attempts: err.attempts,
   };
 

@@ -10,6 +10,12 @@ const BRAND = Symbol.for('breakwater.error');
 
 export type ErrorOrigin = 'provider' | 'breakwater';
 
+/** One of several problems reported together: the field (`messages.2.role`) and what to do. */
+export interface Problem {
+  readonly param: string;
+  readonly message: string;
+}
+
 export interface BreakwaterErrorOptions {
   /** Overrides the status from the code table (e.g. the upstream's own 5xx). */
   status?: number;
@@ -35,6 +41,8 @@ export interface BreakwaterErrorOptions {
   providerCode?: string;
   /** The request field at fault, when known. */
   param?: string;
+  /** Every problem found at once, each with its field: a request or config breaking several rules. */
+  problems?: readonly Problem[];
   /** Replaces the code table's hint. */
   hint?: string;
   /** @default 'provider' for upstream failures, 'breakwater' for its own rejections */
@@ -58,6 +66,7 @@ export class BreakwaterError extends Error {
   readonly providerType: string | undefined;
   readonly providerCode: string | undefined;
   readonly param: string | undefined;
+  readonly problems: readonly Problem[] | undefined;
   /** Every attempt the engine made for the call that ended in this error. */
   attempts: readonly AttemptRecord[] | undefined;
 
@@ -81,6 +90,7 @@ export class BreakwaterError extends Error {
     this.providerType = options.providerType;
     this.providerCode = options.providerCode;
     this.param = options.param;
+    this.problems = options.problems;
     this.attempts = undefined;
   }
 
@@ -118,6 +128,7 @@ export class BreakwaterError extends Error {
       providerType: this.providerType,
       providerCode: this.providerCode,
       param: this.param,
+      problems: this.problems,
       hint: this.hint,
       attempts: this.attempts,
     };

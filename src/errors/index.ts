@@ -5,6 +5,7 @@ export {
   type BreakwaterErrorOptions,
   type ErrorOrigin,
   isBreakwaterError,
+  type Problem,
 } from './breakwater-error.ts';
 export { classifyNetworkError, type NetworkErrorContext } from './classify-network.ts';
 export { type CodeInfo, ERROR_CODES, type ErrorCode, isErrorCode } from './codes.ts';

@@ -1,32 +1,107 @@
 /**
- * The shape checks made before a request reaches the engine (every entry path: gateway and
- * client.fetch alike): every field the
- * engine, its translators or the provider read has the type the provider's API gives it, so a
- * client's mistake is answered with a 400 that names the field — never passed on to become an
- * upstream 5xx or a crash in a translator. Values are left to the provider (a temperature of 7 is
- * its call); unknown fields pass through untouched, as providers add fields often. `max_tokens`
- * may be left out in both dialects: the route's max_tokens policy gives a request without it its
- * default before anything is sent (Anthropic itself requires the field).
+ * The checks a request passes before the engine routes it, on every entry path (gateway and
+ * client.fetch alike): the dialect's schema (openai-request-schema.ts, anthropic-request-schema.ts:
+ * every field the engine, its translators or the provider read has the provider's type), then the
+ * semantic rules (common-, openai-, anthropic-rules.ts). Every problem is collected, so a request
+ * with three mistakes gets one 400 naming all three, each with its path and fix, in the caller's
+ * dialect; nothing is sent upstream. Warnings (rules the provider now only warns about) go back to
+ * the caller, which logs and counts them.
  *
- * Also refused here: fields that would choose an upstream (`base_url`, `api_key`, …) — upstream
- * URLs and keys come from the config only — and JSON nested deeper than any real request is.
+ * zod is the one schema library for every input breakwater reads — config, client keys, scenarios
+ * and both dialects' requests: one definition gives the types, the checks with their paths, and
+ * the JSON Schema editors read. Its validators are compiled once here (`z.compile`, zod's
+ * ahead-of-time fast path); a body is checked once (the gateway hands its result to the engine).
+ *
+ * Before the schema, one bound: JSON nested deeper than any real request is refused, so no
+ * recursive reader (the schema's included) can be made to exhaust the stack.
  */
+import { z } from 'zod';
 import type { DialectName } from '../dialects/dialect-name.ts';
-import { RejectedError } from '../errors/index.ts';
-import { Shape } from './shape-check.ts';
+import { AnthropicRequest } from './anthropic-request-schema.ts';
+import { ANTHROPIC_RULES } from './anthropic-rules.ts';
+import { COMMON_RULES } from './common-rules.ts';
+import { OpenAIRequest } from './openai-request-schema.ts';
+import { OPENAI_RULES } from './openai-rules.ts';
+import {
+  formatRequestPath,
+  type RequestIssue,
+  type RequestPath,
+  requestInvalid,
+} from './request-issue.ts';
+import type { RequestRule } from './rule.ts';
+import { requestIssues } from './zod-issues.ts';
 
 /** Deeper than any real request (tool schemas included); bounds every recursive reader. */
 export const MAX_DEPTH = 64;
 
-const UPSTREAM_FIELDS = ['base_url', 'baseURL', 'api_base', 'api_key', 'apiKey', 'custom_host'];
-
 export type Endpoint = 'chat' | 'messages' | 'count_tokens';
+
+export interface ShapeCheck {
+  /** Rules the request breaks that the provider tolerates: log and count them. */
+  readonly warnings: readonly RequestIssue[];
+}
+
+/**
+ * A request schema compiled in two parts: the fields most requests carry, checked always, and the
+ * rest, checked only when the body has one of them. zod's compiled parser spends a little for each
+ * field it declares, present or not; a plain chat request names three or four of the twenty-odd.
+ */
+class CompiledRequest {
+  readonly #common: z.ZodType;
+  readonly #rare: z.ZodType;
+  readonly #rareKeys: ReadonlySet<string>;
+
+  constructor(schema: z.ZodObject, common: readonly string[]) {
+    const fields = Object.entries(schema.shape as Record<string, z.ZodType>);
+    const part = (keep: (key: string) => boolean) =>
+      z.compile(z.looseObject(Object.fromEntries(fields.filter(([key]) => keep(key)))));
+    this.#common = part((key) => common.includes(key));
+    this.#rare = part((key) => !common.includes(key));
+    this.#rareKeys = new Set(fields.map(([key]) => key).filter((key) => !common.includes(key)));
+  }
+
+  /** zod's issues for `body`, or `undefined` when it is valid. */
+  issues(body: Record<string, unknown>): z.core.$ZodIssue[] | undefined {
+    const common = this.#common.safeParse(body, { reportInput: true });
+    let rare: z.ZodSafeParseResult<unknown> | undefined;
+    for (const key in body) {
+      if (this.#rareKeys.has(key)) {
+        rare = this.#rare.safeParse(body, { reportInput: true });
+        break;
+      }
+    }
+    if (common.success && (rare === undefined || rare.success)) return undefined;
+    return [...(common.error?.issues ?? []), ...(rare?.error?.issues ?? [])];
+  }
+}
+
+const SCHEMAS: Readonly<Record<DialectName, CompiledRequest>> = {
+  openai: new CompiledRequest(OpenAIRequest, [
+    'model',
+    'messages',
+    'stream',
+    'max_tokens',
+    'max_completion_tokens',
+  ]),
+  anthropic: new CompiledRequest(AnthropicRequest, [
+    'model',
+    'messages',
+    'stream',
+    'max_tokens',
+    'system',
+  ]),
+};
+
+export const REQUEST_RULES: Readonly<Record<DialectName, readonly RequestRule[]>> = {
+  openai: [...COMMON_RULES, ...OPENAI_RULES],
+  anthropic: [...COMMON_RULES, ...ANTHROPIC_RULES],
+};
+
+const CLEAN: ShapeCheck = Object.freeze({ warnings: Object.freeze([]) });
 
 /**
  * Whether `value` (an object at nesting level `depth`, the body being level 1) holds objects or
- * arrays nested past MAX_DEPTH. Recursive, which the bound keeps safe (at most 65 frames), and
- * allocation-free: a stack of [value, depth] pairs and an `Object.values` array per object were
- * a sizeable share of what checking a request cost.
+ * arrays nested past MAX_DEPTH. Recursive, which the bound keeps safe, and allocation-free.
  */
 function nestedTooDeep(value: object, depth: number): boolean {
   if (depth > MAX_DEPTH) return true;
@@ -46,127 +121,58 @@ function nestedTooDeep(value: object, depth: number): boolean {
   return false;
 }
 
-function checkOpenAI(s: Shape, body: Record<string, unknown>): void {
-  s.integer(body, 'max_tokens', 0);
-  s.integer(body, 'max_completion_tokens', 0);
-  s.integer(body, 'n', 1);
-  s.integer(body, 'seed');
-  s.integer(body, 'top_logprobs', 0);
-  for (const f of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty'])
-    s.number(body, f);
-  for (const f of ['logprobs', 'parallel_tool_calls', 'store']) s.boolean(body, f);
-  for (const f of ['stream_options', 'response_format', 'metadata', 'logit_bias'])
-    s.object(body, f);
-  s.string(body, 'user');
-  s.stringOrList(body, 'stop');
-  s.stringOrObject(body, 'tool_choice');
-  s.list(body, 'tools', (tool, path) => {
-    s.string(tool, 'type', path);
-    if (tool.type === undefined || tool.type === 'function') {
-      const fn = s.object(tool, 'function', path, true);
-      if (fn) {
-        s.string(fn, 'name', `${path}.function`, true);
-        s.object(fn, 'parameters', `${path}.function`);
-      }
+/**
+ * What the rules found, sorted into errors and warnings as they report. One instance serves every
+ * check (a check runs start to end synchronously), so a clean request allocates nothing here.
+ */
+class Findings {
+  rule: RequestRule | undefined;
+  errors: RequestIssue[] | undefined;
+  warnings: RequestIssue[] | undefined;
+  readonly report = (path: RequestPath, message: string): void => {
+    const rule = this.rule!;
+    const where = path.length > 0 ? `\`${formatRequestPath(path)}\` ` : '';
+    const issue: RequestIssue = { path, message: `${where}${message}`, rule: rule.id };
+    if (rule.severity === 'error') (this.errors ??= []).push(issue);
+    else (this.warnings ??= []).push(issue);
+  };
+
+  run(rules: readonly RequestRule[], request: Record<string, unknown>): void {
+    this.errors = this.warnings = undefined;
+    for (const rule of rules) {
+      this.rule = rule;
+      rule.check(request, this.report);
     }
-  });
-  s.list(
-    body,
-    'messages',
-    (message, path) => {
-      s.string(message, 'role', path, true);
-      s.string(message, 'name', path);
-      if (message.role === 'tool') s.string(message, 'tool_call_id', path, true);
-      // Only an assistant turn (one that calls tools) may leave `content` out.
-      s.content(message, path, 'openai', message.role !== 'assistant');
-      s.list(
-        message,
-        'tool_calls',
-        (call, callPath) => {
-          s.string(call, 'id', callPath);
-          s.string(call, 'type', callPath);
-          if (call.type === undefined || call.type === 'function') {
-            const fn = s.object(call, 'function', callPath, true);
-            if (fn) {
-              s.string(fn, 'name', `${callPath}.function`, true);
-              s.string(fn, 'arguments', `${callPath}.function`);
-            }
-          }
-        },
-        path,
-      );
-    },
-    '',
-    true,
-  );
+    this.rule = undefined;
+  }
 }
 
-function checkAnthropic(s: Shape, body: Record<string, unknown>): void {
-  s.integer(body, 'max_tokens', 0);
-  s.integer(body, 'top_k', 0);
-  s.number(body, 'temperature');
-  s.number(body, 'top_p');
-  for (const f of ['metadata', 'thinking', 'tool_choice', 'output_config']) s.object(body, f);
-  s.list(body, 'stop_sequences', (_, path) => path, '', false, 'string');
-  if (typeof body.system !== 'string') {
-    s.list(body, 'system', (block, path) => s.block(block, path));
-  }
-  s.list(body, 'tools', (tool, path) => {
-    s.string(tool, 'name', path, true);
-    s.string(tool, 'type', path);
-    s.object(tool, 'input_schema', path);
-  });
-  s.list(
-    body,
-    'messages',
-    (message, path) => {
-      s.string(message, 'role', path, true);
-      s.content(message, path, 'anthropic');
-    },
-    '',
-    true,
-  );
+const findings = new Findings();
+
+function fail(message: string): never {
+  throw requestInvalid([{ path: [], message, rule: 'schema' }]);
 }
 
 /**
- * Throws a `RejectedError` naming the first field that is wrong. The endpoint does not change
- * the checks today: `max_tokens` is optional on `messages` as on `count_tokens`, since the
- * route's max_tokens policy gives a request without it its default.
+ * Checks a request body in `dialect`; throws a `RejectedError` (code `validation`) listing every
+ * problem, or returns the warnings. The endpoint does not change the checks today: `max_tokens`
+ * is optional on `messages` as on `count_tokens`, since the route's max_tokens policy gives a
+ * request without it its default.
  */
-export function checkShape(dialect: DialectName, _endpoint: Endpoint, body: unknown): void {
+export function checkShape(dialect: DialectName, _endpoint: Endpoint, body: unknown): ShapeCheck {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new RejectedError('validation', 'the request body must be a JSON object');
+    fail('the request body must be a JSON object');
   }
+  if (nestedTooDeep(body, 1)) fail(`the request is nested deeper than ${MAX_DEPTH} levels`);
   const request = body as Record<string, unknown>;
-  for (const field of UPSTREAM_FIELDS) {
-    if (Object.hasOwn(request, field)) {
-      throw new RejectedError(
-        'validation',
-        `\`${field}\` is not accepted: this gateway takes upstream URLs and keys from its config only`,
-        { param: field },
-      );
-    }
+  const schemaIssues = SCHEMAS[dialect].issues(request);
+  findings.run(REQUEST_RULES[dialect], request);
+  const { errors, warnings } = findings;
+  findings.errors = findings.warnings = undefined;
+  if (schemaIssues) {
+    const issues = requestIssues(schemaIssues, dialect === 'anthropic');
+    throw requestInvalid(errors ? [...issues, ...errors] : issues);
   }
-  if (nestedTooDeep(request, 1)) {
-    throw new RejectedError('validation', `the request is nested deeper than ${MAX_DEPTH} levels`);
-  }
-  const s = new Shape(dialect);
-  const model = s.string(request, 'model', '', true);
-  if (model !== undefined && (model.trim() === '' || model.length > 256)) {
-    throw new RejectedError(
-      'validation',
-      '`model` must name a route or a `provider/model` (1–256 characters)',
-      {
-        param: 'model',
-      },
-    );
-  }
-  s.boolean(request, 'stream');
-  if (dialect === 'openai') checkOpenAI(s, request);
-  else checkAnthropic(s, request);
-  if (Array.isArray(request.messages) && request.messages.length === 0) {
-    throw new RejectedError('validation', '`messages` must hold at least one message', {
-      param: 'messages',
-    });
-  }
+  if (errors) throw requestInvalid(errors);
+  return warnings ? { warnings } : CLEAN;
 }
