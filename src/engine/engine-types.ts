@@ -10,6 +10,8 @@ import type { Usage } from '../dialects/usage.ts';
 import type { AttemptRecord } from '../errors/index.ts';
 import type { Admission, Priority } from '../limiter/admission.ts';
 import type { BreakerTransition } from '../policy/breaker.ts';
+import type { RequestIssue } from '../preflight/request-issue.ts';
+import type { ShapeCheck } from '../preflight/request-shape.ts';
 import type { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { CacheStore } from '../store/store.ts';
 import type { UpstreamDispatchers, UpstreamPool } from '../upstream/upstream-pool.ts';
@@ -52,13 +54,13 @@ export interface CallOptions {
   noCache?: boolean;
   /** Do not store the answer. */
   noStore?: boolean;
-  /** The caller already ran the preflight shape checks (the gateway does, before routing). */
-  shapeChecked?: boolean;
   /**
    * The caller's `Idempotency-Key`: the same key with the same request again gets the first
    * call's answer, replayed, without another upstream call.
    */
   idempotencyKey?: string;
+  /** The preflight checks' result, when the caller (the gateway) already ran them on this body. */
+  preflight?: ShapeCheck;
 }
 
 export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static';
@@ -108,4 +110,6 @@ export type EngineEvent =
   | { type: 'attempt'; route: string; record: AttemptRecord }
   | { type: 'breaker'; target: string; transition: BreakerTransition }
   /** One upstream call answered `callers` identical calls (coalescing). */
-  | { type: 'coalesced'; route: string; callers: number };
+  | { type: 'coalesced'; route: string; callers: number }
+  /** The request breaks rules the provider tolerates (preflight warnings): logged and counted. */
+  | { type: 'warning'; route: string; warnings: readonly RequestIssue[] };

@@ -29,6 +29,7 @@ import {
 } from '../errors/index.ts';
 import type { Admission } from '../limiter/admission.ts';
 import { createLimiter } from '../limiter/limiter.ts';
+import type { RequestIssue } from '../preflight/request-issue.ts';
 import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { AnswerCache } from './answer-cache.ts';
@@ -73,6 +74,7 @@ export class Engine {
   readonly #coalescer: Coalescer;
   readonly #counters: EngineCounters = { idempotentReplays: 0, coalesced: 0 };
   readonly #events = new EventEmitter<EngineEvent>();
+  readonly #warnings = new Map<string, number>();
   /** Every attempt and breaker transition, for telemetry and tests. */
   readonly onEvent = this.#events.event;
 
@@ -139,10 +141,11 @@ export class Engine {
     body: unknown,
     options: CallOptions = {},
   ): Promise<EngineAnswer> {
-    const checked = checkRequest(dialect, body, options.shapeChecked);
+    const { request: checked, warnings } = checkRequest(dialect, body, options.preflight);
     const routeName = options.route ?? checked.model;
     const route = resolveRoute(this.config, routeName);
     if (!route) throw unknownRoute(this.config, routeName);
+    if (warnings.length > 0) this.#warn(route.name, warnings);
     // The route's max_tokens cap (clamp or reject) and default apply once, for every tier.
     const limit = maxTokensPolicyFor(this.config.limits, route.name);
     const capped = applyMaxTokensPolicy(dialect, checked, limit);
@@ -233,6 +236,18 @@ export class Engine {
         return staticAnswer(run, route.staticMessage, this.#clock);
     }
     throw this.#final(run, error);
+  }
+
+  /** How many requests broke each warning rule (`anthropic.consecutive_roles`, …), since start. */
+  warningCounts(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#warnings);
+  }
+
+  #warn(route: string, warnings: readonly RequestIssue[]): void {
+    for (const warning of warnings) {
+      this.#warnings.set(warning.rule, (this.#warnings.get(warning.rule) ?? 0) + 1);
+    }
+    if (this.#events.hasListeners) this.#events.emit({ type: 'warning', route, warnings });
   }
 
   #record(run: Run, record: AttemptRecord): void {

@@ -34,7 +34,7 @@ export function callOptionsFrom(
     const value = one(headers[name]);
     if (value !== undefined) forwarded[name] = value;
   }
-  const options: CallOptions = { signal, headers: forwarded, tenant, shapeChecked: true };
+  const options: CallOptions = { signal, headers: forwarded, tenant };
   const deadline = one(headers['x-breakwater-deadline-ms']);
   if (deadline !== undefined) {
     const ms = Number(deadline);

@@ -51,13 +51,14 @@ export function completionHandler(
     const exchange = request.bw;
     exchange.dialect = dialect;
     const body = request.body as Record<string, unknown>;
-    checkShape(dialect, endpoint, body);
+    const preflight = checkShape(dialect, endpoint, body);
     exchange.stream = body.stream === true;
     const abort = new AbortController();
     exchange.abort = abort;
     // The client may have left while its body was being read.
     if (request.raw.socket?.destroyed) abort.abort(new Error('the client closed the connection'));
     const options = callOptionsFrom(request.headers, abort.signal, exchange.identity?.id);
+    options.preflight = preflight;
     authorizeRoute(request, options.route ?? (body.model as string));
 
     const identity = exchange.identity;

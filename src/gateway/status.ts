@@ -43,6 +43,8 @@ export interface GatewayStatus {
   /** Running totals: idempotent replays, coalesced calls. */
   engine: EngineCounters;
   limiter?: LimiterOverview;
+  /** Requests that broke a rule the provider tolerates, by rule, since start (preflight). */
+  preflightWarnings: Readonly<Record<string, number>>;
 }
 
 export interface StatusInput {
@@ -112,6 +114,7 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
     })),
     targets: [...breakers.values()],
     engine: engine.counters(),
+    preflightWarnings: engine.warningCounts(),
   };
   if (overview) status.limiter = overview;
   return status;

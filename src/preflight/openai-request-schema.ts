@@ -13,7 +13,6 @@ import {
   after,
   bool,
   int,
-  isRequired,
   list,
   nonEmptyList,
   num,

@@ -51,3 +51,79 @@ describe('checkShape: max_tokens', () => {
     }
   });
 });
+
+describe('checkShape: every problem at once', () => {
+  it('lists three mistakes in one 400, each with its path and fix, first as param', () => {
+    const body = {
+      model: 'chat',
+      messages: [{ role: 'usr', content: 'hi' }, { role: 'user' }],
+      max_tokens: -1,
+    };
+    let error: RejectedError | undefined;
+    try {
+      checkShape('openai', 'chat', body);
+    } catch (err) {
+      error = err as RejectedError;
+    }
+    expect(error).toBeInstanceOf(RejectedError);
+    expect(error).toMatchObject({ code: 'validation', status: 400, param: 'max_tokens' });
+    expect(error!.problems!.map((p) => p.param)).toEqual([
+      'max_tokens',
+      'messages.1.content',
+      'messages.0.role',
+    ]);
+    expect(error!.message).toMatch(
+      /^3 problems in the request: \(1\) `max_tokens` must be an integer of at least 0, got -1; \(2\) `messages\.1\.content` is required/,
+    );
+    expect(error!.message).toContain('(did you mean "user"?)');
+  });
+
+  it('never quotes text that may be a prompt', () => {
+    const secret = 'my private prompt text';
+    try {
+      checkShape('anthropic', 'messages', {
+        model: 'chat',
+        messages: [{ role: secret, content: secret }],
+        system: 5,
+      });
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret);
+      return;
+    }
+    throw new Error('expected a rejection');
+  });
+
+  it('lets unknown fields through, and reads null as absent for OpenAI only', () => {
+    const open = {
+      model: 'chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: null,
+      future_field: { a: 1 },
+    };
+    expect(checkShape('openai', 'chat', open).warnings).toEqual([]);
+    const anthropic = {
+      model: 'chat',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: null,
+    };
+    expect(() => checkShape('anthropic', 'messages', anthropic)).toThrow(
+      /`temperature` must not be null: leave it out/,
+    );
+  });
+
+  it('returns Anthropic warnings instead of refusing', () => {
+    const body = {
+      model: 'chat',
+      messages: [
+        { role: 'assistant', content: 'Hi' },
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+      ],
+    };
+    const { warnings } = checkShape('anthropic', 'messages', body);
+    expect(warnings.map((w) => w.rule)).toEqual([
+      'anthropic.consecutive_roles',
+      'anthropic.first_message_assistant',
+    ]);
+  });
+});

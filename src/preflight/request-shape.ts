@@ -133,8 +133,10 @@ class Findings {
     const rule = this.rule!;
     const where = path.length > 0 ? `\`${formatRequestPath(path)}\` ` : '';
     const issue: RequestIssue = { path, message: `${where}${message}`, rule: rule.id };
-    if (rule.severity === 'error') (this.errors ??= []).push(issue);
-    else (this.warnings ??= []).push(issue);
+    const list = rule.severity === 'error' ? 'errors' : 'warnings';
+    const found = this[list];
+    if (found) found.push(issue);
+    else this[list] = [issue];
   };
 
   run(rules: readonly RequestRule[], request: Record<string, unknown>): void {

@@ -1,7 +1,7 @@
 /**
  * Writes the engine's events to a logger: every breaker transition (warn when a target is
- * ejected, info when it recovers), every failed attempt and every call shared by coalesced
- * callers (info), as structured fields — never
+ * ejected, info when it recovers), every failed attempt, every call shared by coalesced callers
+ * and every preflight warning (info), as structured fields — never
  * a prompt, never a key. The logger is any pino-compatible object; the library stays silent
  * unless given one, the gateway passes its own.
  */
@@ -21,6 +21,16 @@ export function logEngineEvents(engine: Engine, logger: EventLogger): { dispose(
       else if (to === 'half_open')
         logger.info(fields, `circuit half-open for ${event.target}: one probe`);
       else logger.info(fields, `circuit closed for ${event.target}`);
+      return;
+    }
+    if (event.type === 'warning') {
+      // Rules and paths only: the messages name fields, never their text.
+      const rules = event.warnings.map((w) => w.rule);
+      const paths = event.warnings.map((w) => w.path.join('.'));
+      logger.info(
+        { event: 'preflight_warning', route: event.route, rules, paths },
+        `request to ${event.route} ${event.warnings.map((w) => w.message).join('; ')}`,
+      );
       return;
     }
     if (event.type === 'coalesced') {

@@ -162,7 +162,9 @@ describe('the error boundary', () => {
   it('names the field that is wrong, and refuses fields that would pick an upstream', async () => {
     const res = await post('/v1/messages', message({ messages: [{ role: 'user', content: 7 }] }));
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.message).toMatch(/`messages\.0\.content` must be a list/);
+    expect(res.json().error.message).toMatch(
+      /`messages\.0\.content` must be a string or a list of content blocks, got 7/,
+    );
     const url = await post('/v1/chat/completions', chat({ base_url: 'http://evil.invalid' }));
     expect(url.statusCode).toBe(400);
     expect(url.json().error.param).toBe('base_url');
