@@ -224,7 +224,7 @@ describe('resolveConfig: unknown keys', () => {
   it.each([
     [
       { ...base, polcy: {} },
-      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache, idempotency, limits, budgets, catalog)',
+      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache, idempotency, limits, budgets, catalog, telemetry)',
     ],
     [
       { providers: { openai: { apikey: 'x' } } },

@@ -21,6 +21,7 @@ import { ConfigError } from './config-error.ts';
 import { policyAt } from './config-policy.ts';
 import { providersAt } from './config-providers.ts';
 import { internTargets, routesAt } from './config-routes.ts';
+import { parseTelemetrySection } from './config-telemetry.ts';
 import type { BreakwaterConfig, ResolvedConfig } from './config-types.ts';
 import { type Env, interpolateEnv } from './env-interpolate.ts';
 import { parseBudgetsSection, parseCatalogSection } from './limits-budgets.ts';
@@ -42,6 +43,7 @@ const TOP_KEYS = [
   'limits',
   'budgets',
   'catalog',
+  'telemetry',
 ];
 const CACHE_KEYS = ['maxBytes'];
 
@@ -99,7 +101,8 @@ export function resolveConfig(
   const limits = parseLimitsSection(root.limits, { providers: names });
   const budgets = parseBudgetsSection(root.budgets);
   const catalog = parseCatalogSection(root.catalog);
-  issues.list.push(...limits.issues, ...budgets.issues, ...catalog.issues);
+  const telemetry = parseTelemetrySection(root.telemetry, options.env ?? process.env);
+  issues.list.push(...limits.issues, ...budgets.issues, ...catalog.issues, ...telemetry.issues);
 
   if (issues.list.length > 0) throw new ConfigError(issues.list);
   const resolved: ResolvedConfig = Object.freeze({
@@ -111,6 +114,7 @@ export function resolveConfig(
     limits: limits.value,
     budgets: budgets.value,
     catalog: catalog.value,
+    telemetry: telemetry.value,
   });
   internTargets(resolved, targets);
   return resolved;

@@ -5,6 +5,7 @@
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
+import type { ResolvedTelemetry, TelemetryConfig } from './config-telemetry.ts';
 import type { LimitsSection, ResolvedLimits } from './limits-config.ts';
 import type { BudgetOptions } from './limits-types.ts';
 
@@ -132,6 +133,8 @@ export interface BreakwaterConfig {
   budgets?: BudgetOptions;
   /** Model facts and prices that override the built-in catalog, by `provider/model` or model. */
   catalog?: Record<string, ModelInfoOverride>;
+  /** Logs, metrics, spans, alert webhooks and the admin key (docs/observability.md). */
+  telemetry?: TelemetryConfig;
 }
 
 export interface ResolvedProvider {
@@ -178,4 +181,5 @@ export interface ResolvedConfig {
   limits: ResolvedLimits;
   budgets: BudgetOptions | undefined;
   catalog: Readonly<Record<string, ModelInfoOverride>>;
+  telemetry: ResolvedTelemetry;
 }

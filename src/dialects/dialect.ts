@@ -19,6 +19,8 @@ export interface UsageTracker<Ev> {
   add(event: Ev): void;
   /** What the stream reported so far; undefined when it reported nothing (never a made-up 0). */
   readonly usage: Usage | undefined;
+  /** The stop reason the stream gave (`finish_reason` / `stop_reason`), once it gave one. */
+  readonly stopReason: string | undefined;
 }
 
 export interface Dialect<Req, Res, Ev> {

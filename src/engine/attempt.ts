@@ -25,6 +25,8 @@ import type { UpstreamDispatchers } from '../upstream/upstream-pool.ts';
 import type { UpstreamResponse } from '../upstream/upstream-response.ts';
 import { attemptTimeouts } from './attempt-timeouts.ts';
 import type { Bridge } from './bridge.ts';
+import type { AttemptStart } from './engine-events.ts';
+import { attemptStarted } from './observe.ts';
 import { type Recorder, type Run, skipped } from './run.ts';
 import { type OpenedStream, openStream } from './stream-commit.ts';
 import type { TargetRegistry, TargetState } from './target-state.ts';
@@ -45,6 +47,8 @@ export interface AttemptPlan {
   upstream: Record<string, unknown>;
   body: string;
   tier: number;
+  /** 0 for the first attempt on this target. @default 0 */
+  attempt?: number;
   /** No attempt comes after this one: it gets the full first-byte limit. */
   final: boolean;
 }
@@ -81,13 +85,15 @@ export async function attempt(
   const lease = await acquireLease(deps, run, plan, ticket, key);
   if (lease instanceof BreakwaterError) return failure(lease);
   for (let rotated = false; ; rotated = true) {
-    const started = deps.clock.now();
+    const headers = upstreamHeaders(run, plan, key);
+    const call: Call = { ticket, lease, ctx, started: deps.clock.now(), start: undefined };
+    call.start = attemptStarted(run, state.target, plan.tier, plan.attempt ?? 0, headers);
     try {
-      const res = await send(deps, run, plan, key, timeouts);
-      return await readAnswer(deps, run, plan, { ticket, lease, ctx, started }, res);
+      const res = await send(deps, run, plan, headers, timeouts);
+      return await readAnswer(deps, run, plan, call, res);
     } catch (err) {
       const error = classifyNetworkError(err, ctx);
-      recordCall(deps, run, plan, started, error.providerStatus, error.code);
+      recordCall(deps, run, plan, call, error.providerStatus, error.code, error);
       if (error.code === 'authentication' && !rotated) {
         const next = await rotatedKey(keys, key);
         if (next !== undefined) {
@@ -106,6 +112,10 @@ interface Call {
   lease: Lease;
   ctx: { provider: string; model: string };
   started: number;
+  /** Its `attempt:start` message, when anyone listens. */
+  start: AttemptStart | undefined;
+  /** Until the answer's headers, once they came. */
+  firstByteMs?: number;
 }
 
 /** The breaker said no: the attempt is skipped, with the wait until its next probe. */
@@ -115,15 +125,14 @@ function circuitOpen(
   { state: { target }, tier }: AttemptPlan,
   retryAfterMs: number,
 ): Outcome<Delivered> {
-  deps.record(run, skipped(target.id, tier, 'circuit_open'));
   const seconds = Math.ceil(retryAfterMs / 1000);
-  return failure(
-    new RejectedError(
-      'circuit_open',
-      `circuit open for ${target.id}: it failed repeatedly; next probe in ${seconds} s`,
-      { retryAfterMs, provider: target.provider.name, model: target.model },
-    ),
+  const error = new RejectedError(
+    'circuit_open',
+    `circuit open for ${target.id}: it failed repeatedly; next probe in ${seconds} s`,
+    { retryAfterMs, provider: target.provider.name, model: target.model },
   );
+  deps.record(run, skipped(target.id, tier, 'circuit_open'), error);
+  return failure(error);
 }
 
 /**
@@ -152,27 +161,36 @@ async function acquireLease(
   } catch (err) {
     state.breaker.release(ticket);
     const error = classifyNetworkError(err);
-    deps.record(run, skipped(state.target.id, tier, error.code));
+    deps.record(run, skipped(state.target.id, tier, error.code), error);
     return error;
   }
 }
 
-/** The request on the wire with `key`; resolves at the answer's headers. */
+/** The upstream headers with `key`: the dialect's own over the provider's configured ones. */
+function upstreamHeaders(
+  run: Run,
+  { state: { target }, bridge }: AttemptPlan,
+  key: string | undefined,
+): Record<string, string> {
+  return withProviderHeaders(
+    target.provider.headers,
+    bridge.target.upstreamHeaders(key, run.options.headers),
+  );
+}
+
+/** The request on the wire; resolves at the answer's headers. */
 function send(
   deps: AttemptDeps,
   run: Run,
   { state: { target }, bridge, body }: AttemptPlan,
-  key: string | undefined,
+  headers: Record<string, string>,
   timeouts: UpstreamTimeouts,
 ): Promise<UpstreamResponse> {
   return callUpstream({
     pool: deps.pool,
     origin: target.provider.baseUrl,
     path: bridge.target.path,
-    headers: withProviderHeaders(
-      target.provider.headers,
-      bridge.target.upstreamHeaders(key, run.options.headers),
-    ),
+    headers,
     body,
     dialect: bridge.target.name,
     provider: target.provider.name,
@@ -193,11 +211,13 @@ async function readAnswer(
   deps: AttemptDeps,
   run: Run,
   plan: AttemptPlan,
-  { ticket, lease, ctx, started }: Call,
+  call: Call,
   res: UpstreamResponse,
 ): Promise<Outcome<Delivered>> {
   const { state, bridge } = plan;
-  (run.stream ? state.firstByte.stream : state.firstByte.whole).record(res.timings.firstByteMs);
+  const { ticket, lease, ctx } = call;
+  call.firstByteMs = res.timings.firstByteMs;
+  (run.stream ? state.firstByte.stream : state.firstByte.whole).record(call.firstByteMs);
   const delivered: Delivered = { state, bridge, lease, ticket, headers: res.headers };
   if (run.stream) {
     const events = bridge.target.parseStream(res.body, ctx);
@@ -212,12 +232,13 @@ async function readAnswer(
     if (refusal) {
       // A verdict on this answer, not on the target's health: no breaker count, no retry.
       state.breaker.release(ticket);
-      recordCall(deps, run, plan, started, res.status, 'refusal');
-      return failure(new RefusalError(refusal, { ...ctx, requestId: res.requestId }));
+      const error = new RefusalError(refusal, { ...ctx, requestId: res.requestId });
+      recordCall(deps, run, plan, call, res.status, 'refusal', error, res.requestId);
+      return failure(error);
     }
   }
   state.breaker.success(ticket);
-  recordCall(deps, run, plan, started, res.status);
+  recordCall(deps, run, plan, call, res.status, undefined, undefined, res.requestId);
   return success(delivered);
 }
 
@@ -240,33 +261,27 @@ function failed(
   return failure(error);
 }
 
-/** The call in the run's trail: `ok` without a code, `error` with one. */
+/** The call in the run's trail (`ok` without a code, `error` with one), told to listeners. */
 function recordCall(
   deps: AttemptDeps,
   run: Run,
   { state, tier }: AttemptPlan,
-  started: number,
+  { started, start, firstByteMs }: Call,
   status: number | undefined,
   code?: ErrorCode,
+  error?: BreakwaterError,
+  requestId: string | undefined = error?.requestId,
 ): void {
+  const latencyMs = deps.clock.now() - started;
+  const target = state.target.id;
   deps.record(
     run,
     code === undefined
-      ? {
-          target: state.target.id,
-          tier,
-          result: 'ok',
-          status,
-          latencyMs: deps.clock.now() - started,
-        }
-      : {
-          target: state.target.id,
-          tier,
-          result: 'error',
-          code,
-          status,
-          latencyMs: deps.clock.now() - started,
-        },
+      ? { target, tier, result: 'ok', status, latencyMs, requestId }
+      : { target, tier, result: 'error', code, status, latencyMs, requestId },
+    error,
+    start,
+    firstByteMs,
   );
 }
 

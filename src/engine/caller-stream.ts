@@ -32,6 +32,8 @@ export interface StreamEnd {
   error?: BreakwaterError;
   /** The caller left before the end. */
   abandoned: boolean;
+  /** The target's stop reason, when the stream gave one. */
+  stopReason?: string;
 }
 
 export interface CallerStreamOptions {
@@ -61,7 +63,12 @@ export function callerStream(options: CallerStreamOptions): AsyncIterable<Uint8A
     if (ended) return;
     ended = true;
     if (!finished) await opened.rest.return?.().catch(() => undefined);
-    options.onEnd({ usage: usage.usage, error, abandoned: !finished && !error });
+    options.onEnd({
+      usage: usage.usage,
+      error,
+      abandoned: !finished && !error,
+      stopReason: usage.stopReason,
+    });
   };
   /** One caller event, framed; '' when it is dropped (a usage-only chunk nobody asked for). */
   const frameOne = (event: unknown): string => {

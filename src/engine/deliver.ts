@@ -42,7 +42,7 @@ export function deliver(
     dropUsageOnly: !bridge.translates && !caller.wantsStreamUsage(run.request),
     ctx: { provider: target.provider.name, model: target.model },
     onComplete: onComplete(run, cache),
-    onEnd: ({ usage, error, abandoned }) => {
+    onEnd: ({ usage, error, abandoned, stopReason }) => {
       // Counted in the generation the attempt was admitted in: never as a later probe's verdict.
       if (error?.healthSignal) state.breaker.failure(delivered.ticket, failureKind(error));
       deadline.dispose();
@@ -53,7 +53,7 @@ export function deliver(
         headers: delivered.headers,
         error: error ?? (abandoned ? new AbortedError('the caller left mid-stream') : undefined),
       });
-      endWith({ usage, error, abandoned });
+      endWith({ usage, error, abandoned, stopReason });
     },
   });
   // Past the commit point the deadline no longer cuts the stream short; the idle timer does.

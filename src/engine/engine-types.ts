@@ -16,6 +16,7 @@ import type { IdempotencyStore } from '../store/idempotency-store.ts';
 import type { CacheStore } from '../store/store.ts';
 import type { UpstreamDispatchers, UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { StreamEnd } from './caller-stream.ts';
+import type { CallTrace } from './engine-events.ts';
 
 export interface EngineOptions {
   clock?: Clock;
@@ -61,6 +62,10 @@ export interface CallOptions {
   idempotencyKey?: string;
   /** The preflight checks' result, when the caller (the gateway) already ran them on this body. */
   preflight?: ShapeCheck;
+  /** The caller's id for this call, carried into telemetry (the gateway's request id). */
+  requestId?: string;
+  /** Where telemetry leaves the call's trace id for the caller (the gateway's log line). */
+  trace?: CallTrace;
 }
 
 export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static';

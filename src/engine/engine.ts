@@ -36,6 +36,7 @@ import { AnswerCache } from './answer-cache.ts';
 import { createBridges, DIALECTS } from './bridge.ts';
 import { Coalescer } from './coalesce.ts';
 import { deliver, fromCache, staticAnswer } from './deliver.ts';
+import type { AttemptStart, CallInfo } from './engine-events.ts';
 import type {
   CallOptions,
   EngineAnswer,
@@ -44,6 +45,16 @@ import type {
   EngineOptions,
 } from './engine-types.ts';
 import { Idempotency } from './idempotency.ts';
+import {
+  answerEnded,
+  attemptEnded,
+  breakerMoved,
+  cacheServed,
+  callEnded,
+  callStarted,
+  fallbackTaken,
+  staticServed,
+} from './observe.ts';
 import { checkRequest } from './request-check.ts';
 import { RetryPolicies } from './retry-policies.ts';
 import type { Run } from './run.ts';
@@ -101,16 +112,18 @@ export class Engine {
         this.#events.emit({ type: 'coalesced', route: run.route.name, callers });
     });
     this.#targets = new TargetRegistry(this.#clock, (state) => {
-      state.breaker.onStateChange((transition) =>
-        this.#events.emit({ type: 'breaker', target: state.target.id, transition }),
-      );
+      state.breaker.onStateChange((transition) => {
+        this.#events.emit({ type: 'breaker', target: state.target.id, transition });
+        breakerMoved(this, state.target.id, transition);
+      });
     });
     this.#deps = {
       clock: this.#clock,
       pool: this.#pool,
       admission: this.#admission,
       targets: this.#targets,
-      record: (run, record) => this.#record(run, record),
+      record: (run, record, error, start, firstByteMs) =>
+        this.#record(run, record, error, start, firstByteMs),
       bridge,
       retries: new RetryPolicies(options.random ?? Math.random, this.#clock),
     };
@@ -141,6 +154,24 @@ export class Engine {
     body: unknown,
     options: CallOptions = {},
   ): Promise<EngineAnswer> {
+    const call = callStarted(this, dialect, body, options, this.#clock.now());
+    if (call === undefined) return this.#call(dialect, body, options, undefined);
+    try {
+      const answer = await this.#call(dialect, body, options, call);
+      answerEnded(call, answer, this.#clock);
+      return answer;
+    } catch (err) {
+      callEnded(call, this.#clock.now(), { error: err as BreakwaterError });
+      throw err;
+    }
+  }
+
+  async #call(
+    dialect: DialectName,
+    body: unknown,
+    options: CallOptions,
+    call: CallInfo | undefined,
+  ): Promise<EngineAnswer> {
     const { request: checked, warnings } = checkRequest(dialect, body, options.preflight);
     const routeName = options.route ?? checked.model;
     const route = resolveRoute(this.config, routeName);
@@ -165,6 +196,7 @@ export class Engine {
       options,
       trail: [],
       cacheKey: this.#cache.key(dialect, request, route, options),
+      call,
     };
     let streaming = false;
     try {
@@ -202,11 +234,17 @@ export class Engine {
       run.cacheKey === undefined
         ? undefined
         : await this.#cache.serve(run.dialect, run.request, route, run.options, run.cacheKey);
-    if (early) return fromCache(run, early.answer, early.stale ? 'stale' : 'hit', 'none');
+    if (early) {
+      cacheServed(run, early.stale ? 'stale' : 'hit', 'serve');
+      return fromCache(run, early.answer, early.stale ? 'stale' : 'hit', 'none');
+    }
 
     let last: BreakwaterError | undefined;
+    let from = '';
     tiers: for (let tier = 0; tier < route.tiers.length; tier++) {
       for (const target of route.tiers[tier]!) {
+        if (last) fallbackTaken(run, from, target.id, last.code, 'tier');
+        from = target.id;
         const lastTarget = tier === route.tiers.length - 1 && target === route.tiers[tier]!.at(-1);
         const outcome = await tryTarget(
           this.#deps,
@@ -219,6 +257,8 @@ export class Engine {
           return deliver(run, outcome.value, tier === 0 ? 'none' : 'tier', this.#cache);
         last = outcome.error;
         if (last.code === 'context_overflow' && route.contextFallback) {
+          fallbackTaken(run, from, route.contextFallback.id, last.code, 'context');
+          from = route.contextFallback.id;
           const wider = await tryTarget(this.#deps, run, route.contextFallback, -1, true);
           if (wider.ok) return deliver(run, wider.value, 'context', this.#cache);
           last = wider.error;
@@ -231,9 +271,16 @@ export class Engine {
     const error = last ?? new RejectedError('validation', `route ${route.name} has no targets`);
     if (error.code !== 'aborted' && (error.fallbackable || error.code === 'deadline_exceeded')) {
       const stored = await this.#cache.fallback(run.dialect, route, run.options, run.cacheKey);
-      if (stored) return fromCache(run, stored.answer, stored.stale ? 'stale' : 'hit', 'cache');
-      if (route.staticMessage !== undefined)
+      if (stored) {
+        fallbackTaken(run, from, 'cache', error.code, 'cache');
+        cacheServed(run, stored.stale ? 'stale' : 'hit', 'fallback');
+        return fromCache(run, stored.answer, stored.stale ? 'stale' : 'hit', 'cache');
+      }
+      if (route.staticMessage !== undefined) {
+        fallbackTaken(run, from, 'static', error.code, 'static');
+        staticServed(run, error.code);
         return staticAnswer(run, route.staticMessage, this.#clock);
+      }
     }
     throw this.#final(run, error);
   }
@@ -250,10 +297,17 @@ export class Engine {
     if (this.#events.hasListeners) this.#events.emit({ type: 'warning', route, warnings });
   }
 
-  #record(run: Run, record: AttemptRecord): void {
+  #record(
+    run: Run,
+    record: AttemptRecord,
+    error?: BreakwaterError,
+    start?: AttemptStart,
+    firstByteMs?: number,
+  ): void {
     run.trail.push(record);
     if (this.#events.hasListeners)
       this.#events.emit({ type: 'attempt', route: run.route.name, record });
+    attemptEnded(run, record, start, error, firstByteMs);
   }
 
   #final(run: Run, error: BreakwaterError): BreakwaterError {

@@ -8,6 +8,7 @@ import { failure, type Outcome } from '../core/outcome.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import { type AttemptDeps, attempt, type Delivered } from './attempt.ts';
 import type { createBridges } from './bridge.ts';
+import { retryScheduled } from './observe.ts';
 import type { RetryPolicies } from './retry-policies.ts';
 import { type Run, skipped } from './run.ts';
 
@@ -36,7 +37,7 @@ export async function tryTarget(
   } catch (err) {
     // This target cannot take the request as it is (e.g. n > 1 for a Claude model): try the next.
     const error = cannotTake(err, target);
-    deps.record(run, skipped(target.id, tier, error.code));
+    deps.record(run, skipped(target.id, tier, error.code), error);
     return failure(error);
   }
   const retry = deps.retries.get(run.route, state);
@@ -48,6 +49,7 @@ export async function tryTarget(
         upstream,
         body,
         tier,
+        attempt: n,
         final: last && n === retry.maxAttempts - 1,
       }),
     {
@@ -55,6 +57,8 @@ export async function tryTarget(
       signal: run.options.signal,
       // A failure that opened the breaker: the next attempt would be skipped, so move on now.
       canRetry: () => state.breaker.state === 'closed',
+      onRetry:
+        run.call && ((e) => retryScheduled(run, target.id, e.attempt, e.delayMs, e.error.code)),
     },
   );
   return result.outcome;

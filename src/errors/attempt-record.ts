@@ -16,6 +16,8 @@ export interface AttemptRecord {
   /** The upstream HTTP status, when one came back. */
   status?: number;
   latencyMs: number;
+  /** The upstream's own request id, when it sent one. */
+  requestId?: string;
 }
 
 /** "openai/gpt-4o 503 unavailable (12 ms), anthropic/claude-sonnet-4-5 skipped circuit_open". */

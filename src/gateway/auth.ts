@@ -9,7 +9,8 @@ import type { FastifyRequest } from 'fastify';
 import type { ClientKeyring } from './client-keys.ts';
 import { invalidClientKey, missingClientKey } from './gateway-errors.ts';
 
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+/** Probes, and the status page's HTML (its figures come from `/dashboard/data`, which is not open). */
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/dashboard']);
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 function one(value: string | string[] | undefined): string | undefined {
@@ -26,9 +27,15 @@ export function presentedKeys(request: FastifyRequest): string[] {
   return keys;
 }
 
-export function isOpenPath(url: string): boolean {
+/** `url` without its query string (and without a trailing slash, as the router ignores it). */
+export function pathOf(url: string): string {
   const query = url.indexOf('?');
-  return OPEN_PATHS.has(query === -1 ? url : url.slice(0, query));
+  const path = query === -1 ? url : url.slice(0, query);
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+export function isOpenPath(url: string): boolean {
+  return OPEN_PATHS.has(pathOf(url));
 }
 
 /** Sets `request.bw.identity`, or throws a 401 in the path's dialect. */

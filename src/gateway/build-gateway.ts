@@ -20,9 +20,9 @@ import type { ResolvedConfig } from '../config/config-types.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Engine, type EngineOptions } from '../engine/engine.ts';
 import type { Limiter } from '../limiter/limiter.ts';
-import { logEngineEvents } from '../telemetry/event-log.ts';
-import { logLimiterEvent } from '../telemetry/limiter-log.ts';
-import { createLogger, type Logger } from '../telemetry/logger.ts';
+import { type InstrumentOptions, Telemetry } from '../telemetry/instrument.ts';
+import { type Logger, loggerFor } from '../telemetry/logger.ts';
+import { AdminKey } from './admin-key.ts';
 import { clientErrorHandler, expectationHandler } from './client-error.ts';
 import { type ClientKeyInput, ClientKeyring, mergeClientKeyBudgets } from './client-keys.ts';
 import { completionHandler } from './completion-route.ts';
@@ -34,6 +34,7 @@ import { methodNotAllowed, pathNotFound } from './gateway-errors.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { jsonBodyParser } from './json-body.ts';
 import { modelList } from './models-list.ts';
+import { registerObservabilityRoutes } from './observability-routes.ts';
 import type { ReadinessCheck } from './readiness.ts';
 import { requestLifecycle } from './request-lifecycle.ts';
 import type { LimiterStatusSource } from './status.ts';
@@ -81,10 +82,16 @@ export interface GatewayOptions {
    * fires up to this much after it is due. @default 1000
    */
   timeoutCheckIntervalMs?: number;
+  /** The admin key's sha256, hex. @default the config's `telemetry.adminKey` (or BREAKWATER_ADMIN_KEY) */
+  adminKeyHash?: string;
+  /** The metrics registry, the webhooks' fetch and clock. @default a new Registry, fetch, the system clock */
+  instrument?: Pick<InstrumentOptions, 'registry' | 'fetch' | 'clock'>;
 }
 
 export interface GatewayControl {
   readonly engine: Engine;
+  /** Its metrics registry, live figures and webhooks. */
+  readonly telemetry: Telemetry;
   /** Client keys configured: 0 means open, to be bound to loopback only. */
   readonly clientKeys: number;
   inFlight(): number;
@@ -221,9 +228,16 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     options.limiter ??
     (typeof admission.stats === 'function' ? (admission as LimiterStatusSource) : undefined);
   const checks = options.readiness ?? [];
-  const logger = options.logger ?? createLogger();
-  logEngineEvents(engine, logger);
-  admission.onEvent?.((event) => logLimiterEvent(logger, event));
+  const logger = options.logger ?? loggerFor(config.telemetry);
+  const telemetry = new Telemetry(engine, {
+    config,
+    logger,
+    processMetrics: config.telemetry.metrics.processMetrics,
+    live: { tenants: keyring.identities().map((identity) => identity.id) },
+    limiterStats: limiter ? () => limiter.stats() : undefined,
+    ...options.instrument,
+  });
+  const admin = new AdminKey(options.adminKeyHash ?? config.telemetry.adminKeyHash);
   const inFlight = new InFlight();
   const startedAt = Date.now();
   const now = () => performance.now();
@@ -256,6 +270,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   app.decorateRequest('bw', null as unknown as Exchange);
   app.decorate('breakwater', {
     engine,
+    telemetry,
     clientKeys: keyring.size,
     inFlight: () => inFlight.count,
     drain: (graceMs: number) => drain(app, inFlight, graceMs, clock),
@@ -273,19 +288,31 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     throw methodNotAllowed(request.method, path, allow);
   });
 
-  const lifecycle = requestLifecycle({ inFlight, keyring, retryAfterMs, now });
+  const lifecycle = requestLifecycle({ inFlight, keyring, retryAfterMs, now, engine, admin });
   app.addHook('onRequest', lifecycle.onRequest);
   app.addHook('onSend', lifecycle.onSend);
 
-  const completion = { engine, now, quota: new TenantQuota(keyring.identities(), clock) };
+  const quota = new TenantQuota(keyring.identities(), clock);
+  const completion = {
+    engine,
+    now,
+    quota,
+    cost: telemetry.cost,
+    contentChars: config.telemetry.logs.content.enabled
+      ? config.telemetry.logs.content.maxChars
+      : 0,
+  };
   app.post('/v1/chat/completions', completionHandler(completion, 'openai'));
   app.post('/v1/messages', completionHandler(completion, 'anthropic'));
   app.post('/v1/messages/count_tokens', countTokensHandler(config));
   app.get('/v1/models', async (request) =>
     modelList(config, request.bw.identity, new Date(startedAt)),
   );
-  registerHealthRoutes(app, { config, engine, limiter, checks, inFlight, startedAt });
+  const health = { config, engine, limiter, checks, inFlight, startedAt, quota };
+  registerHealthRoutes(app, health);
+  registerObservabilityRoutes(app, { ...health, telemetry, admin, budgets: config.budgets });
 
+  app.addHook('onClose', async () => telemetry.close());
   if (ownsEngine) app.addHook('onClose', async () => engine.close());
   return app;
 }

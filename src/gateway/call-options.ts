@@ -17,8 +17,11 @@ import { RejectedError } from '../errors/index.ts';
 /** The longest deadline a caller may ask for: ten minutes, the SDKs' own default timeout. */
 export const MAX_DEADLINE_MS = 600_000;
 
-/** Caller headers the provider may see. */
-const FORWARDED = ['anthropic-version', 'anthropic-beta'] as const;
+/**
+ * Caller headers the engine is given: the Anthropic ones reach the provider; the W3C trace
+ * context is read by the tracing subscriber, which sends its own (or this one) upstream.
+ */
+const FORWARDED = ['anthropic-version', 'anthropic-beta', 'traceparent', 'tracestate'] as const;
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

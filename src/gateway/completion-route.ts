@@ -11,10 +11,13 @@
  * gives in milliseconds.
  */
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { stopReasonOf } from '../dialects/answer-stop-reason.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { answerHeaders } from '../engine/answer-headers.ts';
 import type { AnswerMeta, Engine } from '../engine/engine.ts';
 import { checkShape } from '../preflight/request-shape.ts';
+import { completionExcerpt, promptExcerpt } from '../telemetry/content-log.ts';
+import type { CostMeter } from '../telemetry/cost.ts';
 import { callOptionsFrom } from './call-options.ts';
 import { mayUse } from './client-keys.ts';
 import { routeForbidden } from './gateway-errors.ts';
@@ -27,6 +30,10 @@ export interface CompletionContext {
   now: () => number;
   /** The client keys' own rate limits. */
   quota: TenantQuota;
+  /** Prices answers for the request line. */
+  cost: CostMeter;
+  /** The most prompt and answer text a request line carries; 0: content logging is off. */
+  contentChars: number;
 }
 
 function overheadMs(startedAt: number, now: number, meta: AnswerMeta): number {
@@ -59,6 +66,11 @@ export function completionHandler(
     if (request.raw.socket?.destroyed) abort.abort(new Error('the client closed the connection'));
     const options = callOptionsFrom(request.headers, abort.signal, exchange.identity?.id);
     options.preflight = preflight;
+    options.requestId = request.id;
+    options.trace = exchange;
+    const length = Number(request.headers['content-length']);
+    if (Number.isSafeInteger(length)) exchange.requestBytes = length;
+    if (ctx.contentChars > 0) exchange.prompt = promptExcerpt(body, ctx.contentChars);
     authorizeRoute(request, options.route ?? (body.model as string));
 
     const identity = exchange.identity;
@@ -67,9 +79,17 @@ export function completionHandler(
     const deposit = limited
       ? ctx.quota.admit(identity, dialect, body, request.headers['content-length'])
       : 0;
+    exchange.called = true;
     const call = ctx.engine.call(dialect, body, options);
     const answer = await (limited ? ctx.quota.track(identity, deposit, call) : call);
     exchange.meta = answer.meta;
+    if (answer.kind === 'json') {
+      exchange.usage = answer.usage;
+      exchange.stopReason = stopReasonOf(answer.body);
+      exchange.costUsd = ctx.cost.costOf(answer.meta.target, answer.usage);
+      if (ctx.contentChars > 0)
+        exchange.completion = completionExcerpt(answer.body, ctx.contentChars);
+    }
     const headers = answerHeaders(answer.meta);
     const overhead = overheadMs(exchange.startedAt, ctx.now(), answer.meta);
     exchange.overheadMs = overhead;
@@ -92,6 +112,9 @@ export function completionHandler(
     // A stream that fails after its first byte still answered 200: its log line says so.
     void answer.ended.then((end) => {
       if (end.error) exchange.error = end.error;
+      exchange.usage = end.usage;
+      exchange.stopReason = end.stopReason;
+      exchange.costUsd = ctx.cost.costOf(answer.meta.target, end.usage);
     });
     await sendStream(reply, answer.body, headers);
     return reply;

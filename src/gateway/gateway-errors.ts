@@ -31,11 +31,20 @@ export function routeForbidden(id: string, route: string): BreakwaterError {
   });
 }
 
+export function adminOnly(what: string, adminKeySet: boolean): BreakwaterError {
+  return new BreakwaterError('permission', `${what} is for the gateway's operators`, {
+    origin: 'breakwater',
+    hint: adminKeySet
+      ? 'Send the admin key (telemetry.adminKey) as `Authorization: Bearer <key>`; client keys do not read it.'
+      : 'Set an admin key (telemetry.adminKey in the config, or BREAKWATER_ADMIN_KEY) and send it as `Authorization: Bearer <key>`.',
+  });
+}
+
 export function pathNotFound(method: string, path: string): BreakwaterError {
   const shown = path.length > 120 ? `${path.slice(0, 117)}...` : path;
   return new BreakwaterError('not_found', `breakwater does not serve ${method} ${shown}`, {
     origin: 'breakwater',
-    hint: 'The gateway serves POST /v1/chat/completions (OpenAI), POST /v1/messages and /v1/messages/count_tokens (Anthropic), GET /v1/models, /healthz, /readyz and /status.',
+    hint: 'The gateway serves POST /v1/chat/completions (OpenAI), POST /v1/messages and /v1/messages/count_tokens (Anthropic), GET /v1/models, /healthz, /readyz, /status, /metrics and /dashboard.',
   });
 }
 

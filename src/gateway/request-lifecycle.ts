@@ -6,8 +6,10 @@
  * and the one log line.
  */
 import type { onRequestHookHandler, onSendHookHandler } from 'fastify';
+import { publishRefusal } from '../telemetry/refusal.ts';
 import { logRequest } from '../telemetry/request-log.ts';
-import { authenticate, isOpenPath } from './auth.ts';
+import { ADMIN_PATHS, type AdminKey } from './admin-key.ts';
+import { authenticate, isOpenPath, pathOf } from './auth.ts';
 import type { ClientKeyring } from './client-keys.ts';
 import type { InFlight } from './drain.ts';
 import { dialectForPath } from './error-handler.ts';
@@ -21,7 +23,12 @@ export interface LifecycleDeps {
   retryAfterMs: number;
   /** High-resolution milliseconds. */
   now: () => number;
+  /** The engine the completion routes call: refusals before it are published in its name. */
+  engine: object;
+  admin: AdminKey;
 }
+
+const COMPLETION_PATHS = new Set(['/v1/chat/completions', '/v1/messages']);
 
 export function requestLifecycle(deps: LifecycleDeps): {
   onRequest: onRequestHookHandler;
@@ -40,10 +47,29 @@ export function requestLifecycle(deps: LifecycleDeps): {
       if (!finished) exchange.abort?.abort(new Error('the client closed the connection'));
       // 499 (nginx's "client closed request"): the client left before any answer was sent.
       const status = res.headersSent || finished ? res.statusCode : 499;
-      logRequest(
-        request.log,
-        exchange.record(request.id, request.method, request.url, status, finished, now()),
+      const record = exchange.record(
+        request.id,
+        request.method,
+        request.url,
+        status,
+        finished,
+        now(),
       );
+      logRequest(request.log, record);
+      if (!exchange.called && exchange.error && COMPLETION_PATHS.has(record.path)) {
+        publishRefusal(
+          {
+            source: deps.engine,
+            route: exchange.route,
+            dialect: exchange.dialect ?? dialectForPath(record.path),
+            stream: exchange.stream ?? false,
+            tenant: exchange.identity?.id,
+            requestId: request.id,
+            durationMs: record.latencyMs,
+          },
+          exchange.error,
+        );
+      }
     });
     reply.header('x-request-id', request.id);
     if (dialectForPath(request.url) === 'anthropic') reply.header('request-id', request.id);
@@ -58,7 +84,12 @@ export function requestLifecycle(deps: LifecycleDeps): {
       return;
     }
     try {
-      if (keyring.size > 0 && !isOpenPath(request.url)) authenticate(request, keyring);
+      if (keyring.size === 0) exchange.admin = true;
+      else if (!isOpenPath(request.url)) {
+        const operator = ADMIN_PATHS.has(pathOf(request.url)) && deps.admin.presentedBy(request);
+        if (operator) exchange.admin = true;
+        else authenticate(request, keyring);
+      }
     } catch (error) {
       done(error as Error);
       return;

@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../config/config-types.ts';
 import type { Engine, EngineCounters } from '../engine/engine.ts';
 import type { LaneStats, LimiterStats } from '../limiter/index.ts';
 import type { BreakerSnapshot } from '../policy/breaker.ts';
+import type { QuotaReport } from './tenant-quota.ts';
 
 /** What a limiter implements to show up in `/status` (the limiter in src/limiter does). */
 export interface LimiterStatusSource {
@@ -118,4 +119,33 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
   };
   if (overview) status.limiter = overview;
   return status;
+}
+
+/** What a client key may see of the status: no other tenant's spend, no shared queues. */
+export interface TenantStatus extends Omit<GatewayStatus, 'limiter' | 'targets'> {
+  targets: Omit<TargetStatus, 'limiter'>[];
+  tenant: {
+    id: string;
+    /** The budgets that apply to this tenant only (`tenant|<id>|day`, …). */
+    budgets: LimiterStats['budgets'];
+    /** The key's own rate limits and what is left of them. */
+    quota: QuotaReport | undefined;
+  };
+}
+
+export function tenantStatus(
+  status: GatewayStatus,
+  tenant: string,
+  quota: QuotaReport | undefined,
+): TenantStatus {
+  const { limiter, targets, ...shared } = status;
+  const budgets: LimiterStats['budgets'] = {};
+  for (const [key, entry] of Object.entries(limiter?.budgets ?? {})) {
+    if (key.startsWith(`tenant|${tenant}|`)) budgets[key] = entry;
+  }
+  return {
+    ...shared,
+    targets: targets.map(({ limiter: _lanes, ...target }) => target),
+    tenant: { id: tenant, budgets, quota },
+  };
 }

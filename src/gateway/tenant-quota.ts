@@ -31,6 +31,12 @@ import { RejectedError } from '../errors/index.ts';
 import { requestedMaxOutput } from '../limiter/request-cost.ts';
 import type { ClientIdentity } from './client-keys.ts';
 
+/** A key's per-minute limits and what is left of each now. */
+export interface QuotaReport {
+  rpm?: { limit: number; available: number };
+  tpm?: { limit: number; available: number };
+}
+
 interface KeyBuckets {
   readonly requests: TokenBucket | undefined;
   readonly tokens: TokenBucket | undefined;
@@ -68,6 +74,18 @@ export class TenantQuota {
   /** Keys with limits of their own. */
   get size(): number {
     return this.#keys.size;
+  }
+
+  /** What is left of key `id`'s own limits now, for its view of `/status` and `/dashboard`. */
+  report(id: string): QuotaReport | undefined {
+    const buckets = this.#keys.get(id);
+    if (buckets === undefined) return undefined;
+    const report: QuotaReport = {};
+    const { requests, tokens } = buckets;
+    if (requests)
+      report.rpm = { limit: requests.capacity, available: Math.floor(requests.available()) };
+    if (tokens) report.tpm = { limit: tokens.capacity, available: Math.floor(tokens.available()) };
+    return report;
   }
 
   /**

@@ -54,6 +54,8 @@ export interface LaneOptions {
   adaptive: AdaptiveOptions;
   clock: Clock;
   emit: (event: LimiterEvent) => void;
+  /** Whether anyone listens to `emit`: events on every call are built only then. */
+  observed?: () => boolean;
   initial?: LaneState;
   /** Share the buckets with a fleet through this store's state. @default this process alone */
   fleet?: FleetState;
@@ -272,6 +274,16 @@ export class LimitLane {
       };
       this.#queue.push(waiter);
       this.counts.queued++;
+      if (this.#o.observed?.() ?? true) {
+        this.#o.emit({
+          type: 'queued',
+          scope: this.#o.scope,
+          target: this.target,
+          priority,
+          ahead,
+          expectedWaitMs: waitMs,
+        });
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       deadlineSignal.addEventListener('abort', onDeadline, { once: true });
       this.#pump();
@@ -471,6 +483,7 @@ export class LimitLane {
   }
 
   #emitAdmitted(priority: Priority, waitMs: number): void {
+    if (this.#o.observed?.() === false) return;
     this.#o.emit({ type: 'admitted', scope: this.#o.scope, target: this.target, priority, waitMs });
   }
 

@@ -1,14 +1,25 @@
 /**
  * What the limiter announces, for logs and metrics (STYLE.md §10): telemetry subscribes with
- * `limiter.onEvent(listener)`; nothing is built for a listener that is not there. Budget events
- * come from the budget guard through the same emitter.
+ * `limiter.onEvent(listener)` or on the `breakwater:limiter` channel; nothing is built for a
+ * listener that is not there. Budget events come from the budget guard through the same emitter.
  */
 
 import type { BudgetEvent } from '../budget/budget-events.ts';
+import { typedChannel } from '../core/diagnostics.ts';
 import type { Priority } from './admission.ts';
 import type { Dimension } from './request-cost.ts';
 
 export type LimiterEvent =
+  | {
+      type: 'queued';
+      scope: string;
+      target: string;
+      priority: Priority;
+      /** Calls ahead of this one in the queue. */
+      ahead: number;
+      /** The wait the buckets foresee, in milliseconds. */
+      expectedWaitMs: number;
+    }
   | {
       type: 'admitted';
       scope: string;
@@ -49,3 +60,16 @@ export type LimiterEvent =
       overdueMs: number;
     }
   | BudgetEvent;
+
+/** A limiter event as published on `breakwater:limiter`, with the limiter that announced it. */
+export interface LimiterNotice {
+  readonly source: object;
+  readonly event: LimiterEvent;
+}
+
+/**
+ * `breakwater:limiter` (telemetry/channels.ts names every `breakwater:*` channel): defined here,
+ * where it is published, because the limiter sits below telemetry. Publishing costs a boolean
+ * check while nobody subscribes.
+ */
+export const limiterChannel = typedChannel<LimiterNotice>('breakwater:limiter');

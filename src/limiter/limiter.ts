@@ -26,7 +26,7 @@ import { ModelCatalog } from '../tokens/model-catalog.ts';
 import { countPromptTokens, type PromptCount } from '../tokens/prompt-tokens.ts';
 import type { Admission, AdmissionRequest, Lease, Settlement } from './admission.ts';
 import { LimitLane, type Ticket } from './limit-lane.ts';
-import type { LimiterEvent } from './limiter-events.ts';
+import { type LimiterEvent, limiterChannel } from './limiter-events.ts';
 import {
   LIMITER_DEFAULTS,
   type LimiterOptions,
@@ -81,8 +81,11 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     calibration.restore(options.initialState.calibration);
   }
   const events = new EventEmitter<LimiterEvent>();
+  let self: Limiter | undefined;
+  const observed = () => events.hasListeners || limiterChannel.hasSubscribers;
   const emit = (event: LimiterEvent) => {
     if (events.hasListeners) events.emit(event);
+    if (limiterChannel.hasSubscribers && self) limiterChannel.publish({ source: self, event });
   };
   const budget = options.budgets
     ? new BudgetGuard(options.budgets, catalog, clock, emit)
@@ -128,6 +131,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
         adaptive: options.adaptive ?? {},
         clock,
         emit,
+        observed,
         initial: options.initialState?.lanes[scope] ?? options.store?.load(scope),
         fleet: options.fleet,
       });
@@ -216,7 +220,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
     return lease;
   }
 
-  return {
+  self = {
     acquire,
     onEvent: events.event,
     sweep() {
@@ -239,6 +243,7 @@ export function createLimiter(options: LimiterOptions = {}): Limiter {
       return state;
     },
   };
+  return self;
 }
 
 interface LeaseContext {

@@ -41,6 +41,8 @@ export interface RetryContext {
   signal?: AbortSignal;
   /** Asked before each wait: false stops at once (e.g. the target's breaker just opened). */
   canRetry?: () => boolean;
+  /** Told of each wait before it is slept, for this call only (`onRetry` hears every call). */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 export type StopReason =
@@ -130,7 +132,11 @@ export class RetryPolicy {
         return { outcome, attempts, stoppedBy: 'retry_budget' };
       }
 
-      if (this.#onRetry.hasListeners) this.#onRetry.emit({ attempt: attempts, delayMs, error });
+      if (this.#onRetry.hasListeners || ctx.onRetry) {
+        const event = { attempt: attempts, delayMs, error };
+        this.#onRetry.emit(event);
+        ctx.onRetry?.(event);
+      }
       try {
         await this.#clock.sleep(delayMs, ctx.signal);
       } catch (reason) {

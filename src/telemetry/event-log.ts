@@ -1,28 +1,108 @@
 /**
- * Writes the engine's events to a logger: every breaker transition (warn when a target is
- * ejected, info when it recovers), every failed attempt, every call shared by coalesced callers
- * and every preflight warning (info), as structured fields — never
- * a prompt, never a key. The logger is any pino-compatible object; the library stays silent
- * unless given one, the gateway passes its own.
+ * Writes the engine's decisions to a logger, as structured fields — never a prompt, never a key:
+ * every breaker transition (warn when a target is ejected, info when it recovers), every failed
+ * or skipped attempt (info), and at debug one line per attempt that answered, per backoff wait,
+ * per fallback and per cached or static answer, each with the request id of its call so the
+ * lines join the request line; every call shared by coalesced callers and every preflight
+ * warning (info). The limiter's notices go through limiter-log.ts.
+ *
+ * The logger is any pino-compatible object; debug lines are subscribed to only when its level
+ * lets them through, so an info-level gateway hears nothing it would drop.
  */
-import type { Engine, EngineEvent } from '../engine/engine.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { AttemptEnd, CallInfo } from '../engine/engine-events.ts';
+import { logLimiterEvent } from './limiter-log.ts';
+import { safeProviderMessage } from './provider-message.ts';
+import { type EngineHandlers, type Sources, subscribe } from './subscription.ts';
+
+type Fields = Record<string, unknown>;
 
 export interface EventLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Fields, message: string): void;
+  warn(fields: Fields, message: string): void;
+  debug?(fields: Fields, message: string): void;
+  isLevelEnabled?(level: string): boolean;
 }
 
-export function logEngineEvents(engine: Engine, logger: EventLogger): { dispose(): void } {
-  return engine.onEvent((event: EngineEvent) => {
-    if (event.type === 'breaker') {
-      const { from, to, openMs } = event.transition;
-      const fields = { event: 'breaker', target: event.target, from, to, openMs };
-      if (to === 'open') logger.warn(fields, `circuit opened for ${event.target} for ${openMs} ms`);
+/** `requestId` and `traceId` of the call, when known, for joining lines. */
+function ids(call: CallInfo): Fields {
+  const fields: Fields = {};
+  if (call.requestId !== undefined) fields.requestId = call.requestId;
+  if (call.trace?.traceId !== undefined) fields.traceId = call.trace.traceId;
+  return fields;
+}
+
+function attemptFields(end: AttemptEnd): Fields {
+  const { record, call, start, error } = end;
+  const fields: Fields = {
+    event: 'attempt',
+    ...ids(call),
+    route: call.route,
+    target: record.target,
+    tier: record.tier,
+    result: record.result,
+  };
+  if (start) fields.attempt = start.attempt;
+  if (record.code !== undefined) fields.code = record.code;
+  if (record.status !== undefined) fields.status = record.status;
+  fields.latencyMs = Math.round(record.latencyMs);
+  if (end.firstByteMs !== undefined) fields.firstByteMs = Math.round(end.firstByteMs);
+  if (record.requestId !== undefined) fields.upstreamRequestId = record.requestId;
+  const message = safeProviderMessage(error?.providerMessage);
+  if (message !== undefined) fields.providerMessage = message;
+  return fields;
+}
+
+export function logEngineEvents(sources: Sources, logger: EventLogger): () => void {
+  const debug =
+    logger.debug !== undefined && (logger.isLevelEnabled?.('debug') ?? true)
+      ? logger.debug.bind(logger)
+      : undefined;
+  const handlers: EngineHandlers = {
+    breaker({ target, from, to, openMs }) {
+      const fields = { event: 'breaker', target, from, to, openMs };
+      if (to === 'open') logger.warn(fields, `circuit opened for ${target} for ${openMs} ms`);
       else if (to === 'half_open')
-        logger.info(fields, `circuit half-open for ${event.target}: one probe`);
-      else logger.info(fields, `circuit closed for ${event.target}`);
-      return;
-    }
+        logger.info(fields, `circuit half-open for ${target}: one probe`);
+      else logger.info(fields, `circuit closed for ${target}`);
+    },
+    attemptEnd(end) {
+      const { record } = end;
+      if (record.result === 'ok') {
+        debug?.(attemptFields(end), `${record.target} answered ${record.status ?? ''}`.trim());
+        return;
+      }
+      const verb = record.result === 'skipped' ? 'skipped' : 'failed';
+      logger.info(attemptFields(end), `${record.target} ${verb}: ${record.code}`);
+    },
+    limiter: ({ event }) => logLimiterEvent(logger, event),
+  };
+  if (debug) {
+    handlers.retry = ({ call, target, attempt, delayMs, reason }) =>
+      debug(
+        { event: 'retry', ...ids(call), route: call.route, target, attempt, delayMs, reason },
+        `retrying ${target} in ${Math.round(delayMs)} ms after ${reason}`,
+      );
+    handlers.fallback = ({ call, from, to, why, kind }) =>
+      debug(
+        { event: 'fallback', ...ids(call), route: call.route, from, to, why, kind },
+        `falling back from ${from || call.route} to ${to} after ${why}`,
+      );
+    handlers.cache = ({ call, outcome, purpose }) =>
+      debug(
+        { event: 'cache', ...ids(call), route: call.route, outcome, purpose },
+        `served a ${outcome === 'stale' ? 'stale ' : ''}cached answer for ${call.route}`,
+      );
+    handlers.static = ({ call, why }) =>
+      debug(
+        { event: 'static', ...ids(call), route: call.route, why },
+        `served the static message of ${call.route} after ${why}`,
+      );
+  }
+  const stop = subscribe(sources, handlers);
+  // Preflight warnings and calls shared by coalesced callers come from the engine's own emitter.
+  const onEvent = (sources.engine as Partial<Pick<Engine, 'onEvent'>> | undefined)?.onEvent;
+  const shared = onEvent?.((event) => {
     if (event.type === 'warning') {
       // Rules and paths only: the messages name fields, never their text.
       const rules = event.warnings.map((w) => w.rule);
@@ -31,30 +111,16 @@ export function logEngineEvents(engine: Engine, logger: EventLogger): { dispose(
         { event: 'preflight_warning', route: event.route, rules, paths },
         `request to ${event.route} ${event.warnings.map((w) => w.message).join('; ')}`,
       );
-      return;
-    }
-    if (event.type === 'coalesced') {
+    } else if (event.type === 'coalesced') {
       const { route, callers } = event;
       logger.info(
         { event: 'coalesced', route, callers },
         `${callers} identical calls to ${route} shared one upstream call`,
       );
-      return;
     }
-    const { record } = event;
-    if (record.result === 'ok') return;
-    logger.info(
-      {
-        event: 'attempt',
-        route: event.route,
-        target: record.target,
-        tier: record.tier,
-        result: record.result,
-        code: record.code,
-        status: record.status,
-        latencyMs: Math.round(record.latencyMs),
-      },
-      `${record.target} ${record.result === 'skipped' ? 'skipped' : 'failed'}: ${record.code}`,
-    );
   });
+  return () => {
+    stop();
+    shared?.dispose();
+  };
 }

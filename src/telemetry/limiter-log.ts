@@ -1,14 +1,17 @@
 /**
  * Writes the limiter's announcements to the log: throttling after a provider 429 or Slow Down,
  * limits learned from headers, rejections before sending, leases that had to expire, and budget
- * thresholds — structured fields only. `admitted` is left out: it happens on every request.
+ * thresholds — structured fields only. `admitted` and `queued` are left out: they happen on every request (the debug attempt lines
+ * and the metrics show waits).
  */
 import type { LimiterEvent } from '../limiter/limiter-events.ts';
-import type { Logger } from './logger.ts';
 
-export function logLimiterEvent(logger: Logger, event: LimiterEvent): void {
+type Write = (fields: Record<string, unknown>, message: string) => void;
+
+export function logLimiterEvent(logger: { info: Write; warn: Write }, event: LimiterEvent): void {
   switch (event.type) {
     case 'admitted':
+    case 'queued':
       return;
     case 'rejected':
       logger.info(

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createLogger, writeLine } from './logger.ts';
+import { APP_VERSION } from './app-info.ts';
+import { createLogger, loggerFor, writeLine } from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -57,5 +58,49 @@ describe('writeLine', () => {
     const plain = pino({ base: null, timestamp: false }, other.destination);
     writeLine(plain, 'info', RECORD, 'request');
     expect(JSON.parse(other.lines[0]!)).toMatchObject({ level: 30, msg: 'request', ...RECORD });
+  });
+});
+
+describe('every line’s tags', () => {
+  it('carry the version, the environment and the build id, from the config or the environment', () => {
+    const { lines, destination } = capture();
+    const logger = loggerFor(
+      {
+        environment: 'staging',
+        buildId: 'build-7f3a',
+        logs: { level: 'info', file: undefined, content: { enabled: false, maxChars: 200 } },
+      },
+      { destination },
+    );
+    logger.info({ route: 'chat' }, 'one');
+    writeLine(logger, 'info', { route: 'chat' }, 'two');
+    for (const line of lines) {
+      expect(JSON.parse(line)).toMatchObject({
+        service: 'breakwater',
+        version: APP_VERSION,
+        env: 'staging',
+        buildId: 'build-7f3a',
+      });
+    }
+    expect(APP_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('default to BREAKWATER_ENV and BREAKWATER_BUILD_ID', () => {
+    const saved = { env: process.env.BREAKWATER_ENV, build: process.env.BREAKWATER_BUILD_ID };
+    process.env.BREAKWATER_ENV = 'production';
+    process.env.BREAKWATER_BUILD_ID = 'sha-123';
+    try {
+      const { lines, destination } = capture();
+      createLogger({ destination }).warn({}, 'tagged');
+      expect(JSON.parse(lines[0]!)).toMatchObject({ env: 'production', buildId: 'sha-123' });
+    } finally {
+      for (const [name, value] of [
+        ['BREAKWATER_ENV', saved.env],
+        ['BREAKWATER_BUILD_ID', saved.build],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 });

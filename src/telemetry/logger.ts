@@ -9,7 +9,10 @@
  */
 import { register as onExit } from 'on-exit-leak-free';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import type { ResolvedTelemetry } from '../config/config-telemetry.ts';
 import { scrubSecretValues } from '../errors/secret-values.ts';
+import { appInfo } from './app-info.ts';
+import { fileDestination, type LogFile } from './file-sink.ts';
 import { LineBatch } from './line-batch.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
 
@@ -26,8 +29,13 @@ export interface CreateLoggerOptions {
    * process exits.
    */
   destination?: DestinationStream;
-  /** Fields on every line (e.g. `{ service: 'breakwater' }`). */
+  /**
+   * Fields on every line. @default service, version, environment and build id (`appInfo()`, from
+   * `BREAKWATER_ENV` and `BREAKWATER_BUILD_ID`)
+   */
   base?: Record<string, unknown>;
+  /** Write to a rotated file (file-sink.ts) instead of `destination`. */
+  file?: LogFile;
 }
 
 let lastMs = Number.NaN;
@@ -82,7 +90,12 @@ type LineWriter = (level: 'info' | 'warn' | 'error', fieldsJson: string, msg: st
 const LINE_WRITER: unique symbol = Symbol('breakwater.lineWriter');
 
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const base = options.base ?? { service: 'breakwater' };
+  const base =
+    options.base ??
+    appInfo({
+      environment: process.env.BREAKWATER_ENV || 'development',
+      buildId: process.env.BREAKWATER_BUILD_ID || undefined,
+    });
   const config: LoggerOptions = {
     level: options.level ?? process.env.BREAKWATER_LOG_LEVEL ?? 'info',
     base,
@@ -90,7 +103,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     formatters: { level: (label) => ({ level: label }), log: scrubSecrets },
     hooks: { streamWrite: scrubSecretValues },
   };
-  const destination = options.destination ?? batchedDestination();
+  const destination = options.file
+    ? fileDestination(options.file)
+    : (options.destination ?? batchedDestination());
   const logger = pino(config, destination);
   // The same line pino writes for `logger[level](fields, msg)` with this configuration: level,
   // time, the base fields, the fields, the message.
@@ -129,4 +144,17 @@ export function writeLine(
   }
   const json = JSON.stringify(scrubSecrets(fields));
   writer(level, json.length > 2 ? json.slice(1, -1) : '', msg);
+}
+
+/** The logger the config asks for: its level, its file (or stdout), its tags on every line. */
+export function loggerFor(
+  telemetry: Pick<ResolvedTelemetry, 'environment' | 'buildId' | 'logs'>,
+  options: Pick<CreateLoggerOptions, 'destination'> = {},
+): Logger {
+  return createLogger({
+    level: telemetry.logs.level,
+    base: appInfo(telemetry),
+    file: telemetry.logs.file,
+    destination: options.destination,
+  });
 }

@@ -1,8 +1,9 @@
 /**
- * One structured line per request: what was asked (route, dialect, streaming), what happened
- * (target, attempts, cache, fallback, status, error code), how long it took, and whose request it
- * was (the client key's id). Never the prompt, never an answer, never a key: the record has no
- * field that could hold one, and the logger's redaction backs that up.
+ * One structured line per request: what was asked (route, dialect, streaming, payload bytes),
+ * what happened (target, tier, attempts, cache, fallback, status, error code and the provider's
+ * message, tokens, cost, stop reason, the upstream's request id, the trace id), how long it took,
+ * and whose request it was (the client key's id). Never a key; never the prompt or an answer
+ * unless the operator opted in to content logging, and then truncated (content-log.ts).
  */
 import type { BaseLogger } from 'pino';
 import { writeLine } from './logger.ts';
@@ -35,6 +36,25 @@ export interface RequestRecord {
   tenant?: string;
   /** Time spent in breakwater before the answer's headers, upstream attempts excluded. */
   overheadMs?: number;
+  /** The request body's size, from its `content-length`. */
+  requestBytes?: number;
+  /** The tier of the target that answered (0 the first; -1 the context-window fallback). */
+  tier?: number;
+  /** Tokens the answering target reported: the whole prompt, and every generated token. */
+  inputTokens?: number;
+  outputTokens?: number;
+  /** The answer's cost at the catalog's prices, in US dollars. */
+  costUsd?: number;
+  stopReason?: string;
+  /** The answering (or last failing) upstream's own request id. */
+  upstreamRequestId?: string;
+  /** The provider's error message, with keys and long quotations cut out. */
+  providerMessage?: string;
+  /** The call's trace id, when a span was made or the caller sent a `traceparent`. */
+  traceId?: string;
+  /** Prompt and answer text, truncated: only with `telemetry.logs.content.enabled`. */
+  prompt?: string;
+  completion?: string;
 }
 
 export function logRequest(

@@ -132,7 +132,7 @@ describe('engine policies', () => {
     const lines: string[] = [];
     const log = (fields: Record<string, unknown>, message: string) =>
       lines.push(`${message} ${JSON.stringify(fields)}`);
-    logEngineEvents(e, { info: log, warn: log });
+    const stop = logEngineEvents({ engine: e }, { info: log, warn: log });
     for (let i = 0; i < 5; i++) await e.call('openai', ask('gpt-500')).catch(() => undefined);
     await clock.advance(30_000);
     mock.setScenario({ ...scenario, models: {} });
@@ -145,6 +145,7 @@ describe('engine policies', () => {
     ]);
     expect(lines.filter((l) => l.includes('"event":"attempt"'))).toHaveLength(5);
     expect(lines.join('\n')).not.toContain('sk-test');
+    stop();
   });
 
   it('stops a backoff sleep at once when the caller aborts, with no further attempt', async () => {

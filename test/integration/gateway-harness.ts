@@ -8,6 +8,7 @@ import { resolveConfig } from '../../src/config/config-resolve.ts';
 import type { BreakwaterConfig, PolicyConfig } from '../../src/config/config-types.ts';
 import { buildGateway, type GatewayOptions } from '../../src/gateway/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
+import { appInfo } from '../../src/telemetry/app-info.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { createUpstreamPool, type UpstreamPool } from '../../src/upstream/upstream-pool.ts';
 
@@ -37,6 +38,12 @@ export interface StackOptions {
   policy?: PolicyConfig;
   listen?: boolean;
   gateway?: Omit<GatewayOptions, 'config' | 'logger'>;
+  /** The config's `telemetry` section. */
+  telemetry?: BreakwaterConfig['telemetry'];
+  budgets?: BreakwaterConfig['budgets'];
+  limits?: BreakwaterConfig['limits'];
+  /** The level of the captured log. @default 'debug' */
+  logLevel?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -48,11 +55,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     policy: options.policy ?? FAST_POLICY,
     routes: options.routes ?? {},
+    telemetry: options.telemetry,
+    budgets: options.budgets,
+    limits: options.limits,
   });
   const pool = createUpstreamPool({ origins: [mock.url] });
   const logs: string[] = [];
   const logger = createLogger({
-    level: 'debug',
+    level: options.logLevel ?? 'debug',
+    base: appInfo(config.telemetry),
     destination: { write: (line: string) => void logs.push(line) },
   });
   const app = buildGateway({

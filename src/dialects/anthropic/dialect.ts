@@ -98,6 +98,7 @@ export const anthropicDialect: Dialect<
     // message_start carries the input side; message_delta's usage is cumulative and may leave
     // fields null, which keep their earlier value.
     let raw: Record<string, unknown> | undefined;
+    let stopReason: string | undefined;
     const merge = (fields: object) => {
       raw ??= {};
       for (const [name, value] of Object.entries(fields))
@@ -106,7 +107,13 @@ export const anthropicDialect: Dialect<
     return {
       add(event) {
         if (event.type === 'message_start' && event.message.usage) merge(event.message.usage);
-        else if (event.type === 'message_delta' && event.usage) merge(event.usage);
+        else if (event.type === 'message_delta') {
+          if (event.usage) merge(event.usage);
+          stopReason = event.delta?.stop_reason ?? stopReason;
+        }
+      },
+      get stopReason() {
+        return stopReason;
       },
       get usage(): Usage | undefined {
         return raw ? fromAnthropicUsage(raw as unknown as AnthropicUsage) : undefined;

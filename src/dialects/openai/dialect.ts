@@ -113,9 +113,15 @@ export const openaiDialect: Dialect<ChatCompletionRequest, ChatCompletion, ChatC
 
   usageTracker() {
     let usage: Usage | undefined;
+    let stopReason: string | undefined;
     return {
       add(chunk) {
         if (chunk.usage) usage = fromOpenAIUsage(chunk.usage);
+        const reason = chunk.choices?.[0]?.finish_reason;
+        if (reason) stopReason = reason;
+      },
+      get stopReason() {
+        return stopReason;
       },
       get usage() {
         return usage;
