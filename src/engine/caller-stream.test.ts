@@ -69,7 +69,12 @@ describe('callerStream', () => {
     expect(frames.slice(0, -1).map((f) => JSON.parse(f.slice(6)))).toEqual(chunks());
     expect(completed).toEqual([completion()]);
     expect(ends).toEqual([
-      { usage: expect.objectContaining({ outputTokens: 15 }), abandoned: false, error: undefined },
+      {
+        usage: expect.objectContaining({ outputTokens: 15 }),
+        abandoned: false,
+        error: undefined,
+        stopReason: 'stop',
+      },
     ]);
   });
 
