@@ -45,6 +45,7 @@ import type {
   EngineOptions,
 } from './engine-types.ts';
 import { Idempotency } from './idempotency.ts';
+import { checkModelName } from './model-name.ts';
 import {
   answerEnded,
   attemptEnded,
@@ -174,6 +175,7 @@ export class Engine {
   ): Promise<EngineAnswer> {
     const { request: checked, warnings } = checkRequest(dialect, body, options.preflight);
     const routeName = options.route ?? checked.model;
+    checkModelName(routeName, options.route === undefined ? 'model' : 'route');
     const route = resolveRoute(this.config, routeName);
     if (!route) throw unknownRoute(this.config, routeName);
     if (warnings.length > 0) this.#warn(route.name, warnings);
