@@ -12,8 +12,14 @@ import { RejectedError } from '../errors/index.ts';
 /** Longer than any provider's model ids (fine-tuned OpenAI ids and Bedrock ARNs included). */
 export const MAX_MODEL_NAME_LENGTH = 256;
 
-/** Control characters (tab included), DEL, and anything past Latin-1. */
-const UNSAFE = /[\u0000-\u001f\u007f\u0100-\uffff]/;
+/** The index of the first control character (tab included), DEL or character past Latin-1. */
+function unsafeAt(name: string): number {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c > 0xff) return i;
+  }
+  return -1;
+}
 
 export function checkModelName(name: string, param: 'model' | 'route'): void {
   if (name.length > MAX_MODEL_NAME_LENGTH) {
@@ -23,16 +29,16 @@ export function checkModelName(name: string, param: 'model' | 'route'): void {
       { param },
     );
   }
-  const bad = UNSAFE.exec(name);
-  if (bad === null) return;
-  const code = bad[0].codePointAt(0)!;
+  const at = unsafeAt(name);
+  if (at === -1) return;
+  const code = name.charCodeAt(at);
   const what =
     code < 0x20 || code === 0x7f
       ? `a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`
-      : `"${String.fromCodePoint(name.codePointAt(bad.index)!)}", a character beyond Latin-1`;
+      : `"${String.fromCodePoint(name.codePointAt(at)!)}", a character beyond Latin-1`;
   throw new RejectedError(
     'validation',
-    `\`${param}\` holds ${what} at position ${bad.index}: route and provider/model names are printable ASCII (or Latin-1), as they are echoed in response headers`,
+    `\`${param}\` holds ${what} at position ${at}: route and provider/model names are printable ASCII (or Latin-1), as they are echoed in response headers`,
     { param },
   );
 }
