@@ -72,8 +72,18 @@ describe('engine policies', () => {
   it('waits out Retry-After before the next attempt, not a moment less', async () => {
     const clock = new ManualClock(Date.now());
     const e = engine(clock);
+    // The clock moves only once the backoff sleep is under way: on a busy machine the 429 can
+    // reach the mock's stats well before the engine has read it and started to wait.
+    const sleep = clock.sleep.bind(clock);
+    const backingOff = new Promise<void>((resolve) => {
+      clock.sleep = (ms, signal) => {
+        if (ms > 0) resolve();
+        return sleep(ms, signal);
+      };
+    });
     const call = e.call('openai', ask('gpt-429'));
-    await vi.waitFor(() => expect(requests('gpt-429')).toBe(1));
+    await backingOff;
+    expect(requests('gpt-429')).toBe(1);
     mock.setScenario({ ...scenario, models: {} });
     await clock.advance(1999);
     expect(requests('gpt-429')).toBe(1);
