@@ -1,96 +1,53 @@
 /**
- * Policy sections (`retry`, `timeouts`, `breaker`, `cache`): a `policy` mapping merged over a base
- * policy section by section, option by option, each option checked against `POLICY_RULES`, then
- * the cross-field rules (`capMs ≥ baseMs`, `maxOpenMs ≥ openMs`) for the sections it overrides.
+ * Policies merged section by section, option by option: a route's `policy` over the global one,
+ * the global one over the built-in defaults, a provider's `breaker` over the global breaker. The
+ * values were checked by the schema (config-schema.ts); what hangs on two of them —
+ * `capMs ≥ baseMs`, `maxOpenMs ≥ openMs` — is checked here, on the merged result, and reported at
+ * the path of the policy that set it.
  *
- * Breaker settings belong to the target: the global `policy.breaker`, refined per provider
- * (`providers.<name>.breaker`, read with `breakerAt`). A route's policy may not set them — a
- * target's breaker is shared by every route that reaches it, so a per-route value would depend
- * on which route happened to reach the target first.
+ * Breaker settings belong to the target: the global `policy.breaker`, refined per provider. A
+ * route's policy may not set them (config-routes.ts says so) — a target's breaker is shared by
+ * every route that reaches it.
  */
-import { type Issues, objectAt, ruleValue } from './config-check.ts';
-import { type OptionRule, POLICY_RULES } from './config-defaults.ts';
-import type { ConfigPath } from './config-error.ts';
+import type { ConfigIssue, ConfigPath } from './config-error.ts';
 import type { ResolvedPolicy } from './config-types.ts';
 
-const SECTIONS = Object.keys(POLICY_RULES) as (keyof ResolvedPolicy)[];
+/** A checked `policy` mapping: any section, any option of it. */
+export type PolicyOverrides = {
+  [S in keyof ResolvedPolicy]?: Partial<ResolvedPolicy[S]> | null;
+};
 
-/** `base` with the overrides in `raw` applied, checked option by option. */
-export function policyAt(
-  issues: Issues,
-  raw: unknown,
-  path: ConfigPath,
+const SECTIONS: readonly (keyof ResolvedPolicy)[] = ['retry', 'timeouts', 'breaker', 'cache'];
+
+/** `base` with `overrides` on top; a section it does not name stays `base`'s own object. */
+export function mergePolicy(
   base: ResolvedPolicy,
-  options: { route?: boolean } = {},
+  overrides: PolicyOverrides | null | undefined,
 ): ResolvedPolicy {
-  if (raw === undefined || raw === null) return base;
-  const given = objectAt(issues, raw, path, SECTIONS);
-  if (!given) return base;
+  if (!overrides) return base;
   const out: Record<string, unknown> = {};
   for (const section of SECTIONS) {
-    if (options.route && section === 'breaker' && given.breaker != null) {
-      issues.add(
-        [...path, 'breaker'],
-        'breaker settings belong to the target, shared by every route that reaches it — set them under providers.<provider>.breaker (or the global policy.breaker), not in a route',
-      );
-      out[section] = base[section];
-      continue;
-    }
-    out[section] = sectionAt(issues, given[section], [...path, section], base, section);
+    const given = overrides[section];
+    out[section] = given ? Object.freeze({ ...base[section], ...given }) : base[section];
   }
-  const policy = Object.freeze(out) as unknown as ResolvedPolicy;
-  const { retry } = policy;
-  if (retry !== base.retry && retry.capMs < retry.baseMs) {
-    issues.add(
-      [...path, 'retry', 'capMs'],
-      `must be at least retry.baseMs (${retry.baseMs}), got ${retry.capMs}`,
-    );
-  }
-  checkBreaker(issues, policy.breaker, base.breaker, [...path, 'breaker']);
-  return policy;
+  return Object.freeze(out) as unknown as ResolvedPolicy;
 }
 
-/** A provider's `breaker` merged over the global one. */
-export function breakerAt(
-  issues: Issues,
-  raw: unknown,
-  path: ConfigPath,
-  base: ResolvedPolicy,
-): ResolvedPolicy['breaker'] {
-  const breaker = sectionAt(issues, raw, path, base, 'breaker');
-  checkBreaker(issues, breaker, base.breaker, path);
-  return breaker;
-}
-
-function sectionAt<S extends keyof ResolvedPolicy>(
-  issues: Issues,
-  raw: unknown,
-  path: ConfigPath,
-  base: ResolvedPolicy,
-  section: S,
-): ResolvedPolicy[S] {
-  if (raw === undefined || raw === null) return base[section];
-  const rules: Record<string, OptionRule> = POLICY_RULES[section];
-  const merged: Record<string, unknown> = { ...base[section] };
-  const overrides = objectAt(issues, raw, path, Object.keys(rules));
-  for (const [key, rule] of Object.entries(rules)) {
-    if (overrides?.[key] === undefined) continue;
-    const value = ruleValue(issues, overrides[key], [...path, key], rule);
-    if (value !== undefined) merged[key] = value;
+/** The cross-option rules of a merged policy (or breaker), reported under `path`. */
+export function policyProblems(policy: Partial<ResolvedPolicy>, path: ConfigPath): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { retry, breaker } = policy;
+  if (retry && retry.capMs < retry.baseMs) {
+    issues.push({
+      path: [...path, 'retry', 'capMs'],
+      message: `must be at least retry.baseMs (${retry.baseMs}), got ${retry.capMs}`,
+    });
   }
-  return Object.freeze(merged) as ResolvedPolicy[S];
-}
-
-function checkBreaker(
-  issues: Issues,
-  breaker: ResolvedPolicy['breaker'],
-  base: ResolvedPolicy['breaker'],
-  path: ConfigPath,
-): void {
-  if (breaker !== base && breaker.maxOpenMs < breaker.openMs) {
-    issues.add(
-      [...path, 'maxOpenMs'],
-      `must be at least breaker.openMs (${breaker.openMs}), got ${breaker.maxOpenMs}`,
-    );
+  if (breaker && breaker.maxOpenMs < breaker.openMs) {
+    issues.push({
+      path: [...path, 'breaker', 'maxOpenMs'],
+      message: `must be at least breaker.openMs (${breaker.openMs}), got ${breaker.maxOpenMs}`,
+    });
   }
+  return issues;
 }

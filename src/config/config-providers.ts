@@ -1,93 +1,93 @@
 /**
- * Provider resolution: the `providers` section checked entry by entry (name, dialect, base URL,
- * API keys, headers, the breaker of its targets) into sealed `ResolvedProvider`s whose keys never show when printed.
+ * Providers, built from the checked `providers` section (config-schema.ts): dialect and base URL
+ * defaulted, the base URL normalised (a trailing `/` and `/v1` removed), keys trimmed and
+ * registered for scrubbing, the breaker merged over the global one, and the whole sealed so its
+ * keys never show when printed. `providerProblems` holds the checks the schema cannot make: the
+ * name itself, and a dialect the name does not give.
  *
  * A provider name cannot hold a slash: a target splits at its first one (see config-routes.ts).
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { addSecretValue } from '../errors/secret-values.ts';
-import { describe, type Issues, objectAt, typeName } from './config-check.ts';
 import { DEFAULT_BASE_URLS } from './config-defaults.ts';
-import type { ConfigPath } from './config-error.ts';
-import { breakerAt } from './config-policy.ts';
+import type { ConfigIssue } from './config-error.ts';
 import type { ApiKeySource, ResolvedPolicy, ResolvedProvider } from './config-types.ts';
 
-const PROVIDER_KEYS = ['dialect', 'baseUrl', 'apiKey', 'headers', 'breaker'];
-const DIALECTS: readonly DialectName[] = ['openai', 'anthropic'];
+const DIALECTS: readonly string[] = ['openai', 'anthropic'];
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const SECRET_HEADER = /authorization|key|token|secret|password|cookie/i;
 
-/** An http(s) URL without credentials, query or fragment; trailing `/` and `/v1` removed. */
-function baseUrlAt(issues: Issues, value: unknown, path: ConfigPath): string | undefined {
-  const example = 'e.g. "https://api.groq.com/openai"';
-  if (typeof value !== 'string' || value.trim() === '') {
-    return issues.add(path, `expected an http(s) URL, ${example}, got ${describe(value)}`);
+/** A provider as the schema checked it. */
+export interface CheckedProvider {
+  dialect?: DialectName;
+  baseUrl?: string;
+  apiKey?: ApiKeySource | null;
+  headers?: Record<string, string> | null;
+  breaker?: Partial<ResolvedPolicy['breaker']>;
+}
+
+/** What the schema cannot check about the `providers` section. */
+export function providerProblems(raw: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : undefined;
+  if (raw === undefined || raw === null || (given && Object.keys(given).length === 0)) {
+    issues.push({
+      path: ['providers'],
+      message: `required: at least one provider, e.g. providers: { openai: { apiKey: "\${OPENAI_API_KEY}" } }`,
+    });
   }
-  // Text that may hold a secret (user:password@, ?key=) is never echoed.
-  const shown = /[@?#]/.test(value) ? 'the value' : JSON.stringify(value);
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return issues.add(path, `${shown} is not a URL — write it in full, ${example}`);
+  for (const [name, value] of Object.entries(given ?? {})) {
+    if (!PROVIDER_NAME.test(name)) {
+      issues.push({
+        path: ['providers', name],
+        message:
+          'a provider name is letters, digits, ".", "_" and "-", with no "/" (a target is provider/model)',
+      });
+    }
+    const dialect = (value as { dialect?: unknown } | null)?.dialect;
+    if (dialect === undefined && !DIALECTS.includes(name)) {
+      issues.push({
+        path: ['providers', name, 'dialect'],
+        message:
+          'required for a provider not named openai or anthropic — write dialect: openai (Chat Completions) or dialect: anthropic (Messages)',
+      });
+    }
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return issues.add(path, `expected an http or https URL, got the ${url.protocol} scheme`);
-  }
-  if (url.username || url.password) {
-    return issues.add(
-      path,
-      'must not contain credentials (user:password@) — put the key in apiKey',
-    );
-  }
-  if (url.search || url.hash) {
-    return issues.add(path, 'must not have a query or fragment — use headers for extra parameters');
-  }
+  return issues;
+}
+
+/** Without a trailing `/` or `/v1`: the engine appends `/v1/chat/completions` or `/v1/messages`. */
+function normalUrl(value: string): string {
+  const url = new URL(value.trim());
   let pathname = url.pathname.replace(/\/+$/, '');
   if (pathname.endsWith('/v1')) pathname = pathname.slice(0, -3);
   return `${url.origin}${pathname}`;
 }
 
-/**
- * An empty key, or a list with no non-empty key, means "no key configured". Every key is added to
- * the values scrubbed from errors and logs (errors/secret-values.ts) as soon as it is read.
- */
-function apiKeyAt(issues: Issues, value: unknown, path: ConfigPath): ApiKeySource | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'function') return value as () => string | Promise<string>;
+/** An empty key, or a list with no non-empty key, means "no key configured". */
+function apiKeyOf(value: ApiKeySource | null | undefined): ApiKeySource | undefined {
+  if (value === undefined || value === null || typeof value === 'function')
+    return value ?? undefined;
   if (typeof value === 'string') {
     addSecretValue(value);
     return value.trim() || undefined;
   }
-  if (!Array.isArray(value)) {
-    return issues.add(path, `expected a key, a list of keys or a function, got ${typeName(value)}`);
-  }
   const keys: string[] = [];
-  value.forEach((key, index) => {
-    if (typeof key !== 'string')
-      issues.add([...path, index], `expected a string, got ${typeName(key)}`);
-    else if (key.trim()) {
-      addSecretValue(key);
-      keys.push(key.trim());
-    }
-  });
+  for (const key of value) {
+    if (!key.trim()) continue;
+    addSecretValue(key);
+    keys.push(key.trim());
+  }
   return keys.length > 0 ? Object.freeze(keys) : undefined;
 }
 
-function headersAt(issues: Issues, value: unknown, path: ConfigPath): Record<string, string> {
+function headersOf(value: Record<string, string> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (value === undefined || value === null) return Object.freeze(out);
-  const given = objectAt(issues, value, path, undefined) ?? {};
-  for (const [name, item] of Object.entries(given)) {
-    if (!HEADER_NAME.test(name)) issues.add([...path, name], 'is not a valid HTTP header name');
-    // Header values may be secrets: the message names the type only.
-    else if (typeof item === 'string') {
-      // A header that carries credentials (Azure's `api-key`, a proxy's token) is a key too.
-      if (SECRET_HEADER.test(name)) addSecretValue(item);
-      out[name] = item;
-    } else issues.add([...path, name], `expected a string, got ${typeName(item)}`);
+  for (const [name, item] of Object.entries(value ?? {})) {
+    // A header that carries credentials (Azure's `api-key`, a proxy's token) is a key too.
+    if (SECRET_HEADER.test(name)) addSecretValue(item);
+    out[name] = item;
   }
   return Object.freeze(out);
 }
@@ -110,68 +110,21 @@ function sealProvider(provider: ResolvedProvider): ResolvedProvider {
   return Object.freeze(provider);
 }
 
-function providerAt(
-  issues: Issues,
+/** The provider `name` from its checked entry (which `providerProblems` found no fault with). */
+export function buildProvider(
   name: string,
-  value: unknown,
+  given: CheckedProvider | null | undefined,
   policy: ResolvedPolicy,
-): ResolvedProvider | undefined {
-  const path = ['providers', name];
-  if (!PROVIDER_NAME.test(name)) {
-    issues.add(
-      path,
-      'a provider name is letters, digits, ".", "_" and "-", with no "/" (a target is provider/model)',
-    );
-  }
-  const given = objectAt(issues, value ?? {}, path, PROVIDER_KEYS);
-  if (!given) return undefined;
-  let dialect: DialectName | undefined;
-  if (given.dialect === undefined) {
-    if (DIALECTS.includes(name as DialectName)) dialect = name as DialectName;
-    else
-      issues.add(
-        [...path, 'dialect'],
-        `required for a provider not named openai or anthropic — write dialect: openai (Chat Completions) or dialect: anthropic (Messages)`,
-      );
-  } else if (DIALECTS.includes(given.dialect as DialectName)) {
-    dialect = given.dialect as DialectName;
-  } else {
-    issues.add(
-      [...path, 'dialect'],
-      `expected openai or anthropic, got ${describe(given.dialect)}`,
-    );
-  }
-  const baseUrl =
-    given.baseUrl === undefined
-      ? dialect && DEFAULT_BASE_URLS[dialect]
-      : baseUrlAt(issues, given.baseUrl, [...path, 'baseUrl']);
-  const apiKey = apiKeyAt(issues, given.apiKey, [...path, 'apiKey']);
-  const headers = headersAt(issues, given.headers, [...path, 'headers']);
-  const breaker = breakerAt(issues, given.breaker, [...path, 'breaker'], policy);
-  if (!dialect || !baseUrl) return undefined;
-  return sealProvider({ name, dialect, baseUrl, apiKey, headers, breaker });
-}
-
-/**
- * The `providers` section: the providers that passed their checks, and the names of all given
- * (so a target naming one that failed is not reported a second time as unknown).
- */
-export function providersAt(
-  issues: Issues,
-  raw: unknown,
-  policy: ResolvedPolicy,
-): { providers: Map<string, ResolvedProvider>; names: readonly string[] } {
-  const providers = new Map<string, ResolvedProvider>();
-  const given = raw === undefined ? undefined : objectAt(issues, raw, ['providers'], undefined);
-  if (raw === undefined || (given && Object.keys(given).length === 0)) {
-    issues.add(
-      ['providers'],
-      `required: at least one provider, e.g. providers: { openai: { apiKey: "\${OPENAI_API_KEY}" } }`,
-    );
-  }
-  for (const [name, value] of Object.entries(given ?? {})) {
-    const provider = providerAt(issues, name, value, policy);
-    if (provider) providers.set(name, provider);
-  }
-  return { providers, names: Object.keys(given ?? {}) };
+): ResolvedProvider {
+  const dialect = (given?.dialect ?? name) as DialectName;
+  return sealProvider({
+    name,
+    dialect,
+    baseUrl: given?.baseUrl === undefined ? DEFAULT_BASE_URLS[dialect] : normalUrl(given.baseUrl),
+    apiKey: apiKeyOf(given?.apiKey),
+    headers: headersOf(given?.headers),
+    breaker: given?.breaker
+      ? Object.freeze({ ...policy.breaker, ...given.breaker })
+      : policy.breaker,
+  });
 }

@@ -244,7 +244,7 @@ describe('resolveConfig: unknown keys', () => {
     ],
     [
       withRoute({ tier: ['openai/gpt-4o'], tiers: ['openai/gpt-4o'] }),
-      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, staticMessage, onRefusal, coalesce, policy)',
+      'routes.chat.tier: unknown option "tier" — did you mean "tiers"? (allowed here: tiers, contextFallback, onContextOverflow, summaryRoute, staticMessage, onRefusal, coalesce, policy)',
     ],
     [
       withRoute({ tiers: ['openai/x'], policy: { cache: { ttl: 5 } } }),

@@ -1,15 +1,16 @@
 /**
- * Targets, tiers and routes: the `routes` section checked into `ResolvedRoute`s whose tiers hold
- * interned `ResolvedTarget`s, and `resolveTarget` / `resolveRoute`, which the engine calls per
- * request, with their per-config caches (interned targets, one-tier routes built on demand).
+ * Targets, tiers and routes: the checked `routes` section built into `ResolvedRoute`s whose tiers
+ * hold interned `ResolvedTarget`s (with the checks the schema cannot make: each target naming a
+ * known provider), and `resolveTarget` / `resolveRoute`, which the engine calls per request, with
+ * their per-config caches (interned targets, one-tier routes built on demand).
  *
  * A target splits at its FIRST slash: `openrouter/meta-llama/llama-3.1-8b` is provider
  * `openrouter`, model `meta-llama/llama-3.1-8b`. Provider names therefore cannot hold a slash.
  */
-import { closest, describe, type Issues, objectAt, ruleValue } from './config-check.ts';
-import { COALESCE_RULE } from './config-defaults.ts';
-import type { ConfigPath } from './config-error.ts';
-import { policyAt } from './config-policy.ts';
+import { closest } from '../core/closest.ts';
+import type { ConfigIssue, ConfigPath } from './config-error.ts';
+import { describe } from './config-fields.ts';
+import { mergePolicy, type PolicyOverrides } from './config-policy.ts';
 import type {
   ResolvedConfig,
   ResolvedPolicy,
@@ -18,7 +19,6 @@ import type {
   ResolvedTarget,
 } from './config-types.ts';
 
-const ROUTE_KEYS = ['tiers', 'contextFallback', 'staticMessage', 'onRefusal', 'coalesce', 'policy'];
 /** One-tier routes built for `provider/model` names clients send; bounded, names are untrusted. */
 const MAX_CACHED_TARGET_ROUTES = 1024;
 
@@ -50,139 +50,116 @@ function makeTarget(
   return target;
 }
 
-interface RouteContext {
-  issues: Issues;
-  names: readonly string[];
-  routeNames: readonly string[];
-  providers: ReadonlyMap<string, ResolvedProvider>;
-  targets: Map<string, ResolvedTarget>;
+/** The names a target check compares against. */
+export interface TargetNames {
+  /** Every provider given, whether or not it passed its own checks. */
+  providers: readonly string[];
+  routes: readonly string[];
 }
 
-function targetAt(ctx: RouteContext, value: unknown, path: ConfigPath): ResolvedTarget | undefined {
-  const { issues, names } = ctx;
-  if (typeof value !== 'string') {
-    return issues.add(path, `expected a provider/model target, got ${describe(value)}`);
-  }
+/** What is wrong with a target written at some path, or `undefined`. */
+export function targetProblem(value: unknown, names: TargetNames): string | undefined {
+  if (typeof value !== 'string') return `expected a provider/model target, got ${describe(value)}`;
   const parsed = parseTarget(value);
   if (!parsed) {
-    const hint = ctx.routeNames.includes(value)
+    const hint = names.routes.includes(value)
       ? ' (a tier names targets, not other routes)'
-      : !value.includes('/') && names[0]
-        ? `, e.g. "${names[0]}/${value}"`
+      : !value.includes('/') && names.providers[0]
+        ? `, e.g. "${names.providers[0]}/${value}"`
         : '';
-    return issues.add(path, `${describe(value)} is not a target — write provider/model${hint}`);
+    return `${describe(value)} is not a target — write provider/model${hint}`;
   }
-  const provider = ctx.providers.get(parsed.provider);
-  if (provider) return makeTarget(ctx.targets, provider, parsed.model);
-  // A provider that failed its own checks is known: it already has its own message.
-  if (names.includes(parsed.provider)) return undefined;
-  const guess = closest(parsed.provider, names);
-  return issues.add(
-    path,
-    `unknown provider "${parsed.provider}" in "${value}" — providers are: ${names.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
-  );
+  if (names.providers.includes(parsed.provider)) return undefined;
+  const guess = closest(parsed.provider, names.providers);
+  return `unknown provider "${parsed.provider}" in "${value}" — providers are: ${names.providers.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
 }
 
-function tiersAt(ctx: RouteContext, value: unknown, path: ConfigPath): ResolvedTarget[][] {
-  const example = 'e.g. tiers: [openai/gpt-4o-mini, anthropic/claude-haiku-4-5]';
-  if (value === undefined) {
-    ctx.issues.add(path, `required: the targets to try in order, ${example}`);
-    return [];
-  }
-  if (!Array.isArray(value) || value.length === 0) {
-    ctx.issues.add(
-      path,
-      `expected a non-empty list of targets, ${example}; got ${describe(value)}`,
-    );
-    return [];
-  }
-  return value.map((tier: unknown, i) => {
-    if (!Array.isArray(tier)) {
-      const target = targetAt(ctx, tier, [...path, i]);
-      return target ? [target] : [];
+/** The checks of the `routes` section the schema cannot make: targets naming known providers. */
+export function routeProblems(raw: unknown, providers: readonly string[]): ConfigIssue[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  const names: TargetNames = { providers, routes: Object.keys(raw) };
+  const issues: ConfigIssue[] = [];
+  const check = (value: unknown, path: ConfigPath) => {
+    // A value of the wrong type already has the schema's message.
+    if (typeof value !== 'string') return;
+    const problem = targetProblem(value, names);
+    if (problem) issues.push({ path, message: problem });
+  };
+  for (const [name, route] of Object.entries(raw as Record<string, unknown>)) {
+    const path = ['routes', name];
+    if (name.trim() === '') issues.push({ path, message: 'a route needs a name' });
+    if (typeof route !== 'object' || route === null) continue;
+    const given = route as Record<string, unknown>;
+    if (Array.isArray(given.tiers)) {
+      given.tiers.forEach((tier: unknown, i) => {
+        if (!Array.isArray(tier)) check(tier, [...path, 'tiers', i]);
+        else for (let j = 0; j < tier.length; j++) check(tier[j], [...path, 'tiers', i, j]);
+      });
     }
-    if (tier.length === 0) ctx.issues.add([...path, i], 'a tier needs at least one target');
-    return tier.flatMap((t: unknown, j) => targetAt(ctx, t, [...path, i, j]) ?? []);
-  });
+    check(given.contextFallback, [...path, 'contextFallback']);
+    const summary = given.summaryRoute;
+    if (typeof summary === 'string' && !names.routes.includes(summary))
+      check(summary, [...path, 'summaryRoute']);
+    const policy = given.policy as Record<string, unknown> | undefined;
+    if (typeof policy === 'object' && policy !== null && policy.breaker != null) {
+      issues.push({
+        path: [...path, 'policy', 'breaker'],
+        message:
+          'breaker settings belong to the target, shared by every route that reaches it — set them under providers.<provider>.breaker (or the global policy.breaker), not in a route',
+      });
+    }
+  }
+  return issues;
 }
 
-function routeAt(
-  ctx: RouteContext,
-  name: string,
-  value: unknown,
-  global: ResolvedPolicy,
-): ResolvedRoute | undefined {
-  const path = ['routes', name];
-  const { issues } = ctx;
-  if (name.trim() === '') issues.add(path, 'a route needs a name');
-  const given = objectAt(issues, value, path, ROUTE_KEYS);
-  if (!given) return undefined;
-  const tiers = tiersAt(ctx, given.tiers, [...path, 'tiers']);
-  const contextFallback =
-    given.contextFallback === undefined
-      ? undefined
-      : targetAt(ctx, given.contextFallback, [...path, 'contextFallback']);
-  let staticMessage: string | undefined;
-  if (typeof given.staticMessage === 'string' && given.staticMessage.trim() !== '') {
-    staticMessage = given.staticMessage;
-  } else if (given.staticMessage !== undefined) {
-    issues.add(
-      [...path, 'staticMessage'],
-      `expected a non-empty string, got ${describe(given.staticMessage)}`,
-    );
-  }
-  let onRefusal: 'answer' | 'fallback' = 'answer';
-  if (given.onRefusal === 'answer' || given.onRefusal === 'fallback') {
-    onRefusal = given.onRefusal;
-  } else if (given.onRefusal !== undefined) {
-    issues.add(
-      [...path, 'onRefusal'],
-      `expected "answer" (return the refusal as is) or "fallback" (try the next tier), got ${describe(given.onRefusal)}`,
-    );
-  }
-  const coalesce =
-    given.coalesce === undefined
-      ? false
-      : ruleValue(issues, given.coalesce, [...path, 'coalesce'], COALESCE_RULE) === true;
-  const policy = policyAt(issues, given.policy, [...path, 'policy'], global, { route: true });
-  return Object.freeze({
-    name,
-    tiers: Object.freeze(tiers.map((tier) => Object.freeze(tier))),
-    contextFallback,
-    staticMessage,
-    onRefusal,
-    coalesce,
-    policy,
-  });
+/** A route as the schema checked it. */
+export interface CheckedRoute {
+  tiers: (string | string[])[];
+  contextFallback?: string;
+  onContextOverflow?: ResolvedRoute['onContextOverflow'];
+  summaryRoute?: string;
+  staticMessage?: string;
+  onRefusal?: 'answer' | 'fallback';
+  coalesce?: boolean;
+  policy?: PolicyOverrides;
 }
 
 /**
- * The `routes` section, each route's policy merged over `global`; `names` are all the providers
- * given, `providers` those that passed their checks. `targets` holds the targets the routes use,
- * for `internTargets` once the config is built.
+ * The routes, each route's policy merged over `global`. `targets` holds the targets the routes
+ * use, for `internTargets` once the config is built.
  */
-export function routesAt(
-  issues: Issues,
-  raw: unknown,
-  names: readonly string[],
+export function buildRoutes(
+  given: Record<string, CheckedRoute>,
   providers: ReadonlyMap<string, ResolvedProvider>,
   global: ResolvedPolicy,
 ): { routes: Map<string, ResolvedRoute>; targets: Map<string, ResolvedTarget> } {
-  const routes = new Map<string, ResolvedRoute>();
-  const givenRoutes =
-    raw === undefined || raw === null ? {} : (objectAt(issues, raw, ['routes'], undefined) ?? {});
-  const ctx: RouteContext = {
-    issues,
-    names,
-    routeNames: Object.keys(givenRoutes),
-    providers,
-    targets: new Map(),
+  const targets = new Map<string, ResolvedTarget>();
+  const target = (text: string): ResolvedTarget => {
+    const parsed = parseTarget(text)!;
+    return makeTarget(targets, providers.get(parsed.provider)!, parsed.model);
   };
-  for (const [name, value] of Object.entries(givenRoutes)) {
-    const route = routeAt(ctx, name, value, global);
-    if (route) routes.set(name, route);
+  const routes = new Map<string, ResolvedRoute>();
+  for (const [name, route] of Object.entries(given)) {
+    const tiers = route.tiers.map((tier) =>
+      Object.freeze((Array.isArray(tier) ? tier : [tier]).map(target)),
+    );
+    const contextFallback = route.contextFallback ? target(route.contextFallback) : undefined;
+    routes.set(
+      name,
+      Object.freeze({
+        name,
+        tiers: Object.freeze(tiers),
+        contextFallback,
+        onContextOverflow: route.onContextOverflow ?? (contextFallback ? 'fallback' : 'reject'),
+        summaryRoute: route.summaryRoute ?? name,
+        staticMessage: route.staticMessage,
+        onRefusal: route.onRefusal ?? 'answer',
+        coalesce: route.coalesce ?? false,
+        policy: mergePolicy(global, route.policy),
+      }),
+    );
   }
-  return { routes, targets: ctx.targets };
+  return { routes, targets };
 }
 
 /** Starts `config`'s caches with the targets its routes already use (one object per id). */
@@ -223,6 +200,8 @@ export function resolveRoute(config: ResolvedConfig, name: string): ResolvedRout
     name: target.id,
     tiers: Object.freeze([Object.freeze([target])]),
     contextFallback: undefined,
+    onContextOverflow: 'reject',
+    summaryRoute: target.id,
     staticMessage: undefined,
     onRefusal: 'answer',
     coalesce: false,

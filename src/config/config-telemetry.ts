@@ -3,18 +3,13 @@
  * the admin key that sees everything on `/metrics`, `/status` and `/dashboard`, the log level,
  * file sink and content opt-in, whether metrics and spans are made, and the alert webhooks.
  * docs/observability.md describes each option; docs/config.md lists them with units and defaults.
+ * Checked by its schema (`TelemetrySchema`, part of the config's), every problem at its path.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
-import {
-  booleanAt,
-  choiceAt,
-  defined,
-  describe,
-  FieldIssues,
-  mappingAt,
-  numberAt,
-} from './limits-fields.ts';
+import { boolean, describe, expected, number, oneOf, section } from './config-fields.ts';
+import { configIssues } from './config-issues.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export type RotationFrequency = 'daily' | 'hourly' | 'none';
@@ -109,165 +104,150 @@ export const TELEMETRY_DEFAULTS = Object.freeze({
   webhookMaxAttempts: 5,
 });
 
-const LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
-const WEBHOOK_EVENTS: readonly WebhookEvent[] = ['budget', 'breaker'];
-
 /** The same hash the admin key is compared with (`hashKey` of the presented key). */
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function stringAt(issues: FieldIssues, value: unknown, path: ConfigPath): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  return issues.add(path, `expected text, got ${describe(value)}`);
-}
+/** Text; a number is read as its digits; empty is absent. */
+const textValue = () =>
+  z.preprocess(
+    (v) => (typeof v === 'number' ? String(v) : v === '' || v === null ? undefined : v),
+    z.string({ error: expected('text') }).optional(),
+  );
 
-function urlAt(issues: FieldIssues, value: unknown, path: ConfigPath): string | undefined {
-  const text = stringAt(issues, value, path);
-  if (text === undefined) return issues.add(path, 'a webhook needs a `url` (http or https)');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    // The URL may hold a token (Slack's do): say what is wrong without echoing it.
-    return issues.add(path, 'expected an absolute http(s) URL such as https://example.com/hook');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return issues.add(path, `expected an http or https URL, got a ${url.protocol} one`);
-  }
-  return text;
-}
+const WebhookUrl = z
+  .string({ error: 'a webhook needs a `url` (http or https)' })
+  .superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      // The URL may hold a token (Slack's do): say what is wrong without echoing it.
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected an absolute http(s) URL such as https://example.com/hook',
+      });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an http or https URL, got a ${url.protocol} one`,
+      });
+  });
+
+const Webhook = section({
+  url: WebhookUrl,
+  format: oneOf(['json', 'slack']).optional().meta({ default: 'json' }),
+  events: z
+    .array(oneOf(['budget', 'breaker']), { error: 'expected a list such as [budget, breaker]' })
+    .optional()
+    .meta({ default: ['budget', 'breaker'] }),
+  timeoutMs: number({ min: 1, max: 600_000, integer: true, unit: 'milliseconds' })
+    .optional()
+    .meta({ default: TELEMETRY_DEFAULTS.webhookTimeoutMs }),
+  maxAttempts: number({ min: 1, max: 20, integer: true })
+    .optional()
+    .meta({ default: TELEMETRY_DEFAULTS.webhookMaxAttempts }),
+});
+
+const LogFile = section({
+  path: z
+    .string({ error: 'a log file needs a `path`, e.g. /var/log/breakwater/gateway.log' })
+    .min(1, {
+      error: 'a log file needs a `path`, e.g. /var/log/breakwater/gateway.log',
+    }),
+  maxBytes: number({ min: 4096, max: Number.MAX_SAFE_INTEGER, integer: true, unit: 'bytes' })
+    .optional()
+    .meta({ default: TELEMETRY_DEFAULTS.fileMaxBytes }),
+  frequency: oneOf(['daily', 'hourly', 'none']).optional().meta({ default: 'daily' }),
+  keep: number({ min: 1, max: 1000, integer: true }).optional().meta({ default: 7 }),
+});
+
+export const TelemetrySchema = section(
+  {
+    environment: textValue(),
+    buildId: textValue(),
+    adminKey: textValue(),
+    logs: section({
+      level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
+      file: LogFile.optional(),
+      content: section({
+        enabled: boolean().optional().meta({ default: false }),
+        maxChars: number({ min: 1, max: 100_000, integer: true, unit: 'characters' })
+          .optional()
+          .meta({ default: TELEMETRY_DEFAULTS.contentMaxChars }),
+      }).optional(),
+    }).optional(),
+    metrics: section({
+      enabled: boolean().optional().meta({ default: true }),
+      processMetrics: boolean().optional().meta({ default: true }),
+    }).optional(),
+    tracing: section({ enabled: boolean().optional().meta({ default: true }) }).optional(),
+    webhooks: z
+      .array(Webhook.nullable(), {
+        error: (issue) =>
+          `expected a list of webhooks ({ url, format, events }), got ${describe(issue.input)}`,
+      })
+      .optional(),
+  },
+  'Log tags, the admin key, logs, metrics, tracing and alert webhooks (docs/observability.md).',
+);
 
 export function parseTelemetrySection(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>>,
   path: ConfigPath = ['telemetry'],
 ): { value: ResolvedTelemetry; issues: ConfigIssue[] } {
-  const issues = new FieldIssues();
-  const keys = ['environment', 'buildId', 'adminKey', 'logs', 'metrics', 'tracing', 'webhooks'];
-  const given = mappingAt(issues, raw, path, keys) ?? {};
-  const logs = mappingAt(issues, given.logs, [...path, 'logs'], ['level', 'file', 'content']) ?? {};
-  const metricKeys = ['enabled', 'processMetrics'];
-  const metrics = mappingAt(issues, given.metrics, [...path, 'metrics'], metricKeys) ?? {};
-  const tracing = mappingAt(issues, given.tracing, [...path, 'tracing'], ['enabled']) ?? {};
-  const contentPath = [...path, 'logs', 'content'];
-  const content = mappingAt(issues, logs.content, contentPath, ['enabled', 'maxChars']) ?? {};
-  const adminKey =
-    stringAt(issues, given.adminKey, [...path, 'adminKey']) ?? env.BREAKWATER_ADMIN_KEY;
+  const parsed = TelemetrySchema.safeParse(raw ?? {}, { reportInput: true });
+  const issues = parsed.success ? [] : configIssues(parsed.error.issues, path);
+  if (Array.isArray((raw as { webhooks?: unknown } | null)?.webhooks)) {
+    (raw as { webhooks: unknown[] }).webhooks.forEach((hook, i) => {
+      if (hook === undefined || hook === null)
+        issues.push({ path: [...path, 'webhooks', i], message: 'expected a webhook, got nothing' });
+    });
+  }
+  const given = parsed.success ? parsed.data : {};
+  const adminKey = given.adminKey ?? env.BREAKWATER_ADMIN_KEY;
+  const file = given.logs?.file;
   const value: ResolvedTelemetry = {
-    environment:
-      stringAt(issues, given.environment, [...path, 'environment']) ??
-      (env.BREAKWATER_ENV || TELEMETRY_DEFAULTS.environment),
-    buildId:
-      stringAt(issues, given.buildId, [...path, 'buildId']) ??
-      (env.BREAKWATER_BUILD_ID || undefined),
+    environment: given.environment ?? (env.BREAKWATER_ENV || TELEMETRY_DEFAULTS.environment),
+    buildId: given.buildId ?? (env.BREAKWATER_BUILD_ID || undefined),
     adminKeyHash: adminKey ? hashKey(adminKey) : undefined,
     logs: {
-      level: choiceAt(issues, logs.level, [...path, 'logs', 'level'], LEVELS),
-      file: fileAt(issues, logs.file, [...path, 'logs', 'file']),
+      level: given.logs?.level,
+      file: file
+        ? Object.freeze({
+            path: file.path,
+            maxBytes: file.maxBytes ?? TELEMETRY_DEFAULTS.fileMaxBytes,
+            frequency: file.frequency ?? TELEMETRY_DEFAULTS.fileFrequency,
+            keep: file.keep ?? TELEMETRY_DEFAULTS.fileKeep,
+          })
+        : undefined,
       content: {
-        enabled: booleanAt(issues, content.enabled, [...contentPath, 'enabled']) ?? false,
-        maxChars:
-          numberAt(issues, content.maxChars, [...contentPath, 'maxChars'], {
-            min: 1,
-            max: 100_000,
-            integer: true,
-            unit: 'characters',
-          }) ?? TELEMETRY_DEFAULTS.contentMaxChars,
+        enabled: given.logs?.content?.enabled ?? false,
+        maxChars: given.logs?.content?.maxChars ?? TELEMETRY_DEFAULTS.contentMaxChars,
       },
     },
     metrics: {
-      enabled: booleanAt(issues, metrics.enabled, [...path, 'metrics', 'enabled']) ?? true,
-      processMetrics:
-        booleanAt(issues, metrics.processMetrics, [...path, 'metrics', 'processMetrics']) ?? true,
+      enabled: given.metrics?.enabled ?? true,
+      processMetrics: given.metrics?.processMetrics ?? true,
     },
-    tracing: {
-      enabled: booleanAt(issues, tracing.enabled, [...path, 'tracing', 'enabled']) ?? true,
-    },
-    webhooks: webhooksAt(issues, given.webhooks, [...path, 'webhooks']),
+    tracing: { enabled: given.tracing?.enabled ?? true },
+    webhooks: (given.webhooks ?? []).flatMap((hook) =>
+      hook
+        ? [
+            Object.freeze({
+              url: hook.url,
+              format: hook.format ?? 'json',
+              events: (hook.events ?? ['budget', 'breaker']) as WebhookEvent[],
+              timeoutMs: hook.timeoutMs ?? TELEMETRY_DEFAULTS.webhookTimeoutMs,
+              maxAttempts: hook.maxAttempts ?? TELEMETRY_DEFAULTS.webhookMaxAttempts,
+            }),
+          ]
+        : [],
+    ),
   };
-  return { value: Object.freeze(value), issues: issues.list };
-}
-
-function fileAt(
-  issues: FieldIssues,
-  raw: unknown,
-  path: ConfigPath,
-): Readonly<Required<LogFileConfig>> | undefined {
-  const file = mappingAt(issues, raw, path, ['path', 'maxBytes', 'frequency', 'keep']);
-  if (!file) return undefined;
-  const where = stringAt(issues, file.path, [...path, 'path']);
-  if (where === undefined) {
-    issues.add(
-      [...path, 'path'],
-      'a log file needs a `path`, e.g. /var/log/breakwater/gateway.log',
-    );
-  }
-  const value = {
-    path: where ?? '',
-    maxBytes:
-      numberAt(issues, file.maxBytes, [...path, 'maxBytes'], {
-        min: 4096,
-        max: Number.MAX_SAFE_INTEGER,
-        integer: true,
-        unit: 'bytes',
-      }) ?? TELEMETRY_DEFAULTS.fileMaxBytes,
-    frequency:
-      choiceAt(issues, file.frequency, [...path, 'frequency'], ['daily', 'hourly', 'none']) ??
-      TELEMETRY_DEFAULTS.fileFrequency,
-    keep:
-      numberAt(issues, file.keep, [...path, 'keep'], { min: 1, max: 1000, integer: true }) ??
-      TELEMETRY_DEFAULTS.fileKeep,
-  };
-  return Object.freeze(value);
-}
-
-function webhooksAt(issues: FieldIssues, raw: unknown, path: ConfigPath): ResolvedWebhook[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    issues.add(path, `expected a list of webhooks ({ url, format, events }), got ${describe(raw)}`);
-    return [];
-  }
-  const keys = ['url', 'format', 'events', 'timeoutMs', 'maxAttempts'];
-  return raw.flatMap((item, i) => {
-    const at = [...path, i];
-    const hook = mappingAt(issues, item, at, keys);
-    if (!hook) {
-      if (item === undefined || item === null) issues.add(at, 'expected a webhook, got nothing');
-      return [];
-    }
-    const url = urlAt(issues, hook.url, [...at, 'url']);
-    let events: WebhookEvent[] = [...WEBHOOK_EVENTS];
-    if (hook.events !== undefined && hook.events !== null) {
-      if (!Array.isArray(hook.events)) {
-        issues.add([...at, 'events'], `expected a list such as [budget, breaker]`);
-      } else {
-        events = hook.events.flatMap((e, j) => {
-          const event = choiceAt(issues, e, [...at, 'events', j], WEBHOOK_EVENTS);
-          return event === undefined ? [] : [event];
-        });
-      }
-    }
-    const resolved = defined<ResolvedWebhook>({
-      url: url ?? '',
-      format: choiceAt(issues, hook.format, [...at, 'format'], ['json', 'slack']) ?? 'json',
-      events,
-      timeoutMs:
-        numberAt(issues, hook.timeoutMs, [...at, 'timeoutMs'], {
-          min: 1,
-          max: 600_000,
-          integer: true,
-          unit: 'milliseconds',
-        }) ?? TELEMETRY_DEFAULTS.webhookTimeoutMs,
-      maxAttempts:
-        numberAt(issues, hook.maxAttempts, [...at, 'maxAttempts'], {
-          min: 1,
-          max: 20,
-          integer: true,
-        }) ?? TELEMETRY_DEFAULTS.webhookMaxAttempts,
-    });
-    return url === undefined ? [] : [resolved];
-  });
+  return { value: Object.freeze(value), issues };
 }

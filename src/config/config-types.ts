@@ -93,6 +93,14 @@ export interface RouteConfig {
   tiers: readonly (string | readonly string[])[];
   /** A larger-context target to use when the prompt does not fit. */
   contextFallback?: string;
+  /**
+   * A prompt (with max_tokens) too long for every tier's context window: `reject` (400),
+   * `fallback` (to `contextFallback`), `slide` (drop the oldest turns to fit) or `summarize`
+   * (older turns summarised through `summaryRoute`). @default 'fallback' with a contextFallback, else 'reject'
+   */
+  onContextOverflow?: ContextOverflow;
+  /** The route or `provider/model` that writes summaries for `summarize`. @default the route itself */
+  summaryRoute?: string;
   /** A friendly message returned as a normal completion when everything else failed. */
   staticMessage?: string;
   /**
@@ -162,10 +170,14 @@ export interface ResolvedPolicy {
   cache: Readonly<Required<CachePolicyConfig>>;
 }
 
+export type ContextOverflow = 'reject' | 'fallback' | 'slide' | 'summarize';
+
 export interface ResolvedRoute {
   name: string;
   tiers: readonly (readonly ResolvedTarget[])[];
   contextFallback: ResolvedTarget | undefined;
+  onContextOverflow: ContextOverflow;
+  summaryRoute: string;
   staticMessage: string | undefined;
   onRefusal: 'answer' | 'fallback';
   coalesce: boolean;

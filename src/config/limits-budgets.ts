@@ -1,6 +1,7 @@
 /**
- * The `budgets` and `catalog` config sections, and the one call that turns the three sections
- * into the limiter's options.
+ * The `budgets` and `catalog` config sections — checked by their schemas (config-schema.ts), plus
+ * the "set one of" rules a schema cannot say — and the one call that turns the three sections into
+ * the limiter's options.
  *
  * ```yaml
  * budgets:
@@ -16,63 +17,37 @@
 import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
 import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
 import { ConfigError } from './config-defaults.ts';
+import { configIssues } from './config-issues.ts';
+import { BudgetsSchema, CatalogSchema } from './config-schema.ts';
 import { parseLimitsSection, type ResolvedLimits } from './limits-config.ts';
-import { defined, describe, FieldIssues, mappingAt, numberAt } from './limits-fields.ts';
-import type { BudgetLimit, BudgetOptions, LimiterSettings } from './limits-types.ts';
+import type { BudgetOptions, LimiterSettings } from './limits-types.ts';
 
-const DOLLARS = { min: 0, max: 1e9, unit: 'US dollars' };
-const PRICE = { min: 0, max: 1e6, unit: 'US dollars per million tokens' };
-const PRICE_KEYS = [
-  'inputUsdPerMTok',
-  'cachedInputUsdPerMTok',
-  'cacheWriteUsdPerMTok',
-  'outputUsdPerMTok',
-] as const;
-const MODEL_KEYS = ['contextWindow', 'maxOutputTokens', ...PRICE_KEYS];
-
-function limitAt(issues: FieldIssues, value: unknown, path: ConfigPath): BudgetLimit | undefined {
-  const given = mappingAt(issues, value, path, ['dailyUsd', 'monthlyUsd']);
-  if (!given) return undefined;
-  const limit = defined<BudgetLimit>({
-    dailyUsd: numberAt(issues, given.dailyUsd, [...path, 'dailyUsd'], DOLLARS),
-    monthlyUsd: numberAt(issues, given.monthlyUsd, [...path, 'monthlyUsd'], DOLLARS),
-  });
+/** A budget entry that sets neither limit, at its path: the schema cannot say "one of". */
+function emptyLimits(raw: Record<string, unknown>, path: ConfigPath): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const check = (value: unknown, at: ConfigPath) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    if (Object.keys(value).length === 0)
+      issues.push({ path: at, message: 'set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }' });
+  };
+  for (const group of ['routes', 'tenants'] as const) {
+    const entries = raw[group];
+    if (typeof entries !== 'object' || entries === null) continue;
+    for (const [name, value] of Object.entries(entries)) check(value, [...path, group, name]);
+  }
+  check(raw.total, [...path, 'total']);
+  const unpriced = raw.unpricedModel as Record<string, unknown> | undefined;
   if (
-    limit.dailyUsd === undefined &&
-    limit.monthlyUsd === undefined &&
-    Object.keys(given).length === 0
+    typeof unpriced === 'object' &&
+    unpriced !== null &&
+    (unpriced.inputUsdPerMTok === undefined || unpriced.outputUsdPerMTok === undefined)
   ) {
-    issues.add(path, 'set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }');
-  }
-  return limit;
-}
-
-function limitsAt(issues: FieldIssues, value: unknown, path: ConfigPath) {
-  const given = mappingAt(issues, value, path);
-  if (!given) return undefined;
-  const out: Record<string, BudgetLimit> = {};
-  for (const [name, item] of Object.entries(given)) {
-    const limit = limitAt(issues, item, [...path, name]);
-    if (limit) out[name] = limit;
-  }
-  return Object.freeze(out);
-}
-
-function pricesAt(issues: FieldIssues, value: unknown, path: ConfigPath, keys: readonly string[]) {
-  const given = mappingAt(issues, value, path, keys);
-  if (!given) return undefined;
-  const out: Record<string, number | undefined> = {};
-  for (const key of PRICE_KEYS) out[key] = numberAt(issues, given[key], [...path, key], PRICE);
-  for (const key of ['contextWindow', 'maxOutputTokens']) {
-    if (!keys.includes(key)) continue;
-    out[key] = numberAt(issues, given[key], [...path, key], {
-      min: 1,
-      max: 1e9,
-      integer: true,
-      unit: 'tokens',
+    issues.push({
+      path: [...path, 'unpricedModel'],
+      message: 'needs at least inputUsdPerMTok and outputUsdPerMTok',
     });
   }
-  return defined(out);
+  return issues;
 }
 
 /** Checks the raw `budgets` subtree (absent = no budgets). */
@@ -80,49 +55,24 @@ export function parseBudgetsSection(
   raw: unknown,
   path: ConfigPath = ['budgets'],
 ): { value: BudgetOptions | undefined; issues: ConfigIssue[] } {
-  const issues = new FieldIssues();
-  const keys = ['routes', 'tenants', 'total', 'thresholds', 'unpricedModel'];
-  const given = mappingAt(issues, raw, path, keys);
-  if (!given) return { value: undefined, issues: issues.list };
-  let thresholds: number[] | undefined;
-  if (given.thresholds !== undefined && given.thresholds !== null) {
-    if (!Array.isArray(given.thresholds)) {
-      issues.add(
-        [...path, 'thresholds'],
-        `expected a list of shares such as [0.5, 0.8, 1], got ${describe(given.thresholds)}`,
-      );
-    } else {
-      thresholds = given.thresholds.flatMap((t, i) => {
-        const n = numberAt(issues, t, [...path, 'thresholds', i], {
-          min: 0,
-          max: 10,
-          exclusiveMin: true,
-        });
-        return n === undefined ? [] : [n];
-      });
-    }
-  }
-  const unpriced = pricesAt(issues, given.unpricedModel, [...path, 'unpricedModel'], PRICE_KEYS);
-  const value = defined<BudgetOptions>({
-    routes: limitsAt(issues, given.routes, [...path, 'routes']),
-    tenants: limitsAt(issues, given.tenants, [...path, 'tenants']),
-    total: limitAt(issues, given.total, [...path, 'total']),
-    thresholds,
-    unpricedModel: unpriced && fullPrices(issues, unpriced, [...path, 'unpricedModel']),
-  });
-  return { value, issues: issues.list };
-}
-
-function fullPrices(issues: FieldIssues, p: Record<string, number | undefined>, path: ConfigPath) {
-  if (p.inputUsdPerMTok === undefined || p.outputUsdPerMTok === undefined) {
-    return issues.add(path, 'needs at least inputUsdPerMTok and outputUsdPerMTok');
-  }
-  return {
-    inputUsdPerMTok: p.inputUsdPerMTok,
-    outputUsdPerMTok: p.outputUsdPerMTok,
-    cachedInputUsdPerMTok: p.cachedInputUsdPerMTok ?? p.inputUsdPerMTok,
-    cacheWriteUsdPerMTok: p.cacheWriteUsdPerMTok ?? p.inputUsdPerMTok,
-  };
+  if (raw === undefined || raw === null) return { value: undefined, issues: [] };
+  const parsed = BudgetsSchema.safeParse(raw, { reportInput: true });
+  const issues = parsed.success ? [] : configIssues(parsed.error.issues, path);
+  if (typeof raw === 'object') issues.push(...emptyLimits(raw as Record<string, unknown>, path));
+  if (!parsed.success || issues.length > 0) return { value: undefined, issues };
+  const { unpricedModel: p, ...budgets } = parsed.data;
+  const value: BudgetOptions = p
+    ? {
+        ...budgets,
+        unpricedModel: {
+          inputUsdPerMTok: p.inputUsdPerMTok!,
+          outputUsdPerMTok: p.outputUsdPerMTok!,
+          cachedInputUsdPerMTok: p.cachedInputUsdPerMTok ?? p.inputUsdPerMTok!,
+          cacheWriteUsdPerMTok: p.cacheWriteUsdPerMTok ?? p.inputUsdPerMTok!,
+        },
+      }
+    : budgets;
+  return { value: Object.freeze(value), issues };
 }
 
 /** Checks the raw `catalog` subtree: overrides by `provider/model` or model name. */
@@ -130,14 +80,11 @@ export function parseCatalogSection(
   raw: unknown,
   path: ConfigPath = ['catalog'],
 ): { value: Readonly<Record<string, ModelInfoOverride>>; issues: ConfigIssue[] } {
-  const issues = new FieldIssues();
-  const given = mappingAt(issues, raw, path) ?? {};
-  const out: Record<string, ModelInfoOverride> = {};
-  for (const [name, value] of Object.entries(given)) {
-    const entry = pricesAt(issues, value, [...path, name], MODEL_KEYS);
-    if (entry) out[name] = entry as ModelInfoOverride;
-  }
-  return { value: Object.freeze(out), issues: issues.list };
+  if (raw === undefined || raw === null) return { value: Object.freeze({}), issues: [] };
+  const parsed = CatalogSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success)
+    return { value: Object.freeze({}), issues: configIssues(parsed.error.issues, path) };
+  return { value: Object.freeze(parsed.data as Record<string, ModelInfoOverride>), issues: [] };
 }
 
 export interface LimitsConfig {

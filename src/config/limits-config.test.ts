@@ -60,17 +60,20 @@ describe('limits section', () => {
       },
       { providers: ['openai', 'anthropic'] },
     );
-    expect(problems(issues)).toEqual([
-      'limits.extra: unknown option "extra" (allowed here: targets, queue, adaptive, learnFromHeaders, assumedOutputTokens, leaseGraceMs, routes)',
-      'limits.targets.gpt-4o: a target pattern is provider/model, provider/prefix*, provider/* or *',
-      'limits.targets["openai/*-mini"]: a "*" may only end a pattern (provider/prefix*)',
-      'limits.targets["azure/gpt-4o"]: unknown provider "azure" — providers are: openai, anthropic',
-      'limits.targets["openai/gpt-4o"].tmp: unknown option "tmp" (allowed here: rpm, tpm, itpm, otpm, maxConcurrent, per, shared, outputCharge)',
-      'limits.targets["openai/gpt-4o"].rpm: expected a number above 0 to 1000000000000 (per minute), got 0',
-      'limits.targets["openai/gpt-4o"].per: expected one of key, target, got "org"',
-      'limits.routes.chat.overMaxTokens: expected one of clamp, reject, got "truncate"',
-      'limits.queue.maxDepth: expected an integer from 0 to 1000000 (requests), got -1',
-    ]);
+    // Every problem, in any order.
+    expect(problems(issues).sort()).toEqual(
+      [
+        'limits.extra: unknown option "extra" (allowed here: targets, queue, adaptive, learnFromHeaders, assumedOutputTokens, leaseGraceMs, routes)',
+        'limits.targets.gpt-4o: a target pattern is provider/model, provider/prefix*, provider/* or *',
+        'limits.targets["openai/*-mini"]: a "*" may only end a pattern (provider/prefix*)',
+        'limits.targets["azure/gpt-4o"]: unknown provider "azure" — providers are: openai, anthropic',
+        'limits.targets["openai/gpt-4o"].tmp: unknown option "tmp" — did you mean "tpm"? (allowed here: rpm, tpm, itpm, otpm, maxConcurrent, per, shared, outputCharge)',
+        'limits.targets["openai/gpt-4o"].rpm: expected a number above 0 to 1000000000000 (per minute), got 0',
+        'limits.targets["openai/gpt-4o"].per: expected one of key, target, got "org"',
+        'limits.routes.chat.overMaxTokens: expected one of clamp, reject, got "truncate"',
+        'limits.queue.maxDepth: expected an integer from 0 to 1000000 (requests), got -1',
+      ].sort(),
+    );
   });
 
   it('is empty when absent', () => {
@@ -111,19 +114,23 @@ describe('budgets and catalog sections', () => {
       thresholds: 0.8,
       unpricedModel: { inputUsdPerMTok: 1 },
     });
-    expect(problems(budgets.issues)).toEqual([
-      'budgets.thresholds: expected a list of shares such as [0.5, 0.8, 1], got 0.8',
-      'budgets.tenants.a.daily: unknown option "daily" (allowed here: dailyUsd, monthlyUsd)',
-      'budgets.tenants.b: set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }',
-      'budgets.unpricedModel: needs at least inputUsdPerMTok and outputUsdPerMTok',
-    ]);
+    expect(problems(budgets.issues).sort()).toEqual(
+      [
+        'budgets.thresholds: expected a list of shares such as [0.5, 0.8, 1], got 0.8',
+        'budgets.tenants.a.daily: unknown option "daily" (allowed here: dailyUsd, monthlyUsd)',
+        'budgets.tenants.b: set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }',
+        'budgets.unpricedModel: needs at least inputUsdPerMTok and outputUsdPerMTok',
+      ].sort(),
+    );
     const catalog = parseCatalogSection({
       'groq/llama': { inputUsdPerMTok: -1, contextWindow: 1.5 },
     });
-    expect(problems(catalog.issues)).toEqual([
-      'catalog["groq/llama"].inputUsdPerMTok: expected a number from 0 to 1000000 (US dollars per million tokens), got -1',
-      'catalog["groq/llama"].contextWindow: expected an integer from 1 to 1000000000 (tokens), got 1.5',
-    ]);
+    expect(problems(catalog.issues).sort()).toEqual(
+      [
+        'catalog["groq/llama"].inputUsdPerMTok: expected a number from 0 to 1000000 (US dollars per million tokens), got -1',
+        'catalog["groq/llama"].contextWindow: expected an integer from 1 to 1000000000 (tokens), got 1.5',
+      ].sort(),
+    );
   });
 
   it('resolves all three into limiter options, or throws one ConfigError listing every problem', () => {

@@ -1,12 +1,11 @@
 /**
  * A client key's own allowances: its rate limits (`limits: { rpm, tpm }`, enforced per request by
  * tenant-quota.ts) and its spend budget (`budget: { dailyUsd, monthlyUsd }`, which becomes its
- * tenant's entry in the config's `budgets.tenants`). Read with the config's own field checks, so
- * a bad value is reported with the field named, like any config error.
+ * tenant's entry in the config's `budgets.tenants`). Checked by the entry's schema
+ * (client-key-schema.ts), so a bad value is reported with the field named, like any config error.
  */
 import type { BudgetLimit, BudgetOptions } from '../budget/budget-guard.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { defined, type FieldIssues, mappingAt, numberAt } from '../config/limits-fields.ts';
 import type { ClientIdentity } from './client-keys.ts';
 
 /** A client key's own rate limits; each per minute, refilled evenly (a token bucket). */
@@ -15,37 +14,6 @@ export interface ClientKeyLimits {
   rpm?: number;
   /** Tokens per minute: prompt estimate plus output, corrected by the usage reported. @default unlimited */
   tpm?: number;
-}
-
-const PER_MINUTE = { min: 0, max: 1e12, exclusiveMin: true, integer: true };
-const DOLLARS = { min: 0, max: 1e9, unit: 'US dollars' };
-
-/** An entry's `limits`, checked; undefined when it sets none. */
-export function limitsAt(issues: FieldIssues, value: unknown): ClientKeyLimits | undefined {
-  const given = mappingAt(issues, value, ['limits'], ['rpm', 'tpm']);
-  if (!given) return undefined;
-  const limits = defined<ClientKeyLimits>({
-    rpm: numberAt(issues, given.rpm, ['limits', 'rpm'], { ...PER_MINUTE, unit: 'requests' }),
-    tpm: numberAt(issues, given.tpm, ['limits', 'tpm'], { ...PER_MINUTE, unit: 'tokens' }),
-  });
-  if (given.rpm == null && given.tpm == null) {
-    issues.add(['limits'], 'set rpm, tpm or both, e.g. { rpm: 60, tpm: 100000 }');
-  }
-  return limits.rpm === undefined && limits.tpm === undefined ? undefined : limits;
-}
-
-/** An entry's `budget`, checked; undefined when it sets none. */
-export function budgetAt(issues: FieldIssues, value: unknown): BudgetLimit | undefined {
-  const given = mappingAt(issues, value, ['budget'], ['dailyUsd', 'monthlyUsd']);
-  if (!given) return undefined;
-  const budget = defined<BudgetLimit>({
-    dailyUsd: numberAt(issues, given.dailyUsd, ['budget', 'dailyUsd'], DOLLARS),
-    monthlyUsd: numberAt(issues, given.monthlyUsd, ['budget', 'monthlyUsd'], DOLLARS),
-  });
-  if (given.dailyUsd == null && given.monthlyUsd == null) {
-    issues.add(['budget'], 'set dailyUsd, monthlyUsd or both, e.g. { dailyUsd: 50 }');
-  }
-  return budget.dailyUsd === undefined && budget.monthlyUsd === undefined ? undefined : budget;
 }
 
 /**

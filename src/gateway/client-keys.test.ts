@@ -44,8 +44,10 @@ describe('ClientKeyring', () => {
     expect(attempt([{ id: 'a', keyHash: 'abc' }])).toThrow(/64 hex digits/);
     expect(attempt([{ id: 'a' }])).toThrow(/`key` or `keyHash`/);
     expect(attempt([{ id: 'a', key: KEY_A, keyHash: hashClientKey(KEY_A) }])).toThrow(/not both/);
-    expect(attempt([{ id: 'bad id', key: KEY_A }])).toThrow(/`id`/);
-    expect(attempt([{ id: 'a', key: KEY_A, routes: 'chat' }])).toThrow(/`routes`/);
+    expect(attempt([{ id: 'bad id', key: KEY_A }])).toThrow(/id: expected a name of 1–64 letters/);
+    expect(attempt([{ id: 'a', key: KEY_A, routes: 'chat' }])).toThrow(
+      /routes: expected a list of route names/,
+    );
     expect(
       attempt([
         { id: 'a', key: KEY_A },
@@ -113,7 +115,9 @@ describe('limits and budget of a key', () => {
     expect(attempt({ budget: { daily: 5 } })).toThrow(/budget\.daily: unknown option "daily"/);
     expect(attempt({ budget: {} })).toThrow(/budget: set dailyUsd, monthlyUsd or both/);
     // A misspelt field would silently leave the key unlimited: it is refused instead.
-    expect(attempt({ limit: { rpm: 5 } })).toThrow(/limit: unknown option "limit" \(allowed here:/);
+    expect(attempt({ limit: { rpm: 5 } })).toThrow(
+      /limit: unknown option "limit" — did you mean "limits"\? \(allowed here:/,
+    );
     // Every problem at once.
     expect(attempt({ limits: { rpm: -1 }, budget: { monthlyUsd: 'lots' } })).toThrow(
       /limits\.rpm: .*; budget\.monthlyUsd: expected a number/,

@@ -9,17 +9,18 @@
  *
  * A key may carry its own rate limits (`limits`, enforced by tenant-quota.ts) and its own spend
  * budget (`budget`, which becomes the tenant's entry in the config's `budgets.tenants`); both are
- * read and checked in client-key-limits.ts, and a bad value is refused at start with the entry
- * and the field named — never the key.
+ * described in client-key-schema.ts, and a bad value is refused at start with the entry and the
+ * field named — never the key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { BudgetLimit } from '../budget/budget-guard.ts';
 import { formatPath } from '../config/config-error.ts';
-import { FieldIssues, mappingAt } from '../config/limits-fields.ts';
-import { budgetAt, type ClientKeyLimits, limitsAt } from './client-key-limits.ts';
+import type { ClientKeyLimits } from './client-key-limits.ts';
+import { type ClientKeyEntry, clientKeyProblems } from './client-key-schema.ts';
 
 export type { ClientKeyLimits } from './client-key-limits.ts';
 export { mergeClientKeyBudgets } from './client-key-limits.ts';
+export { MIN_CLIENT_KEY_LENGTH } from './client-key-schema.ts';
 
 export interface ClientKeyInput {
   /** A name for logs, limits and budgets (the request's tenant). Never the key itself. */
@@ -52,12 +53,7 @@ interface StoredKey {
   readonly identity: ClientIdentity;
 }
 
-/** Shorter keys are refused: a gateway key must not be guessable. */
-export const MIN_CLIENT_KEY_LENGTH = 16;
-
 const HASH = /^(?:sha256:)?([0-9a-fA-F]{64})$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
-const FIELDS = ['id', 'key', 'keyHash', 'routes', 'limits', 'budget'];
 
 /** The digest a `keyHash` holds for `key`: `sha256:` and 64 hex digits. */
 export function hashClientKey(key: string): string {
@@ -70,54 +66,38 @@ function fail(index: number, message: string, id?: string): never {
   throw new TypeError(`client key #${index + 1}${named}: ${message}`);
 }
 
-/** The entry's unknown fields, `limits` and `budget`, with every problem in one message. */
-function extrasOf(input: ClientKeyInput, index: number, id: string) {
-  const issues = new FieldIssues();
-  mappingAt(issues, input, [], FIELDS);
-  const limits = limitsAt(issues, input.limits);
-  const budget = budgetAt(issues, input.budget);
-  if (issues.list.length > 0) {
-    fail(index, issues.list.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '), id);
-  }
-  return { limits, budget };
-}
-
+/**
+ * An entry checked against its schema (client-key-schema.ts) and stored as a digest. Problems
+ * name the entry by position, and by id once the id is known to be a name: `client key #2
+ * ("team-a"): limits.rpm: …`, every problem of the entry at once, never the key.
+ */
 function store(input: ClientKeyInput, index: number): StoredKey {
-  if (typeof input !== 'object' || input === null) fail(index, 'expected an object');
-  const { id, key, keyHash, routes } = input;
-  if (typeof id !== 'string' || !ID.test(id)) {
-    fail(index, 'expected `id` to be a name of 1–64 letters, digits or ._:@- characters');
+  const issues = clientKeyProblems(input);
+  if (issues.length > 0) {
+    const id =
+      typeof input?.id === 'string' && /^[\w.:@-]{1,64}$/.test(input.id) ? ` ("${input.id}")` : '';
+    const list = issues.map((i) =>
+      i.path.length > 0 ? `${formatPath(i.path)}: ${i.message}` : i.message,
+    );
+    throw new TypeError(`client key #${index + 1}${id}: ${list.join('; ')}`);
   }
-  let digest: Buffer;
-  if (key !== undefined && keyHash !== undefined)
-    fail(index, 'give `key` or `keyHash`, not both', id);
-  if (typeof key === 'string') {
-    if (key.length < MIN_CLIENT_KEY_LENGTH || /\s/.test(key)) {
-      fail(
-        index,
-        `expected \`key\` to have at least ${MIN_CLIENT_KEY_LENGTH} characters and no spaces`,
-        id,
-      );
-    }
-    digest = createHash('sha256').update(key, 'utf8').digest();
-  } else if (typeof keyHash === 'string') {
-    const hex = HASH.exec(keyHash.trim())?.[1];
-    if (!hex) fail(index, 'expected `keyHash` to be 64 hex digits (the key’s SHA-256)', id);
-    digest = Buffer.from(hex, 'hex');
-  } else {
-    fail(index, 'expected `key` or `keyHash` to be a string', id);
-  }
-  if (routes !== undefined) {
-    if (!Array.isArray(routes) || routes.some((r) => typeof r !== 'string' || r === '')) {
-      fail(index, 'expected `routes` to be a list of route names', id);
-    }
-  }
-  const { limits, budget } = extrasOf(input, index, id);
+  const entry = input as ClientKeyEntry;
+  const digest =
+    entry.key !== undefined
+      ? createHash('sha256').update(entry.key, 'utf8').digest()
+      : Buffer.from(HASH.exec(entry.keyHash!.trim())![1]!, 'hex');
+  const { routes, limits, budget } = entry;
   const identity: ClientIdentity = Object.freeze({
-    id,
+    id: entry.id,
     routes: routes === undefined || routes.includes('*') ? undefined : new Set(routes),
-    limits,
-    budget,
+    limits:
+      limits && (limits.rpm !== undefined || limits.tpm !== undefined)
+        ? Object.freeze({ ...limits })
+        : undefined,
+    budget:
+      budget && (budget.dailyUsd !== undefined || budget.monthlyUsd !== undefined)
+        ? Object.freeze({ ...budget })
+        : undefined,
   });
   return { digest, identity };
 }
