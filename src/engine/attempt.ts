@@ -2,15 +2,20 @@
  * One upstream attempt against one target. An attempt is one upstream call; for a stream it
  * lasts until the first content event (the commit point), so every failure before the caller
  * sees a byte is retried or falls back unseen. In order: the target's breaker admits it (or it
- * is skipped), admission (the limiter) grants it a lease, the call goes out with the provider's
- * current key — rotated once on a 401 — and the answer is read: a whole one, or a stream up to
- * its commit point. Every attempt, skipped or made, lands in the run's trail.
+ * is skipped, unless the call is in panic mode), the provider's key is fetched (a key function
+ * that throws or hangs fails this target, not the call), admission (the limiter) grants it a
+ * lease, the call goes out — again at once with another key after a 401 or a billing 429 — and
+ * the answer is read: a whole one, or a stream up to its commit point. Every attempt, skipped or
+ * made, lands in the run's trail.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
+import { Deadline } from '../core/deadline.ts';
 import { failure, type Outcome, success } from '../core/outcome.ts';
+import { waitWithin } from '../core/wait-within.ts';
 import type { Usage } from '../dialects/usage.ts';
 import {
+  type AttemptRecord,
   BreakwaterError,
   classifyNetworkError,
   type ErrorCode,
@@ -51,7 +56,12 @@ export interface AttemptPlan {
   attempt?: number;
   /** No attempt comes after this one: it gets the full first-byte limit. */
   final: boolean;
+  /** Every tier is ejected: go past the open breaker (panic.ts); the breaker counts nothing. */
+  panic?: boolean;
 }
+
+/** The ticket of a panic attempt: of no generation, so its verdict never moves the breaker. */
+const PANIC_TICKET: BreakerTicket = Object.freeze({ allowed: true, probe: false, generation: -1 });
 
 /** An attempt that answered: a whole answer, or a stream past its commit point. */
 export interface Delivered {
@@ -69,19 +79,29 @@ export interface Delivered {
   opened?: OpenedStream<unknown>;
 }
 
-/** breaker → lease → call (again with another key after a 401) → the answer read. */
+/** breaker → key → lease → call (again with another key after a 401 or a billing 429) → answer. */
 export async function attempt(
   deps: AttemptDeps,
   run: Run,
   plan: AttemptPlan,
 ): Promise<Outcome<Delivered>> {
   const { state, bridge } = plan;
-  const ticket = state.breaker.admit();
+  const ticket = plan.panic ? PANIC_TICKET : state.breaker.admit();
   if (!ticket.allowed) return circuitOpen(deps, run, plan, ticket.retryAfterMs);
   const keys = deps.targets.keys(state.target.provider);
   const ctx = { provider: state.target.provider.name, model: state.target.model };
   const timeouts = attemptTimeouts(run, bridge, state, plan.final);
-  let key = keys.kind === 'function' ? await keys.current() : keys.currentListed();
+  let key: string | undefined;
+  if (keys.kind === 'function') {
+    const fetched = await keyFromFunction(deps, run, plan, keys, timeouts.connectMs);
+    if (fetched instanceof BreakwaterError) {
+      state.breaker.release(ticket);
+      return failure(fetched);
+    }
+    key = fetched;
+  } else {
+    key = keys.currentListed();
+  }
   const lease = await acquireLease(deps, run, plan, ticket, key);
   if (lease instanceof BreakwaterError) return failure(lease);
   for (let rotated = false; ; rotated = true) {
@@ -94,7 +114,9 @@ export async function attempt(
     } catch (err) {
       const error = classifyNetworkError(err, ctx);
       recordCall(deps, run, plan, call, error.providerStatus, error.code, error);
-      if (error.code === 'authentication' && !rotated) {
+      // A rejected key, or one whose account is out of quota: it rests, and another key of the
+      // provider (if there is one) is tried at once — a billing 429 is never retried on its key.
+      if ((error.code === 'authentication' || error.code === 'quota_exhausted') && !rotated) {
         const next = await rotatedKey(keys, key);
         if (next !== undefined) {
           key = next;
@@ -116,6 +138,57 @@ interface Call {
   start: AttemptStart | undefined;
   /** Until the answer's headers, once they came. */
   firstByteMs?: number;
+}
+
+/**
+ * The key a key function gives, bounded like a connection (`timeouts.connectMs`) and by the
+ * deadline. One that throws, returns nothing or does not answer in time fails this target — in
+ * the trail, with the next tier, the cache and the static message still to come — rather than
+ * the whole call.
+ */
+async function keyFromFunction(
+  deps: AttemptDeps,
+  run: Run,
+  { state: { target }, tier }: AttemptPlan,
+  keys: KeyPool,
+  boundMs: number,
+): Promise<string | undefined | BreakwaterError> {
+  const started = deps.clock.now();
+  const bound = Deadline.after(Math.min(boundMs, run.deadline.remainingMs()), deps.clock);
+  try {
+    return await waitWithin(keys.current(), bound, run.options.signal);
+  } catch (err) {
+    // The call's own deadline, the caller's abort and the function's own failure say so; the
+    // bound that fired is the function's slowness.
+    const error = run.deadline.expired
+      ? run.deadline.error
+      : err instanceof BreakwaterError && err.code !== 'deadline_exceeded'
+        ? err
+        : keyFunctionTimedOut(target.provider.name, err, boundMs);
+    deps.record(run, {
+      target: target.id,
+      tier,
+      result: 'error',
+      code: error.code,
+      latencyMs: deps.clock.now() - started,
+    });
+    return error;
+  } finally {
+    bound.dispose();
+  }
+}
+
+function keyFunctionTimedOut(provider: string, err: unknown, boundMs: number): BreakwaterError {
+  return new BreakwaterError(
+    'authentication',
+    `the apiKey function of provider ${provider} did not answer within ${boundMs} ms`,
+    {
+      provider,
+      origin: 'breakwater',
+      cause: err,
+      hint: 'The provider’s apiKey function did not answer: check what it reads the key from (a secret store, a token endpoint). Other tiers are tried meanwhile.',
+    },
+  );
 }
 
 /** The breaker said no: the attempt is skipped, with the wait until its next probe. */
@@ -261,11 +334,14 @@ function failed(
   return failure(error);
 }
 
-/** The call in the run's trail (`ok` without a code, `error` with one), told to listeners. */
+/**
+ * The call in the run's trail (`ok` without a code, `error` with one; marked when in panic),
+ * told to listeners.
+ */
 function recordCall(
   deps: AttemptDeps,
   run: Run,
-  { state, tier }: AttemptPlan,
+  { state, tier, panic }: AttemptPlan,
   { started, start, firstByteMs }: Call,
   status: number | undefined,
   code?: ErrorCode,
@@ -274,15 +350,12 @@ function recordCall(
 ): void {
   const latencyMs = deps.clock.now() - started;
   const target = state.target.id;
-  deps.record(
-    run,
+  const record: AttemptRecord =
     code === undefined
       ? { target, tier, result: 'ok', status, latencyMs, requestId }
-      : { target, tier, result: 'error', code, status, latencyMs, requestId },
-    error,
-    start,
-    firstByteMs,
-  );
+      : { target, tier, result: 'error', code, status, latencyMs, requestId };
+  if (panic) record.panic = true;
+  deps.record(run, record, error, start, firstByteMs);
 }
 
 /** The provider's configured headers under the dialect's own; no copy when there are none. */

@@ -103,8 +103,11 @@ export interface FallbackTaken {
   readonly to: string;
   /** The error code that made the engine move on. */
   readonly why: string;
-  /** `tier` (the next target of the route), `context` (the larger-context target), `cache`, `static`. */
-  readonly kind: 'tier' | 'context' | 'cache' | 'static';
+  /**
+   * `tier` (the next target of the route), `context` (the larger-context target), `panic` (the
+   * targets their breaker turned away, tried past it), `cache`, `static`.
+   */
+  readonly kind: 'tier' | 'context' | 'panic' | 'cache' | 'static';
 }
 
 export interface CacheServed {

@@ -68,7 +68,8 @@ export interface CallOptions {
   trace?: CallTrace;
 }
 
-export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static';
+/** Which layer answered; `panic`: a target tried past its open breaker when every tier was ejected. */
+export type Fallback = 'none' | 'tier' | 'context' | 'cache' | 'static' | 'panic';
 
 /** What happened, for response headers and logs. */
 export interface AnswerMeta {

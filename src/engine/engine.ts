@@ -3,7 +3,9 @@
  *
  *   route → (cache, when `always` and the request is deterministic)
  *         → for each tier, each target: breaker → retry( attempt ) → answer
- *         → context-window fallback → cached answer (stale allowed) → static message → error
+ *         → context-window fallback
+ *         → panic mode: targets their breaker turned away, tried past it (panic.ts)
+ *         → cached answer (stale allowed) → static message → error
  *
  * A target is tried in try-target.ts, one attempt made in attempt.ts (for a stream, up to its
  * commit point), and the answer shaped in deliver.ts. One deadline, set before the first
@@ -56,6 +58,7 @@ import {
   fallbackTaken,
   staticServed,
 } from './observe.ts';
+import { type Ejected, panic } from './panic.ts';
 import { checkRequest } from './request-check.ts';
 import { RetryPolicies } from './retry-policies.ts';
 import type { Run } from './run.ts';
@@ -243,6 +246,8 @@ export class Engine {
 
     let last: BreakwaterError | undefined;
     let from = '';
+    // Targets their breaker turned away: panic mode's last resort when nothing else delivers.
+    const ejected: Ejected[] = [];
     tiers: for (let tier = 0; tier < route.tiers.length; tier++) {
       for (const target of route.tiers[tier]!) {
         if (last) fallbackTaken(run, from, target.id, last.code, 'tier');
@@ -258,6 +263,7 @@ export class Engine {
         if (outcome.ok)
           return deliver(run, outcome.value, tier === 0 ? 'none' : 'tier', this.#cache);
         last = outcome.error;
+        if (outcome.ejected) ejected.push({ target, tier });
         if (last.code === 'context_overflow' && route.contextFallback) {
           fallbackTaken(run, from, route.contextFallback.id, last.code, 'context');
           from = route.contextFallback.id;
@@ -267,6 +273,12 @@ export class Engine {
         }
         if (!canFallBack(last)) break tiers;
       }
+    }
+    if (ejected.length > 0 && last !== undefined && canFallBack(last)) {
+      fallbackTaken(run, from, 'panic', last.code, 'panic');
+      const panicked = await panic(this.#deps, run, ejected);
+      if (panicked.ok) return deliver(run, panicked.value, 'panic', this.#cache);
+      last = panicked.error;
     }
     if (run.options.signal?.aborted)
       throw this.#final(run, new AbortedError(run.options.signal.reason));

@@ -18,14 +18,24 @@ export interface TargetDeps extends AttemptDeps {
   retries: RetryPolicies;
 }
 
-/** `last`: no target comes after this one, so its final attempt gets the full first-byte limit. */
+/**
+ * What trying a target came to; `ejected` when its breaker turned the call away — at once, or
+ * after a failure that opened it cut the retries short — so panic mode may still try it.
+ */
+export type TargetOutcome = Outcome<Delivered> & { readonly ejected?: true };
+
+/**
+ * `last`: no target comes after this one, so its final attempt gets the full first-byte limit.
+ * `panic`: the route is out of options and this target is tried past its open breaker (panic.ts).
+ */
 export async function tryTarget(
   deps: TargetDeps,
   run: Run,
   target: ResolvedTarget,
   tier: number,
   last: boolean,
-): Promise<Outcome<Delivered>> {
+  panic = false,
+): Promise<TargetOutcome> {
   const policy = run.route.policy;
   const state = deps.targets.get(target, policy);
   const bridge = deps.bridge(run.dialect, target.provider.dialect);
@@ -51,17 +61,25 @@ export async function tryTarget(
         tier,
         attempt: n,
         final: last && n === retry.maxAttempts - 1,
+        panic,
       }),
     {
       remainingMs: () => run.deadline.remainingMs(),
       signal: run.options.signal,
       // A failure that opened the breaker: the next attempt would be skipped, so move on now.
-      canRetry: () => state.breaker.state === 'closed',
+      // In panic mode the breaker is open already and does not decide.
+      canRetry: panic ? undefined : () => state.breaker.state === 'closed',
+      // The call already counted as a request to this target when its breaker turned it away.
+      counted: panic,
       onRetry:
         run.call && ((e) => retryScheduled(run, target.id, e.attempt, e.delayMs, e.error.code)),
     },
   );
-  return result.outcome;
+  const { outcome } = result;
+  const ejected =
+    result.stoppedBy === 'target_unavailable' ||
+    (!outcome.ok && outcome.error.code === 'circuit_open');
+  return ejected ? { ...outcome, ejected } : outcome;
 }
 
 function cannotTake(err: unknown, target: ResolvedTarget): BreakwaterError {

@@ -18,16 +18,19 @@ export interface AttemptRecord {
   latencyMs: number;
   /** The upstream's own request id, when it sent one. */
   requestId?: string;
+  /** Made in panic mode: every tier was ejected, so this one was tried past its open breaker. */
+  panic?: true;
 }
 
 /** "openai/gpt-4o 503 unavailable (12 ms), anthropic/claude-sonnet-4-5 skipped circuit_open". */
 export function describeAttempts(attempts: readonly AttemptRecord[]): string {
   return attempts
     .map((a) => {
-      if (a.result === 'ok') return `${a.target} ok (${Math.round(a.latencyMs)} ms)`;
-      if (a.result === 'skipped') return `${a.target} skipped ${a.code ?? ''}`.trim();
+      const target = a.panic ? `${a.target} (panic)` : a.target;
+      if (a.result === 'ok') return `${target} ok (${Math.round(a.latencyMs)} ms)`;
+      if (a.result === 'skipped') return `${target} skipped ${a.code ?? ''}`.trim();
       const status = a.status === undefined ? '' : `${a.status} `;
-      return `${a.target} ${status}${a.code ?? 'error'} (${Math.round(a.latencyMs)} ms)`;
+      return `${target} ${status}${a.code ?? 'error'} (${Math.round(a.latencyMs)} ms)`;
     })
     .join(', ');
 }

@@ -161,6 +161,14 @@ export class CircuitBreaker {
   }
 
   /**
+   * When the current open period ends (epoch ms): in the past once half-open, 0 when closed. The
+   * route's panic mode goes to the ejected target whose period ends soonest.
+   */
+  get openUntil(): number {
+    return this.#state === 'closed' ? 0 : this.#openUntil;
+  }
+
+  /**
    * How long until this target takes a call again: 0 when closed or a probe slot is free; the
    * rest of the open period; the full open period while the probe is out (a failed probe starts
    * one).

@@ -43,6 +43,11 @@ export interface RetryContext {
   canRetry?: () => boolean;
   /** Told of each wait before it is slept, for this call only (`onRetry` hears every call). */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * The request is already counted in the retry budget (a second go at a target in the same
+   * call, e.g. in panic mode after its breaker turned it away): only its retries count.
+   */
+  counted?: boolean;
 }
 
 export type StopReason =
@@ -102,7 +107,7 @@ export class RetryPolicy {
     fn: (ctx: AttemptContext) => Promise<Outcome<T>>,
     ctx: RetryContext = {},
   ): Promise<RetryResult<T>> {
-    this.#budget?.recordRequest();
+    if (!ctx.counted) this.#budget?.recordRequest();
     for (let attempt = 0; ; attempt++) {
       const outcome = await fn({ attempt, signal: ctx.signal });
       const attempts = attempt + 1;

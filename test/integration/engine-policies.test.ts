@@ -108,17 +108,25 @@ describe('engine policies', () => {
     expect(requests('gpt-429')).toBe(1);
   });
 
-  it('opens the breaker after 5 failures and then lets exactly one probe through concurrent callers', async () => {
+  it('opens the breaker after 5 failures; then one probe, every other caller in panic mode', async () => {
     const clock = new ManualClock(Date.now());
     const e = engine(clock, { retry: { maxAttempts: 1 }, breaker: { minimumCalls: 5 } });
     for (let i = 0; i < 5; i++) await e.call('openai', ask('gpt-500')).catch(() => undefined);
     expect(requests('gpt-500')).toBe(5);
-    const skipped = (await e
+    // The only tier is ejected: the call goes past the breaker in panic mode, and fails.
+    const panicked = (await e
       .call('openai', ask('gpt-500'))
       .catch((err: unknown) => err)) as BreakwaterError;
-    expect(skipped.code).toBe('circuit_open');
-    expect(skipped.retryAfterMs).toBe(30_000);
-    expect(requests('gpt-500')).toBe(5);
+    expect(panicked.code).toBe('circuit_open');
+    expect(panicked.retryAfterMs).toBe(30_000);
+    expect(panicked.message).toContain(
+      'is ejected (circuit open); in panic mode, openai/gpt-500 answered 500',
+    );
+    expect(panicked.attempts?.map((a) => [a.result, a.code, a.panic])).toEqual([
+      ['skipped', 'circuit_open', undefined],
+      ['error', 'server_error', true],
+    ]);
+    expect(requests('gpt-500')).toBe(6);
 
     await clock.advance(30_000);
     const results = await Promise.all(
@@ -129,7 +137,12 @@ describe('engine policies', () => {
         ),
       ),
     );
-    expect(requests('gpt-500')).toBe(6);
+    const attempts = results.flatMap((r) => r.attempts ?? []);
+    // Exactly one probe; every other caller went past the open breaker in panic mode, once each
+    // (maxAttempts 1: no retry), and was told circuit_open when that failed too.
+    expect(attempts.filter((a) => a.result !== 'skipped' && !a.panic)).toHaveLength(1);
+    expect(attempts.filter((a) => a.panic)).toHaveLength(19);
+    expect(requests('gpt-500')).toBe(6 + 20);
     expect(results.filter((r) => r.code === 'server_error')).toHaveLength(1);
     expect(results.filter((r) => r.code === 'circuit_open')).toHaveLength(19);
     const [state] = [...e.targets()];
