@@ -226,9 +226,12 @@ describe('engine events', () => {
       to: 'open',
     });
     await e.call('openai', ask('chat'));
-    const skipped = seen.filter(([n]) => n === 'attempt:end').at(-1)![1];
-    expect(skipped).toMatchObject({ start: undefined, record: { result: 'skipped' } });
-    expect((skipped.error as { origin: string }).origin).toBe('breakwater');
+    // The open breaker skips the target; the route has nothing else, so panic mode tries it.
+    const [skipped, panicked] = seen.filter(([n]) => n === 'attempt:end').slice(-2);
+    expect(skipped![1]).toMatchObject({ start: undefined, record: { result: 'skipped' } });
+    expect((skipped![1].error as { origin: string }).origin).toBe('breakwater');
+    expect(panicked![1]).toMatchObject({ record: { result: 'error', panic: true } });
+    expect(seen.filter(([n]) => n === 'fallback').map(([, m]) => m.kind)).toContain('panic');
   });
 
   it('tells the limiter queueing, admitting after a wait, and refusing what would wait too long', async () => {
