@@ -44,14 +44,16 @@ export interface StackOptions {
   limits?: BreakwaterConfig['limits'];
   /** The level of the captured log. @default 'debug' */
   logLevel?: string;
+  /** Both providers' breaker settings. */
+  breaker?: NonNullable<BreakwaterConfig['providers'][string]>['breaker'];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const mock = await startMock(options.scenario ?? { seed: 1, default: { outputTokens: 12 } });
   const config = resolveConfig({
     providers: {
-      openai: { baseUrl: mock.url, apiKey: OPENAI_PROVIDER_KEY },
-      anthropic: { baseUrl: mock.url, apiKey: ANTHROPIC_PROVIDER_KEY },
+      openai: { baseUrl: mock.url, apiKey: OPENAI_PROVIDER_KEY, breaker: options.breaker },
+      anthropic: { baseUrl: mock.url, apiKey: ANTHROPIC_PROVIDER_KEY, breaker: options.breaker },
     },
     policy: options.policy ?? FAST_POLICY,
     routes: options.routes ?? {},
