@@ -97,10 +97,14 @@ describe('deploy/prometheus/alerts.yml', () => {
     ]);
     for (const name of names) {
       const mine = cases.filter((c) => c.alertname === name);
-      expect(mine.some((c) => c.exp_alerts.length > 0), `${name} fires in a test`).toBe(true);
-      expect(mine.some((c) => c.exp_alerts.length === 0), `${name} stays quiet in a test`).toBe(
-        true,
-      );
+      expect(
+        mine.some((c) => c.exp_alerts.length > 0),
+        `${name} fires in a test`,
+      ).toBe(true);
+      expect(
+        mine.some((c) => c.exp_alerts.length === 0),
+        `${name} stays quiet in a test`,
+      ).toBe(true);
     }
   });
 });
@@ -116,10 +120,7 @@ describe('the rules and the dashboard', () => {
 
   withPromtool('are valid PromQL (the dashboard’s checked as recording rules)', async () => {
     const exprs = (await dashboardExprs()).map((e) =>
-      e
-        .replaceAll('$__rate_interval', '5m')
-        .replaceAll('$route', '.*')
-        .replaceAll('$target', '.*'),
+      e.replaceAll('$__rate_interval', '5m').replaceAll('$route', '.*').replaceAll('$target', '.*'),
     );
     const dir = await mkdtemp(join(tmpdir(), 'bw-dash-'));
     try {
