@@ -11,8 +11,8 @@
  *
  * It is written here rather than using `AbortSignal.any()` because the latter registers every
  * combined signal with WeakRefs and a FinalizationRegistry that are only cleared once the old
- * generation is collected: measured at 1,000 requests/s through the gateway, that held ~1.5
- * WeakRefs per request and grew the heap by 4 MB/s until a mark-compact. A link is two plain
+ * generation is collected: under load through the gateway the heap grew until a mark-compact
+ * (figures: docs/gateway.md, "Why these parts are written by hand"). A link is two plain
  * listeners, removed by `unlink()` when the work they guard is over, so a long-lived input (an
  * application-wide shutdown signal) does not collect one listener per request.
  */
@@ -58,16 +58,6 @@ export function linkSignals(...signals: MaybeSignal[]): LinkedSignal {
   return { signal: controller.signal, unlink };
 }
 
-/** The reason a signal aborted with, or a DOMException `AbortError` when it gave none. */
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
-/** Throws the signal's reason when it has aborted; does nothing for no signal. */
-export function throwIfAborted(signal: MaybeSignal): void {
-  if (signal?.aborted) throw abortReason(signal);
-}
-
 /**
  * An abort reason → a breakwater error. A reason that already is one (a deadline's
  * `TimeoutError`, a policy's rejection) says what happened and passes through; anything else is
@@ -76,9 +66,4 @@ export function throwIfAborted(signal: MaybeSignal): void {
 export function toAbortError(reason: unknown, ctx?: ErrorContext): BreakwaterError {
   if (reason instanceof BreakwaterError) return reason;
   return new AbortedError(reason, ctx);
-}
-
-/** Throws `toAbortError(reason)` when the signal has aborted. */
-export function throwIfAbortedAsError(signal: MaybeSignal, ctx?: ErrorContext): void {
-  if (signal?.aborted) throw toAbortError(signal.reason, ctx);
 }

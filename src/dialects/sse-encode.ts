@@ -17,11 +17,6 @@ import { rawDataOf } from './raw-data.ts';
 /** The OpenAI stream terminator. */
 export const OPENAI_DONE_FRAME = 'data: [DONE]\n\n';
 
-const encoder = new TextEncoder();
-
-/** The OpenAI terminator as bytes; shared, so never write into it. */
-export const OPENAI_DONE_BYTES: Readonly<Uint8Array> = encoder.encode(OPENAI_DONE_FRAME);
-
 const DATA_PREFIX = 'data: ';
 const FRAME_END = '\n\n';
 
@@ -60,14 +55,4 @@ export function openAIFrame(chunk: ChatCompletionChunk | OpenAIErrorBody): strin
 /** One Anthropic frame, named after the event's `type` (a mid-stream error is `type: 'error'`). */
 export function anthropicFrame(event: AnthropicStreamEvent | AnthropicErrorBody): string {
   return anthropicPrefix(event.type) + (rawDataOf(event) ?? JSON.stringify(event)) + FRAME_END;
-}
-
-/** `openAIFrame` as UTF-8 bytes. */
-export function openAIFrameBytes(chunk: ChatCompletionChunk | OpenAIErrorBody): Uint8Array {
-  return encoder.encode(openAIFrame(chunk));
-}
-
-/** `anthropicFrame` as UTF-8 bytes. */
-export function anthropicFrameBytes(event: AnthropicStreamEvent | AnthropicErrorBody): Uint8Array {
-  return encoder.encode(anthropicFrame(event));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromAnthropicUsage, toAnthropicUsage } from './anthropic/usage.ts';
 import { fromOpenAIUsage, toOpenAIUsage } from './openai/usage.ts';
-import { addUsage, emptyUsage, totalInputTokens, type Usage } from './usage.ts';
+import { totalInputTokens } from './usage.ts';
 
 describe('OpenAI usage', () => {
   it('takes cached tokens out of prompt_tokens', () => {
@@ -118,20 +118,6 @@ describe('across dialects', () => {
       output_tokens: 7,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 64,
-    });
-  });
-});
-
-describe('usage helpers', () => {
-  it('adds usages and keeps the estimated flag', () => {
-    const a: Usage = { ...emptyUsage(), inputTokens: 1, outputTokens: 2 };
-    const b: Usage = { ...emptyUsage(), inputTokens: 3, reasoningTokens: 1, estimated: true };
-    expect(addUsage(a, b)).toEqual({
-      ...emptyUsage(),
-      inputTokens: 4,
-      outputTokens: 2,
-      reasoningTokens: 1,
-      estimated: true,
     });
   });
 });

@@ -42,18 +42,6 @@ export function totalInputTokens(usage: Usage): number {
   return usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
 }
 
-/** The sum of two usages (e.g. attempts of one request); estimated if either was. */
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens,
-    cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-    estimated: a.estimated || b.estimated,
-  };
-}
-
 /** A token count from a provider field that may be missing, null or garbage: 0 unless usable. */
 export function tokenCount(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;

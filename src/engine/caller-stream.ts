@@ -16,7 +16,7 @@ import type { OpenedStream } from './stream-commit.ts';
 
 /**
  * A frame's UTF-8 bytes. `Buffer.from` rather than `TextEncoder.encode`: for a frame of a few
- * hundred bytes it was 8× faster (60–80 ns against 500–650 ns), because it slices Node's shared
+ * hundred bytes it is several times faster (docs/gateway.md), because it slices Node's shared
  * 8 KiB pool instead of giving each frame an ArrayBuffer of its own, which the collector must
  * also track. The bytes are a view into that pool (a Buffer is a Uint8Array): read them, don't
  * take their `.buffer`.

@@ -198,7 +198,7 @@ function withKeyBudgets(options: GatewayOptions, keyring: ClientKeyring): Resolv
  * The logger as Fastify is given it: `child()` answers the logger itself, so `request.log` is the
  * one logger and a request costs no child (the request line carries its own `requestId`). Not a
  * `childLoggerFactory`: Fastify checks what a factory of ours returns for every request, seven
- * method lookups and an array, which showed as 1% of the gateway's CPU under load. Like pino's
+ * method lookups and an array, which showed in profiles under load. Like pino's
  * own children, it inherits everything else from the logger.
  */
 function withoutChildren(logger: Logger): FastifyBaseLogger {

@@ -87,12 +87,3 @@ export function addCost(a: Cost, b: Cost): Cost {
     output: a.output + b.output,
   };
 }
-
-export function subtractCost(a: Cost, b: Cost): Cost {
-  return {
-    requests: a.requests - b.requests,
-    tokens: a.tokens - b.tokens,
-    input: a.input - b.input,
-    output: a.output - b.output,
-  };
-}

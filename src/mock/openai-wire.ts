@@ -127,9 +127,6 @@ export function openaiStream(c: Completion, ctx: OpenAIContext): Frame[] {
   return frames;
 }
 
-/** The terminator; a `stream_cut` stops before it. */
-export const OPENAI_DONE = 'data: [DONE]\n\n';
-
 /** An error after the 200: a data frame with an `error` key, which the SDK throws on. */
 export function openaiStreamError(): Frame {
   return dataFrame({

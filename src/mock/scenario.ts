@@ -191,8 +191,3 @@ export function behaviourFor(
   }
   return { behaviour: scenario.default, poolKey: model };
 }
-
-/** Model names the scenario names explicitly (for `GET /v1/models`). */
-export function namedModels(scenario: ResolvedScenario): string[] {
-  return [...scenario.models.keys()];
-}

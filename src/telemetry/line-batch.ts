@@ -6,10 +6,9 @@
  *
  * Written here rather than left to sonic-boom's own `minLength`, which does the same job: in its
  * string mode sonic-boom appends each line to one growing string and measures that string's
- * UTF-8 length again on every write, which flattens it each time. At a 4 KiB batch that cost
- * 1.9 µs and about 2 KB of garbage per line; gathering lines in an array and joining them once
- * costs 0.5 µs, writes included (200,000 request lines to /dev/null). sonic-boom still does the
- * writing: retries on EAGAIN, partial writes, the synchronous flush.
+ * UTF-8 length again on every write, which flattens it each time; gathering lines in an array
+ * and joining them once costs a fraction of that per line (figures: docs/gateway.md, "Why these
+ * parts are written by hand"). sonic-boom still does the writing: retries on EAGAIN, partial writes, the synchronous flush.
  */
 
 /** What the batches go to: the parts of sonic-boom used here. */

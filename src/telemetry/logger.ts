@@ -24,8 +24,8 @@ export interface CreateLoggerOptions {
   /**
    * Where lines go. @default stdout in batches (`batchedDestination()`): lines are written once
    * 64 KiB have gathered or 100 ms have passed, whichever comes first, so a busy gateway makes
-   * one write per hundred-odd lines rather than one blocking write per line (that was 5–7% of
-   * its CPU at 2,000–4,000 requests/s). Whatever is buffered is flushed synchronously when the
+   * one write per hundred-odd lines rather than one blocking write per line, which showed in
+   * profiles of a busy gateway. Whatever is buffered is flushed synchronously when the
    * process exits.
    */
   destination?: DestinationStream;
@@ -43,7 +43,7 @@ let lastField = '';
 
 /**
  * pino's `isoTime`, remembered for the millisecond: a busy gateway writes several lines per
- * millisecond, and formatting the date was 1.3% of its CPU.
+ * millisecond, and formatting the date showed in its profiles.
  */
 function isoTimeField(): string {
   const now = Date.now();
@@ -58,11 +58,8 @@ function isoTimeField(): string {
  * A file descriptor or path (stdout by default), written in batches: lines gather in a
  * `LineBatch` in front of pino's sonic-boom, which writes a batch once 64 KiB have gathered or
  * 100 ms have passed. Each write goes through libuv's thread pool, and on a 2-core machine that
- * hand-over costs far more than the bytes. The gateway's CPU per request in process
- * (`bench -- hotpath`, subject `gateway`, medians of five): 184 µs with sonic-boom gathering
- * 4 KiB, 180 µs with 16 KiB batches, 162 µs with 64 KiB ones, and 167 µs with no log line at
- * all; in seven paired runs of 4 KiB against 64 KiB, 64 KiB came out lower six times, by a
- * median of 12 µs (the spread is ±10%).
+ * hand-over costs far more than the bytes; 64 KiB batches came out cheapest in `bench --
+ * hotpath` (figures: docs/gateway.md, "Why these parts are written by hand").
  *
  * Asynchronous: pino flushes an asynchronous destination when the process exits, not a
  * synchronous one that buffers, whose last lines would be lost; the batch is flushed at exit too.

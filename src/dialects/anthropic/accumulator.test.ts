@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BreakwaterError } from '../../errors/index.ts';
-import { accumulateMessage, MessageAccumulator } from './accumulator.ts';
+import { accumulateMessage } from '../accumulate.fixture.ts';
+import { MessageAccumulator } from './accumulator.ts';
 import type { AnthropicStreamEvent, MessageStartEvent } from './types.ts';
 
 const start: MessageStartEvent = {

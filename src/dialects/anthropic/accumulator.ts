@@ -149,13 +149,3 @@ export class MessageAccumulator {
     }
   }
 }
-
-/** Drains a stream of events (e.g. `parseAnthropicStream(...)`) into its `message`. */
-export async function accumulateMessage(
-  events: AsyncIterable<AnthropicStreamEvent> | Iterable<AnthropicStreamEvent>,
-  context: DialectContext = {},
-): Promise<AnthropicMessage> {
-  const accumulator = new MessageAccumulator(context);
-  for await (const event of events) accumulator.add(event);
-  return accumulator.toMessage();
-}

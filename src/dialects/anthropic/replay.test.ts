@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { accumulateMessage } from '../accumulate.fixture.ts';
 import { message, toolUseMessage } from '../answers.fixture.ts';
-import { accumulateMessage } from './accumulator.ts';
 import { replayMessage } from './replay.ts';
 import type { AnthropicMessage } from './types.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BreakwaterError } from '../../errors/index.ts';
+import { accumulateMessage } from '../accumulate.fixture.ts';
 import type { SseMessage } from '../sse.ts';
-import { accumulateMessage } from './accumulator.ts';
 import { parseAnthropicStream } from './stream.ts';
 import type { AnthropicStreamEvent } from './types.ts';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BreakwaterError } from '../../errors/index.ts';
-import { accumulateChatCompletion, ChatCompletionAccumulator } from './accumulator.ts';
+import { accumulateChatCompletion } from '../accumulate.fixture.ts';
+import { ChatCompletionAccumulator } from './accumulator.ts';
 import type { ChatCompletionChunk, ChatCompletionChunkChoice } from './types.ts';
 
 function chunk(

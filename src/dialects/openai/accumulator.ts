@@ -151,13 +151,3 @@ export class ChatCompletionAccumulator {
     return completion;
   }
 }
-
-/** Drains a stream of chunks (e.g. `parseOpenAIStream(...)`) into its `chat.completion`. */
-export async function accumulateChatCompletion(
-  chunks: AsyncIterable<ChatCompletionChunk> | Iterable<ChatCompletionChunk>,
-  context: DialectContext = {},
-): Promise<ChatCompletion> {
-  const accumulator = new ChatCompletionAccumulator(context);
-  for await (const chunk of chunks) accumulator.add(chunk);
-  return accumulator.toCompletion();
-}

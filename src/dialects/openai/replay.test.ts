@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { accumulateChatCompletion } from '../accumulate.fixture.ts';
 import { completion, toolCallCompletion } from '../answers.fixture.ts';
-import { accumulateChatCompletion } from './accumulator.ts';
 import { replayChatCompletion } from './replay.ts';
 import type { ChatCompletion } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BreakwaterError } from '../../errors/index.ts';
-import { accumulateChatCompletion } from './accumulator.ts';
+import { accumulateChatCompletion } from '../accumulate.fixture.ts';
 import { parseOpenAIStream } from './stream.ts';
 import type { ChatCompletionChunk } from './types.ts';
 

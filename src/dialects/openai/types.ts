@@ -139,8 +139,6 @@ export type ChatMessage =
   | ChatToolMessage
   | ChatFunctionMessage;
 
-export type ChatRole = ChatMessage['role'];
-
 // ---- request -------------------------------------------------------------------------------
 
 export interface ChatStreamOptions {
