@@ -115,11 +115,14 @@ export class Engine {
       if (this.#events.hasListeners)
         this.#events.emit({ type: 'coalesced', route: run.route.name, callers });
     });
-    this.#targets = new TargetRegistry(this.#clock, (state) => {
-      state.breaker.onStateChange((transition) => {
-        this.#events.emit({ type: 'breaker', target: state.target.id, transition });
-        breakerMoved(this, state.target.id, transition);
-      });
+    this.#targets = new TargetRegistry(this.#clock, {
+      named: namedTargets(config),
+      onCreate: (state) => {
+        state.breaker.onStateChange((transition) => {
+          this.#events.emit({ type: 'breaker', target: state.target.id, transition });
+          breakerMoved(this, state.target.id, transition);
+        });
+      },
     });
     this.#deps = {
       clock: this.#clock,
@@ -143,9 +146,14 @@ export class Engine {
     return { ...this.#counters };
   }
 
-  /** Every target reached so far, with its breaker. */
+  /** Every target whose state is kept, with its breaker: those routes name first. */
   targets(): IterableIterator<TargetState> {
     return this.#targets.all();
+  }
+
+  /** How many targets no route names have state kept (at most `MAX_UNNAMED_TARGETS`). */
+  get unnamedTargets(): number {
+    return this.#targets.unnamedCount;
   }
 
   async close(): Promise<void> {
@@ -337,3 +345,13 @@ function canFallBack(error: BreakwaterError): boolean {
 }
 
 export type { ResolvedPolicy };
+
+/** The targets the config's routes name (tiers and context fallbacks). */
+function namedTargets(config: ResolvedConfig): Set<string> {
+  const ids = new Set<string>();
+  for (const route of config.routes.values()) {
+    for (const tier of route.tiers) for (const target of tier) ids.add(target.id);
+    if (route.contextFallback) ids.add(route.contextFallback.id);
+  }
+  return ids;
+}

@@ -1,7 +1,8 @@
 /**
  * The retry policy for each (route, target) pair, built on first use: the route says how many
  * attempts and how long to back off, the target's retry budget says how many retries it can
- * still take (the budget is per target, shared by every route that reaches it).
+ * still take (the budget is per target, shared by every route that reaches it). Kept on the
+ * target's state, so they go when it goes (target-state.ts bounds the targets no route names).
  */
 import type { ResolvedRoute } from '../config/config-types.ts';
 import type { Clock } from '../core/clock.ts';
@@ -10,7 +11,6 @@ import { RetryPolicy } from '../policy/retry.ts';
 import type { TargetState } from './target-state.ts';
 
 export class RetryPolicies {
-  readonly #policies = new Map<string, RetryPolicy>();
   readonly #random: () => number;
   readonly #clock: Clock;
 
@@ -20,8 +20,7 @@ export class RetryPolicies {
   }
 
   get(route: ResolvedRoute, state: TargetState): RetryPolicy {
-    const id = `${route.name}\u0000${state.target.id}`;
-    let policy = this.#policies.get(id);
+    let policy = state.retryPolicies.get(route.name);
     if (!policy) {
       const r = route.policy.retry;
       policy = new RetryPolicy({
@@ -32,7 +31,7 @@ export class RetryPolicies {
         random: this.#random,
         clock: this.#clock,
       });
-      this.#policies.set(id, policy);
+      state.retryPolicies.set(route.name, policy);
     }
     return policy;
   }

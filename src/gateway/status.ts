@@ -8,6 +8,7 @@
  */
 import type { ResolvedConfig } from '../config/config-types.ts';
 import type { Engine, EngineCounters } from '../engine/engine.ts';
+import type { TargetState } from '../engine/target-state.ts';
 import type { LaneStats, LimiterStats } from '../limiter/index.ts';
 import type { BreakerSnapshot } from '../policy/breaker.ts';
 import type { QuotaReport } from './tenant-quota.ts';
@@ -40,7 +41,13 @@ export interface GatewayStatus {
   uptimeMs: number;
   inFlight: number;
   routes: { name: string; tiers: string[][] }[];
+  /**
+   * The targets routes name, then at most `MAX_LISTED_UNNAMED` of the others (any client may
+   * name one): those whose breaker is open or probing first, then the most recently used.
+   */
   targets: TargetStatus[];
+  /** Targets no route names: how many have state kept, how many of them `targets` lists. */
+  unnamedTargets: { tracked: number; listed: number };
   /** Running totals: idempotent replays, coalesced calls. */
   engine: EngineCounters;
   limiter?: LimiterOverview;
@@ -59,6 +66,33 @@ export interface StatusInput {
 }
 
 const CLOSED: BreakerSnapshot = Object.freeze({ state: 'closed', openMs: 0 });
+
+/** Targets no route names listed in `/status` at most; the rest are only counted. */
+export const MAX_LISTED_UNNAMED = 50;
+
+function targetStatus({ target, breaker }: TargetState, now: number): TargetStatus {
+  const snapshot: TargetStatus['breaker'] = breaker.toJSON();
+  if (snapshot.openUntil !== undefined) {
+    snapshot.openUntilIso = new Date(snapshot.openUntil).toISOString();
+    snapshot.retryAfterMs = Math.max(0, snapshot.openUntil - now);
+  }
+  return {
+    target: target.id,
+    provider: target.provider.name,
+    model: target.model,
+    breaker: snapshot,
+  };
+}
+
+/** `states` in order of last use, oldest first: those worth listing, at most the bound. */
+function listedUnnamed(states: readonly TargetState[]): TargetState[] {
+  const troubled = states.filter((s) => s.breaker.state !== 'closed');
+  const recent: TargetState[] = [];
+  for (let i = states.length - 1; i >= 0 && recent.length < MAX_LISTED_UNNAMED; i--) {
+    if (states[i]!.breaker.state === 'closed') recent.push(states[i]!);
+  }
+  return [...troubled, ...recent].slice(0, MAX_LISTED_UNNAMED);
+}
 
 export function gatewayStatus(input: StatusInput): GatewayStatus {
   const { config, engine, now } = input;
@@ -79,19 +113,14 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
       }
     }
   }
-  for (const { target, breaker } of engine.targets()) {
-    const snapshot: TargetStatus['breaker'] = breaker.toJSON();
-    if (snapshot.openUntil !== undefined) {
-      snapshot.openUntilIso = new Date(snapshot.openUntil).toISOString();
-      snapshot.retryAfterMs = Math.max(0, snapshot.openUntil - now);
-    }
-    breakers.set(target.id, {
-      target: target.id,
-      provider: target.provider.name,
-      model: target.model,
-      breaker: snapshot,
-    });
+  const named = breakers.size;
+  const unnamed: TargetState[] = [];
+  for (const state of engine.targets()) {
+    if (breakers.has(state.target.id)) breakers.set(state.target.id, targetStatus(state, now));
+    else unnamed.push(state);
   }
+  for (const state of listedUnnamed(unnamed))
+    breakers.set(state.target.id, targetStatus(state, now));
   let overview: LimiterOverview | undefined;
   if (limiter) {
     overview = { queued: 0, inFlight: 0, budgets: limiter.budgets };
@@ -114,6 +143,7 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
       tiers: r.tiers.map((tier) => tier.map((t) => t.id)),
     })),
     targets: [...breakers.values()],
+    unnamedTargets: { tracked: unnamed.length, listed: breakers.size - named },
     engine: engine.counters(),
     preflightWarnings: engine.warningCounts(),
   };
