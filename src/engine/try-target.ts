@@ -83,14 +83,21 @@ export async function tryTarget(
 }
 
 function cannotTake(err: unknown, target: ResolvedTarget): BreakwaterError {
-  const reason = err instanceof BreakwaterError ? `: ${err.message}` : '';
+  const known = err instanceof BreakwaterError ? err : undefined;
   // Not the caller's fault when another tier could take the request as it is; the message of an
   // unexpected failure stays in the cause (and the log), not in the answer.
-  return new BreakwaterError('unprocessable', `${target.id} cannot take this request${reason}`, {
-    origin: 'breakwater',
-    param: err instanceof BreakwaterError ? err.param : undefined,
-    fallbackable: true,
-    cause: err,
-    hint: 'Another tier may take it; otherwise change the request (the message names the field).',
-  });
+  return new BreakwaterError(
+    'unprocessable',
+    `${target.id} cannot take this request${known ? `: ${known.message}` : ` (its ${target.provider.dialect} translation failed on a field of an unexpected shape)`}`,
+    {
+      origin: 'breakwater',
+      param: known?.param,
+      fallbackable: true,
+      cause: err,
+      hint:
+        known?.param !== undefined
+          ? `Another tier may take it; otherwise fix \`${known.param}\`.`
+          : 'Another tier may take it; otherwise check the request’s fields against the API reference of the dialect you send.',
+    },
+  );
 }

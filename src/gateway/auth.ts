@@ -6,8 +6,9 @@
  * bound to loopback only (see safe-bind.ts).
  */
 import type { FastifyRequest } from 'fastify';
+import type { BreakwaterError } from '../errors/index.ts';
 import type { ClientKeyring } from './client-keys.ts';
-import { invalidClientKey, missingClientKey } from './gateway-errors.ts';
+import { invalidClientKey, malformedAuthorization, missingClientKey } from './gateway-errors.ts';
 
 /** Probes, and the status page's HTML (its figures come from `/dashboard/data`, which is not open). */
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/dashboard']);
@@ -38,10 +39,32 @@ export function isOpenPath(url: string): boolean {
   return OPEN_PATHS.has(pathOf(url));
 }
 
+/**
+ * Why no key could be read: none sent, or an `Authorization` header that is not one Bearer
+ * token — another scheme (`Basic`, `Token`), `Bearer` alone, or several tokens. Never quotes
+ * what was sent past its scheme.
+ */
+function unreadableKey(authorization: string | undefined): BreakwaterError {
+  const value = authorization?.trim() ?? '';
+  if (value === '') return missingClientKey();
+  const [scheme = '', ...tokens] = value.split(/[ \t]+/);
+  if (!/^Bearer$/i.test(scheme)) {
+    const shown = /^[A-Za-z][A-Za-z0-9._-]{0,19}$/.test(scheme)
+      ? `the ${scheme} scheme`
+      : 'no scheme';
+    return malformedAuthorization(`the Authorization header uses ${shown}, not Bearer`);
+  }
+  if (tokens.length === 0)
+    return malformedAuthorization('the Authorization header says Bearer but holds no key');
+  return malformedAuthorization(
+    `the Authorization header holds ${tokens.length} tokens after Bearer; send exactly one client key`,
+  );
+}
+
 /** Sets `request.bw.identity`, or throws a 401 in the path's dialect. */
 export function authenticate(request: FastifyRequest, keyring: ClientKeyring): void {
   const keys = presentedKeys(request);
-  if (keys.length === 0) throw missingClientKey();
+  if (keys.length === 0) throw unreadableKey(one(request.headers.authorization));
   for (const key of keys) {
     const identity = keyring.authenticate(key);
     if (identity) {

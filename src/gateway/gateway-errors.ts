@@ -16,6 +16,15 @@ export function missingClientKey(): BreakwaterError {
   });
 }
 
+/** A key was sent, but not in a form the gateway reads (`what` says how it was wrong). */
+export function malformedAuthorization(what: string): BreakwaterError {
+  return new BreakwaterError('authentication', `no client key could be read: ${what}`, {
+    origin: 'breakwater',
+    param: 'authorization',
+    hint: KEY_HINT,
+  });
+}
+
 export function invalidClientKey(): BreakwaterError {
   return new BreakwaterError('authentication', 'the client key is not one of this gateway’s', {
     origin: 'breakwater',

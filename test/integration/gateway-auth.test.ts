@@ -92,6 +92,32 @@ describe('client keys', () => {
     }
   });
 
+  it('says what was wrong with an Authorization header it could not read a key from', async () => {
+    const cases: [string, RegExp][] = [
+      ['Basic dXNlcjpwYXNz', /uses the Basic scheme, not Bearer/],
+      [`Token ${ADMIN_KEY}`, /uses the Token scheme, not Bearer/],
+      [`Bearer ${ADMIN_KEY} ${ADMIN_KEY}`, /holds 2 tokens after Bearer; send exactly one/],
+      ['Bearer', /says Bearer but holds no key/],
+    ];
+    for (const [authorization, message] of cases) {
+      for (const url of ['/v1/chat/completions', '/v1/messages']) {
+        const res = await stack.app.inject({
+          method: 'POST',
+          url,
+          payload: chat,
+          headers: { authorization },
+        });
+        expect(res.statusCode).toBe(401);
+        const error = res.json().error;
+        expect(error.type).toBe('authentication_error');
+        expect(error.message).toMatch(message);
+        expect(error.message).not.toMatch(/needs a client key/);
+        expect(res.body).not.toContain(ADMIN_KEY);
+        expect(res.body).not.toContain('dXNlcjpwYXNz');
+      }
+    }
+  });
+
   it('limits a key to its routes', async () => {
     const headers = { authorization: `Bearer ${TEAM_KEY}` };
     const allowed = await stack.app.inject({

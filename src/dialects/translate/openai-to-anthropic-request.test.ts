@@ -140,6 +140,26 @@ describe('openaiToAnthropicRequest: tools', () => {
     expect(request.tools).toHaveLength(1);
   });
 
+  it('reads tool_choice: null as not set, and names the field of a function choice without a name', () => {
+    const { request } = translate({
+      tools: [weatherTool],
+      tool_choice: null as unknown as ChatCompletionRequest['tool_choice'],
+    });
+    expect(request.tool_choice).toBeUndefined();
+    expect(request.tools).toHaveLength(1);
+    let refusal: unknown;
+    try {
+      translate({
+        tools: [weatherTool],
+        tool_choice: { type: 'function' } as unknown as ChatCompletionRequest['tool_choice'],
+      });
+    } catch (err) {
+      refusal = err;
+    }
+    expect(isBreakwaterError(refusal)).toBe(true);
+    expect(refusal).toMatchObject({ code: 'validation', param: 'tool_choice.function.name' });
+  });
+
   it('turns parallel_tool_calls: false into disable_parallel_tool_use', () => {
     expect(
       translate({ tools: [weatherTool], parallel_tool_calls: false }).request.tool_choice,

@@ -15,6 +15,7 @@
  * lives on the Anthropic choice, so it brings an explicit `{type:'auto'}` when none was given.
  * OpenAI `allowed_tools` keeps only the listed tools and maps its mode (`auto`/`required`).
  */
+import { RejectedError } from '../../errors/index.ts';
 import type { AnthropicTool, AnthropicToolChoice } from '../anthropic/types.ts';
 import type { ChatFunctionTool, ChatTool, ChatToolChoice } from '../openai/types.ts';
 import type { TranslationWarning } from './warnings.ts';
@@ -92,7 +93,7 @@ function allowedNames(entries: readonly unknown[]): Set<string> {
  * translated tools (`allowed_tools` narrows them). Returns the tools to send with it.
  */
 export function toAnthropicToolChoice(
-  choice: ChatToolChoice | undefined,
+  choice: ChatToolChoice | null | undefined,
   parallelToolCalls: boolean | undefined,
   tools: AnthropicTool[] | undefined,
   warnings: TranslationWarning[],
@@ -100,18 +101,29 @@ export function toAnthropicToolChoice(
   if (!tools) return { tools, toolChoice: undefined };
   let toolChoice: Exclude<AnthropicToolChoice, { type: 'none' }> | undefined;
   let kept = tools;
+  // `null` is how some clients write "not set".
+  if (choice === null) choice = undefined;
   if (choice === 'none') return { tools, toolChoice: { type: 'none' } };
   if (choice === 'auto') toolChoice = { type: 'auto' };
   else if (choice === 'required') toolChoice = { type: 'any' };
-  else if (choice?.type === 'function') toolChoice = { type: 'tool', name: choice.function.name };
-  else if (choice?.type === 'allowed_tools') {
+  else if (choice?.type === 'function') {
+    const name = (choice as { function?: { name?: unknown } }).function?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new RejectedError(
+        'validation',
+        '`tool_choice.function.name` must name one of `tools` (e.g. {"type":"function","function":{"name":"get_weather"}})',
+        { param: 'tool_choice.function.name' },
+      );
+    }
+    toolChoice = { type: 'tool', name };
+  } else if (choice?.type === 'allowed_tools') {
     const names = allowedNames(choice.allowed_tools.tools);
     kept = tools.filter((tool) => names.has(tool.name));
     toolChoice = { type: choice.allowed_tools.mode === 'required' ? 'any' : 'auto' };
   } else if (choice !== undefined) {
     warnings.push({
       field: 'tool_choice',
-      reason: `an OpenAI ${String(choice.type)} tool choice has no Anthropic counterpart; left to the model (auto)`,
+      reason: `an OpenAI ${String((choice as { type?: unknown }).type)} tool choice has no Anthropic counterpart; left to the model (auto)`,
     });
   }
   if (parallelToolCalls === false) {
