@@ -63,7 +63,7 @@ export function breakerText(b: ResolvedPolicy['breaker']): string {
 
 /** The route's own sections; the breaker is the target's, listed per target. */
 function policyRows(p: ResolvedPolicy): [string, string][] {
-  const { retry, timeouts, cache } = p;
+  const { retry, timeouts, cache, hedge } = p;
   return [
     [
       'retries',
@@ -72,6 +72,16 @@ function policyRows(p: ResolvedPolicy): [string, string][] {
     [
       '',
       `Retry-After honoured up to ${duration(retry.maxRetryDelayMs)}; retries at most ${percent(retry.budgetRatio)} of a target's calls`,
+    ],
+    [
+      '',
+      `a wait over ${duration(retry.failoverAfterMs)} tries the next healthy tier first (eager failover)`,
+    ],
+    [
+      'hedging',
+      hedge.enabled
+        ? `a second attempt after ${hedge.delayFactor} × the target's recent p95 to a usable head (at least ${duration(hedge.minDelayMs)}); at most ${percent(hedge.budgetRatio)} of a target's attempts`
+        : 'off',
     ],
     [
       'timeouts',

@@ -18,6 +18,7 @@ export const DEFAULT_RETRY = Object.freeze({
   capMs: 60_000,
   maxRetryDelayMs: 60_000,
   budgetRatio: 0.5,
+  failoverAfterMs: 250,
 });
 
 export const DEFAULT_TIMEOUTS = Object.freeze({
@@ -43,12 +44,20 @@ export const DEFAULT_CACHE_POLICY = Object.freeze({
   allowStale: true,
 });
 
+export const DEFAULT_HEDGE = Object.freeze({
+  enabled: true,
+  delayFactor: 2,
+  minDelayMs: 100,
+  budgetRatio: 0.05,
+});
+
 /** The global policy when the config sets none. */
 export const DEFAULT_POLICY: ResolvedPolicy = Object.freeze({
   retry: DEFAULT_RETRY,
   timeouts: DEFAULT_TIMEOUTS,
   breaker: DEFAULT_BREAKER,
   cache: DEFAULT_CACHE_POLICY,
+  hedge: DEFAULT_HEDGE,
 });
 
 /** `cache.maxBytes`: 64 MiB. */
@@ -97,6 +106,7 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
     capMs: int(1, HOUR_MS, 'ms'),
     maxRetryDelayMs: int(0, HOUR_MS, 'ms'),
     budgetRatio: share(),
+    failoverAfterMs: int(0, HOUR_MS, 'ms'),
   }),
   timeouts: Object.freeze({
     connectMs: int(1, 300_000, 'ms'),
@@ -117,6 +127,12 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
     mode: Object.freeze({ type: 'enum', values: Object.freeze(['off', 'fallback', 'always']) }),
     ttlMs: int(1, 30 * DAY_MS, 'ms'),
     allowStale: Object.freeze({ type: 'boolean' }),
+  }),
+  hedge: Object.freeze({
+    enabled: Object.freeze({ type: 'boolean' }),
+    delayFactor: Object.freeze({ type: 'number', min: 1, max: 100, unit: 'factor' }),
+    minDelayMs: int(0, HOUR_MS, 'ms'),
+    budgetRatio: share(),
   }),
 });
 

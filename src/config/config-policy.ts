@@ -17,7 +17,13 @@ export type PolicyOverrides = {
   [S in keyof ResolvedPolicy]?: Partial<ResolvedPolicy[S]> | null;
 };
 
-const SECTIONS: readonly (keyof ResolvedPolicy)[] = ['retry', 'timeouts', 'breaker', 'cache'];
+const SECTIONS: readonly (keyof ResolvedPolicy)[] = [
+  'retry',
+  'timeouts',
+  'breaker',
+  'cache',
+  'hedge',
+];
 
 /** `base` with `overrides` on top; a section it does not name stays `base`'s own object. */
 export function mergePolicy(

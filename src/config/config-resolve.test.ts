@@ -232,11 +232,11 @@ describe('resolveConfig: unknown keys', () => {
     ],
     [
       withPolicy({ retyr: {} }),
-      'policy.retyr: unknown option "retyr" — did you mean "retry"? (allowed here: retry, timeouts, breaker, cache)',
+      'policy.retyr: unknown option "retyr" — did you mean "retry"? (allowed here: retry, timeouts, breaker, cache, hedge)',
     ],
     [
       withPolicy({ retry: { maxAttemps: 3 } }),
-      'policy.retry.maxAttemps: unknown option "maxAttemps" — did you mean "maxAttempts"? (allowed here: maxAttempts, baseMs, capMs, maxRetryDelayMs, budgetRatio)',
+      'policy.retry.maxAttemps: unknown option "maxAttemps" — did you mean "maxAttempts"? (allowed here: maxAttempts, baseMs, capMs, maxRetryDelayMs, budgetRatio, failoverAfterMs)',
     ],
     [
       withPolicy({ timeouts: { totalMs: 3 } }),

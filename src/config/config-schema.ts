@@ -64,6 +64,7 @@ const Retry = policySection('retry');
 const Timeouts = policySection('timeouts');
 const Breaker = policySection('breaker');
 const CachePolicy = policySection('cache');
+const Hedge = policySection('hedge');
 
 export const PolicySchema = section(
   {
@@ -76,8 +77,11 @@ export const PolicySchema = section(
         "Each target's circuit breaker (global only; a provider's `breaker` refines it, a route may not set it).",
     }),
     cache: CachePolicy.optional().meta({ description: 'The response cache for this policy.' }),
+    hedge: Hedge.optional().meta({
+      description: 'Hedged attempts: a second attempt beside one with no usable head in time.',
+    }),
   },
-  'Retry, timeouts, breaker and cache: set globally, merged per route.',
+  'Retry, timeouts, breaker, cache and hedging: set globally, merged per route.',
 );
 
 const URL_EXAMPLE = 'e.g. "https://api.groq.com/openai"';

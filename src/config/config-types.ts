@@ -39,6 +39,22 @@ export interface RetryPolicyConfig {
   maxRetryDelayMs?: number;
   /** Retries as a share of a target's recent requests. @default 0.5 */
   budgetRatio?: number;
+  /**
+   * Eager failover: a wait before the next attempt on the same target longer than this tries
+   * the next healthy tier at once; the retry may still come later. @default 250
+   */
+  failoverAfterMs?: number;
+}
+
+export interface HedgePolicyConfig {
+  /** A second attempt when the first has no usable head after the hedge delay. @default true */
+  enabled?: boolean;
+  /** The hedge delay: this many times the target's recent p95 time to a usable head. @default 2 */
+  delayFactor?: number;
+  /** The hedge delay is never shorter. @default 100 */
+  minDelayMs?: number;
+  /** Hedges as a share of a target's recent attempts. @default 0.05 */
+  budgetRatio?: number;
 }
 
 export interface TimeoutPolicyConfig {
@@ -86,6 +102,7 @@ export interface PolicyConfig {
   /** Global only: a provider's `breaker` refines it; a route's policy may not set it. */
   breaker?: BreakerPolicyConfig;
   cache?: CachePolicyConfig;
+  hedge?: HedgePolicyConfig;
 }
 
 export interface RouteConfig {
@@ -168,6 +185,7 @@ export interface ResolvedPolicy {
   /** The global breaker options; a target's own are its provider's `breaker`. */
   breaker: Readonly<Required<BreakerPolicyConfig>>;
   cache: Readonly<Required<CachePolicyConfig>>;
+  hedge: Readonly<Required<HedgePolicyConfig>>;
 }
 
 export type ContextOverflow = 'reject' | 'fallback' | 'slide' | 'summarize';

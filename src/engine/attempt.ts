@@ -58,6 +58,12 @@ export interface AttemptPlan {
   final: boolean;
   /** Every tier is ejected: go past the open breaker (panic.ts); the breaker counts nothing. */
   panic?: boolean;
+  /** Cancels this attempt alone (a hedge race); @default the caller's signal */
+  signal?: AbortSignal;
+  /** Told when a usable head arrives: a whole answer's headers, a stream's first content. */
+  onHead?: () => void;
+  /** This attempt is a hedge: started beside a slow one, racing it. */
+  hedge?: boolean;
 }
 
 /** The ticket of a panic attempt: of no generation, so its verdict never moves the breaker. */
@@ -77,6 +83,10 @@ export interface Delivered {
   /** The usage a whole answer reported. */
   usage?: Usage;
   opened?: OpenedStream<unknown>;
+  /** The tier of the target that answered (-1: the context-window fallback). */
+  tier: number;
+  /** Set when a hedge raced this answer: `won` when the hedge gave it, `lost` when it did not. */
+  hedge?: 'won' | 'lost';
 }
 
 /** breaker → key → lease → call (again with another key after a 401 or a billing 429) → answer. */
@@ -215,7 +225,7 @@ function circuitOpen(
 async function acquireLease(
   deps: AttemptDeps,
   run: Run,
-  { state, bridge, upstream, tier }: AttemptPlan,
+  { state, bridge, upstream, tier, signal }: AttemptPlan,
   ticket: BreakerTicket,
   key: string | undefined,
 ): Promise<Lease | BreakwaterError> {
@@ -227,7 +237,7 @@ async function acquireLease(
       request: upstream,
       priority: run.options.priority ?? 'normal',
       deadline: run.deadline,
-      signal: run.options.signal,
+      signal: signal ?? run.options.signal,
       tenant: run.options.tenant,
       keyId: keyId(key),
     });
@@ -255,7 +265,7 @@ function upstreamHeaders(
 function send(
   deps: AttemptDeps,
   run: Run,
-  { state: { target }, bridge, body }: AttemptPlan,
+  { state: { target }, bridge, body, signal }: AttemptPlan,
   headers: Record<string, string>,
   timeouts: UpstreamTimeouts,
 ): Promise<UpstreamResponse> {
@@ -269,7 +279,7 @@ function send(
     provider: target.provider.name,
     model: target.model,
     stream: run.stream,
-    signal: run.options.signal,
+    signal: signal ?? run.options.signal,
     deadline: run.deadline,
     timeouts,
     clock: deps.clock,
@@ -291,11 +301,22 @@ async function readAnswer(
   const { ticket, lease, ctx } = call;
   call.firstByteMs = res.timings.firstByteMs;
   (run.stream ? state.firstByte.stream : state.firstByte.whole).record(call.firstByteMs);
-  const delivered: Delivered = { state, bridge, lease, ticket, headers: res.headers };
+  const delivered: Delivered = {
+    state,
+    bridge,
+    lease,
+    ticket,
+    headers: res.headers,
+    tier: plan.tier,
+  };
   if (run.stream) {
     const events = bridge.target.parseStream(res.body, ctx);
     delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
+    state.heads.record(true, undefined, deps.clock.now() - call.started);
+    plan.onHead?.();
   } else {
+    state.heads.record(false, bridge.caller.maxTokens(run.request), res.timings.firstByteMs);
+    plan.onHead?.();
     const body = await res.jsonAndText();
     delivered.json = body.value;
     delivered.raw = body.text;
@@ -341,7 +362,7 @@ function failed(
 function recordCall(
   deps: AttemptDeps,
   run: Run,
-  { state, tier, panic }: AttemptPlan,
+  { state, tier, panic, hedge }: AttemptPlan,
   { started, start, firstByteMs }: Call,
   status: number | undefined,
   code?: ErrorCode,
@@ -355,6 +376,7 @@ function recordCall(
       ? { target, tier, result: 'ok', status, latencyMs, requestId }
       : { target, tier, result: 'error', code, status, latencyMs, requestId };
   if (panic) record.panic = true;
+  if (hedge) record.hedge = true;
   deps.record(run, record, error, start, firstByteMs);
 }
 

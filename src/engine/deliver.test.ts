@@ -38,7 +38,7 @@ function setup(cache: 'off' | 'fallback' = 'off') {
     const lease = await admission.acquire({} as never);
     const ticket = state.breaker.admit() as BreakerTicket;
     const bridge = bridges('openai', target.provider.dialect);
-    return { state, bridge, lease, ticket, headers: { 'x-h': '1' }, ...fields };
+    return { state, bridge, lease, ticket, headers: { 'x-h': '1' }, tier, ...fields };
   };
   return { clock, route, answers, admission, delivered };
 }
@@ -56,7 +56,7 @@ describe('deliver', () => {
     const run = testRun(route, chatRequest(), clock);
     run.trail.push({ target: 'openai/gpt-4o', tier: 0, result: 'ok', latencyMs: 5 });
     const raw = JSON.stringify(completion());
-    const answer = deliver(run, await delivered(0, { json: completion(), raw }), 'none', answers);
+    const answer = deliver(run, await delivered(0, { json: completion(), raw }), answers);
 
     expect(answer).toMatchObject({ kind: 'json', body: completion(), raw });
     expect(answer.meta).toMatchObject({ target: 'openai/gpt-4o', attempts: 1, cache: 'off' });
@@ -68,7 +68,6 @@ describe('deliver', () => {
     const answer = deliver(
       run,
       await delivered(1, { json: message(), raw: JSON.stringify(message()) }),
-      'tier',
       answers,
     );
     expect(answer.kind === 'json' && answer.raw).toBeUndefined();
@@ -80,7 +79,7 @@ describe('deliver', () => {
     const { clock, route, answers, delivered } = setup('fallback');
     const run = testRun(route, chatRequest(), clock);
     run.cacheKey = answers.key('openai', run.request, route, {});
-    deliver(run, await delivered(0, { json: completion() }), 'none', answers);
+    deliver(run, await delivered(0, { json: completion() }), answers);
     await new Promise((resolve) => setImmediate(resolve));
     expect(await answers.fallback('openai', route, {}, run.cacheKey)).toMatchObject({
       answer: completion(),
@@ -98,7 +97,7 @@ describe('deliver', () => {
     const opened = await openStream(events(), (e) => DIALECTS.openai.isContent(e));
     const given = await delivered(0, { opened });
     const aborted = run.deadline.signal;
-    const answer = deliver(run, given, 'none', answers);
+    const answer = deliver(run, given, answers);
 
     expect(answer.kind).toBe('stream');
     if (answer.kind !== 'stream') return;
@@ -130,7 +129,7 @@ describe('deliver', () => {
       })(),
       (e) => DIALECTS.openai.isContent(e),
     );
-    const answer = deliver(run, await delivered(0, { opened }), 'none', answers);
+    const answer = deliver(run, await delivered(0, { opened }), answers);
     if (answer.kind !== 'stream') throw new Error('expected a stream');
     for await (const _ of answer.body) break;
 

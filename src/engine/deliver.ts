@@ -14,15 +14,17 @@ import { callerStream, type StreamEnd } from './caller-stream.ts';
 import type { AnswerMeta, EngineAnswer, Fallback } from './engine-types.ts';
 import type { Run } from './run.ts';
 
+/** `fallback`: what to call it when not the tier's own (panic mode); @default by its tier */
 export function deliver(
   run: Run,
   delivered: Delivered,
-  fallback: Fallback,
   cache: AnswerCache,
+  fallback: Fallback = fallbackOf(delivered.tier),
 ): EngineAnswer {
   const { bridge, state } = delivered;
   const { target } = state;
   const meta = answerMeta(run, fallback, run.cacheKey ? 'miss' : 'off', target.id);
+  if (delivered.hedge) meta.hedge = delivered.hedge;
   if (delivered.opened === undefined) {
     const body = bridge.response(delivered.json);
     if (run.cacheKey) void cache.store(run.dialect, run.route, run.options, run.cacheKey, body);
@@ -59,6 +61,10 @@ export function deliver(
   // Past the commit point the deadline no longer cuts the stream short; the idle timer does.
   deadline.dispose();
   return { kind: 'stream', body: stream, meta, ended };
+}
+
+function fallbackOf(tier: number): Fallback {
+  return tier === 0 ? 'none' : tier === -1 ? 'context' : 'tier';
 }
 
 /** What to do with a stream's whole answer once it ended cleanly: cache it, hand it on. */

@@ -84,6 +84,8 @@ export interface AnswerMeta {
   trail: readonly AttemptRecord[];
   /** Callers that shared this answer's upstream call (coalescing), when more than one did. */
   coalesced?: number;
+  /** A hedge raced the attempt that answered: `won` when the hedge gave the answer. */
+  hedge?: 'won' | 'lost';
 }
 
 /** Running totals an engine keeps. */
@@ -92,6 +94,10 @@ export interface EngineCounters {
   idempotentReplays: number;
   /** Calls answered by another identical call's upstream call (coalescing). */
   coalesced: number;
+  /** Hedged attempts started beside a slow attempt. */
+  hedges: number;
+  /** Hedged attempts that answered first. */
+  hedgesWon: number;
 }
 
 export type EngineAnswer =
@@ -118,4 +124,6 @@ export type EngineEvent =
   /** One upstream call answered `callers` identical calls (coalescing). */
   | { type: 'coalesced'; route: string; callers: number }
   /** The request breaks rules the provider tolerates (preflight warnings): logged and counted. */
-  | { type: 'warning'; route: string; warnings: readonly RequestIssue[] };
+  | { type: 'warning'; route: string; warnings: readonly RequestIssue[] }
+  /** A hedge started: an attempt on `to` beside the slow one on `from`. */
+  | { type: 'hedge'; route: string; from: string; to: string };

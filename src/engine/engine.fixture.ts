@@ -152,6 +152,8 @@ export function testDeps(upstream: FakeUpstream, clock: ManualClock) {
     record: (run, record) => run.trail.push(record),
     bridge: createBridges(),
     retries: new RetryPolicies(() => 0.999, clock),
+    onHedge: () => {},
+    onHedgeWon: () => {},
   };
   return { deps, admission, clock };
 }

@@ -63,6 +63,7 @@ import { checkRequest } from './request-check.ts';
 import { RetryPolicies } from './retry-policies.ts';
 import type { Run } from './run.ts';
 import { TargetRegistry, type TargetState } from './target-state.ts';
+import { TierWalk } from './tier-walk.ts';
 import { type TargetDeps, tryTarget } from './try-target.ts';
 import { unknownRoute } from './unknown-route.ts';
 
@@ -87,7 +88,12 @@ export class Engine {
   readonly #deps: TargetDeps;
   readonly #idempotency: Idempotency;
   readonly #coalescer: Coalescer;
-  readonly #counters: EngineCounters = { idempotentReplays: 0, coalesced: 0 };
+  readonly #counters: EngineCounters = {
+    idempotentReplays: 0,
+    coalesced: 0,
+    hedges: 0,
+    hedgesWon: 0,
+  };
   readonly #events = new EventEmitter<EngineEvent>();
   readonly #warnings = new Map<string, number>();
   /** Every attempt and breaker transition, for telemetry and tests. */
@@ -133,6 +139,14 @@ export class Engine {
         this.#record(run, record, error, start, firstByteMs),
       bridge,
       retries: new RetryPolicies(options.random ?? Math.random, this.#clock),
+      onHedge: (run, from, to) => {
+        this.#counters.hedges++;
+        if (this.#events.hasListeners)
+          this.#events.emit({ type: 'hedge', route: run.route.name, from, to });
+      },
+      onHedgeWon: () => {
+        this.#counters.hedgesWon++;
+      },
     };
   }
 
@@ -256,36 +270,38 @@ export class Engine {
     let from = '';
     // Targets their breaker turned away: panic mode's last resort when nothing else delivers.
     const ejected: Ejected[] = [];
-    tiers: for (let tier = 0; tier < route.tiers.length; tier++) {
-      for (const target of route.tiers[tier]!) {
-        if (last) fallbackTaken(run, from, target.id, last.code, 'tier');
-        from = target.id;
-        const lastTarget = tier === route.tiers.length - 1 && target === route.tiers[tier]!.at(-1);
-        const outcome = await tryTarget(
-          this.#deps,
-          run,
-          target,
-          tier,
-          lastTarget && !route.contextFallback,
-        );
-        if (outcome.ok)
-          return deliver(run, outcome.value, tier === 0 ? 'none' : 'tier', this.#cache);
-        last = outcome.error;
-        if (outcome.ejected) ejected.push({ target, tier });
-        if (last.code === 'context_overflow' && route.contextFallback) {
-          fallbackTaken(run, from, route.contextFallback.id, last.code, 'context');
-          from = route.contextFallback.id;
-          const wider = await tryTarget(this.#deps, run, route.contextFallback, -1, true);
-          if (wider.ok) return deliver(run, wider.value, 'context', this.#cache);
-          last = wider.error;
-        }
-        if (!canFallBack(last)) break tiers;
+    const walk = new TierWalk(this.#deps, run);
+    for (let step = await walk.next(); step; step = await walk.next()) {
+      const current = step;
+      if (last && step.target.id !== from)
+        fallbackTaken(run, from, step.target.id, last.code, 'tier');
+      from = step.target.id;
+      const tried = await tryTarget(this.#deps, run, step.target, step.tier, {
+        last: step.last,
+        resumeAfter: step.resumeAfter,
+        failover: (delayMs) => walk.failover(delayMs),
+        hedgeTo: () => walk.hedgeTo(current),
+      });
+      if (tried.outcome.ok) return deliver(run, tried.outcome.value, this.#cache);
+      last = tried.outcome.error;
+      if (tried.ejected) ejected.push({ target: step.target, tier: step.tier });
+      if (tried.resumeInMs !== undefined) {
+        walk.leave(step, tried.attempts, tried.resumeInMs);
+        continue;
       }
+      if (last.code === 'context_overflow' && route.contextFallback) {
+        fallbackTaken(run, from, route.contextFallback.id, last.code, 'context');
+        from = route.contextFallback.id;
+        const wider = await tryTarget(this.#deps, run, route.contextFallback, -1, { last: true });
+        if (wider.outcome.ok) return deliver(run, wider.outcome.value, this.#cache);
+        last = wider.outcome.error;
+      }
+      if (!canFallBack(last)) break;
     }
     if (ejected.length > 0 && last !== undefined && canFallBack(last)) {
       fallbackTaken(run, from, 'panic', last.code, 'panic');
       const panicked = await panic(this.#deps, run, ejected);
-      if (panicked.ok) return deliver(run, panicked.value, 'panic', this.#cache);
+      if (panicked.ok) return deliver(run, panicked.value, this.#cache, 'panic');
       last = panicked.error;
     }
     if (run.options.signal?.aborted)

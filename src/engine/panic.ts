@@ -44,7 +44,10 @@ export async function panic(
   let last: BreakwaterError | undefined;
   for (let i = 0; i < order.length; i++) {
     const { target, tier } = order[i]!;
-    const outcome = await tryTarget(deps, run, target, tier, i === order.length - 1, true);
+    const { outcome } = await tryTarget(deps, run, target, tier, {
+      last: i === order.length - 1,
+      panic: true,
+    });
     if (outcome.ok) return outcome;
     last = outcome.error;
     // The caller's own mistake, its abort or its deadline is the answer, whatever the breakers say.

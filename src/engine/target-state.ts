@@ -3,7 +3,7 @@
  * breaker, retry budget, times to first byte and retry policies, the provider's key pool.
  * Created on first use. The breaker's options are the target's own (its provider's `breaker`
  * over the global one), never a route's: a sick model is sick for every route that uses it. The
- * retry budget's ratio still comes from the route that first reaches the target.
+ * retry and hedge budgets' ratios still come from the route that first reaches the target.
  *
  * Any client may name any `provider/model`, so the state of targets no route names is bounded:
  * at most `MAX_UNNAMED_TARGETS` are kept, and past that the least recently used one whose breaker
@@ -17,6 +17,7 @@ import type { ResolvedPolicy, ResolvedProvider, ResolvedTarget } from '../config
 import type { Clock } from '../core/clock.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import { CircuitBreaker } from '../policy/breaker.ts';
+import { HeadLatency } from '../policy/head-latency.ts';
 import { LatencyTracker } from '../policy/latency-tracker.ts';
 import type { RetryPolicy } from '../policy/retry.ts';
 import { RetryBudget } from '../policy/retry-budget.ts';
@@ -33,6 +34,14 @@ export interface TargetState {
   readonly firstByte: { readonly stream: LatencyTracker; readonly whole: LatencyTracker };
   /** The retry policy of each route that reaches this target (retry-policies.ts). */
   readonly retryPolicies: Map<string, RetryPolicy>;
+  /** Recent times to a usable head (a stream's first content), for the hedge delay. */
+  readonly heads: HeadLatency;
+  /**
+   * Hedges started because this target was slow, as a share of its attempts: the retry budget's
+   * mechanism with no floor (Envoy has none for hedging; this is the budget "The Tail at Scale"
+   * describes).
+   */
+  readonly hedgeBudget: RetryBudget;
 }
 
 export interface TargetRegistryOptions {
@@ -80,6 +89,8 @@ export class TargetRegistry {
       budget: new RetryBudget({ ratio: policy.retry.budgetRatio, clock }),
       firstByte: { stream: new LatencyTracker(), whole: new LatencyTracker() },
       retryPolicies: new Map(),
+      heads: new HeadLatency(),
+      hedgeBudget: new RetryBudget({ ratio: policy.hedge.budgetRatio, minRetries: 0, clock }),
     };
     (isNamed ? this.#named : this.#unnamed).set(target.id, state);
     this.#onCreate(state);

@@ -43,7 +43,9 @@ describe('tryTarget', () => {
     upstream.reply(OPENAI, 503, unavailable);
     upstream.reply(OPENAI, 200, completion());
     const run = testRun(chat, chatRequest(), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, false));
+    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, { last: false })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok).toBe(true);
     expect(run.trail.map((r) => r.result)).toEqual(['error', 'ok']);
@@ -65,7 +67,9 @@ describe('tryTarget', () => {
     );
     upstream.reply(OPENAI, 200, completion());
     const run = testRun(chat, chatRequest(), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, false));
+    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, { last: false })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok).toBe(true);
     const [first, second] = upstream.received;
@@ -76,7 +80,9 @@ describe('tryTarget', () => {
     const { deps, clock, chat, openai } = setup();
     upstream.reply(OPENAI, 400, badRequest);
     const run = testRun(chat, chatRequest(), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, false));
+    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, { last: false })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok ? undefined : outcome.error.code).toBe('invalid_request');
     expect(upstream.received).toHaveLength(1);
@@ -86,7 +92,9 @@ describe('tryTarget', () => {
     const { deps, clock, chat, openai } = setup({ policy: { retry: { maxAttempts: 3 } } });
     for (let i = 0; i < 3; i++) upstream.reply(OPENAI, 503, unavailable);
     const run = testRun(chat, chatRequest(), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, false));
+    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, { last: false })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok ? undefined : outcome.error.code).toBe('unavailable');
     expect(run.trail.map((r) => `${r.target} ${r.result} ${r.status}`)).toEqual([
@@ -108,7 +116,9 @@ describe('tryTarget', () => {
     );
     const run = testRun(chat, chatRequest(), clock, { deadlineMs: 5_000 });
     const started = clock.now();
-    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, false));
+    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, { last: false })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok ? undefined : outcome.error.code).toBe('rate_limited');
     expect(upstream.received).toHaveLength(1);
@@ -124,7 +134,9 @@ describe('tryTarget', () => {
     upstream.fail(OPENAI, refused());
     upstream.fail(OPENAI, refused());
     const run = testRun(chat, chatRequest(), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, false));
+    const outcome = await drive(clock, tryTarget(deps, run, openai, 0, { last: false })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok ? undefined : outcome.error.code).toBe('connection');
     expect(run.trail).toHaveLength(1);
@@ -135,7 +147,9 @@ describe('tryTarget', () => {
     const { deps, clock, chat, anthropic } = setup();
     // Anthropic answers one choice: n > 1 cannot be translated.
     const run = testRun(chat, chatRequest({ n: 2 }), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, anthropic, 1, true));
+    const outcome = await drive(clock, tryTarget(deps, run, anthropic, 1, { last: true })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
@@ -157,7 +171,9 @@ describe('tryTarget', () => {
     const { deps, clock, chat, anthropic } = setup();
     upstream.reply(ANTHROPIC, 200, message());
     const run = testRun(chat, chatRequest(), clock);
-    const outcome = await drive(clock, tryTarget(deps, run, anthropic, 1, true));
+    const outcome = await drive(clock, tryTarget(deps, run, anthropic, 1, { last: true })).then(
+      (r) => r.outcome,
+    );
 
     expect(outcome.ok).toBe(true);
     expect(upstream.received[0]!.body).toMatchObject({

@@ -20,13 +20,15 @@ export interface AttemptRecord {
   requestId?: string;
   /** Made in panic mode: every tier was ejected, so this one was tried past its open breaker. */
   panic?: true;
+  /** A hedge: started beside a slow attempt and racing it; the first usable answer won. */
+  hedge?: boolean;
 }
 
 /** "openai/gpt-4o 503 unavailable (12 ms), anthropic/claude-sonnet-4-5 skipped circuit_open". */
 export function describeAttempts(attempts: readonly AttemptRecord[]): string {
   return attempts
     .map((a) => {
-      const target = a.panic ? `${a.target} (panic)` : a.target;
+      const target = a.panic ? `${a.target} (panic)` : a.hedge ? `${a.target} (hedge)` : a.target;
       if (a.result === 'ok') return `${target} ok (${Math.round(a.latencyMs)} ms)`;
       if (a.result === 'skipped') return `${target} skipped ${a.code ?? ''}`.trim();
       const status = a.status === undefined ? '' : `${a.status} `;

@@ -38,7 +38,8 @@ export interface CompletionContext {
 
 function overheadMs(startedAt: number, now: number, meta: AnswerMeta): number {
   let upstream = 0;
-  for (const attempt of meta.trail) upstream += attempt.latencyMs;
+  // A hedge runs beside the attempt it races, inside its time: counting it would count twice.
+  for (const attempt of meta.trail) if (!attempt.hedge) upstream += attempt.latencyMs;
   return Math.max(0, Math.round((now - startedAt - upstream) * 100) / 100);
 }
 

@@ -75,6 +75,7 @@ export class Exchange {
         record.tier = answered.tier;
         if (answered.requestId !== undefined) record.upstreamRequestId = answered.requestId;
       }
+      if (meta.hedge !== undefined) record.hedge = meta.hedge;
     }
     const error = this.error;
     if (error) {

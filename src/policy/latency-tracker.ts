@@ -8,8 +8,9 @@
  * The engine gives the final attempt the static timeout, so a slow but valid answer still comes
  * through instead of turning into a timeout (user-needs #5).
  *
- * Samples live in a fixed ring; the quantile is recomputed every `recomputeEvery` samples (one
- * pass over the ring, no sort), so the hot path costs one array write.
+ * Samples live in a fixed ring; the quantiles (p99 for the hang timeout, p95 for the hedge
+ * delay) are recomputed every `recomputeEvery` samples (one pass over the ring, no sort), so the
+ * hot path costs one array write.
  */
 
 export interface LatencyTrackerOptions {
@@ -39,8 +40,9 @@ export class LatencyTracker {
   #count = 0;
   #sinceRecompute = 0;
   #p99: number | undefined;
-  /** Scratch for `#quantile`: the largest samples, in descending order. */
-  #top = new Float64Array(4);
+  #p95: number | undefined;
+  /** Scratch for `#quantiles`: the largest samples, in descending order. */
+  #top = new Float64Array(16);
 
   constructor(options: LatencyTrackerOptions = {}) {
     this.#options = Object.freeze({ ...LATENCY_TRACKER_DEFAULTS, ...options });
@@ -53,13 +55,18 @@ export class LatencyTracker {
     this.#count++;
     if (++this.#sinceRecompute >= this.#options.recomputeEvery || this.#p99 === undefined) {
       this.#sinceRecompute = 0;
-      this.#p99 = this.#count >= this.#options.minSamples ? this.#quantile(0.99) : undefined;
+      if (this.#count >= this.#options.minSamples) this.#quantiles();
     }
   }
 
   /** The 99th percentile of the kept samples, once there are enough. */
   get p99(): number | undefined {
     return this.#p99;
+  }
+
+  /** The 95th percentile of the kept samples, once there are enough. */
+  get p95(): number | undefined {
+    return this.#p95;
   }
 
   /** The suggested first-byte timeout, at most `ceilingMs`; the ceiling until there are samples. */
@@ -70,12 +77,14 @@ export class LatencyTracker {
   }
 
   /**
-   * The sample at rank ⌊q·n⌋ in ascending order, found as the k-th largest (k = n − rank, 3 for
-   * p99 of 256) in one pass that keeps the k largest seen — no copy and no sort of the ring.
+   * The samples at ranks ⌊0.95·n⌋ and ⌊0.99·n⌋ in ascending order, found as the k-th largest
+   * (k = n − rank: 13 and 3 of 256) in one pass that keeps the k largest seen for p95 — p99 is
+   * among them — with no copy and no sort of the ring.
    */
-  #quantile(q: number): number {
+  #quantiles(): void {
     const n = Math.min(this.#count, this.#samples.length);
-    const k = n - Math.min(n - 1, Math.floor(q * n));
+    const rank = (q: number) => n - Math.min(n - 1, Math.floor(q * n));
+    const k = rank(0.95);
     if (this.#top.length < k) this.#top = new Float64Array(k);
     const top = this.#top;
     top.fill(Number.NEGATIVE_INFINITY, 0, k);
@@ -90,6 +99,7 @@ export class LatencyTracker {
       }
       top[j] = x;
     }
-    return top[k - 1]!;
+    this.#p95 = top[k - 1]!;
+    this.#p99 = top[rank(0.99) - 1]!;
   }
 }

@@ -129,6 +129,36 @@ describe('RetryPolicy', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('fails over instead of sleeping a long wait, and resumes without counting the request again', async () => {
+    const clock = new ManualClock();
+    const budget = new RetryBudget({ ratio: 0, minRetries: 1, clock });
+    const policy = new RetryPolicy({ clock, random: () => 0.5, budget });
+    const { fn, calls } = scripted([failure(overloaded()), success('ok')]);
+    const asked: number[] = [];
+    const failover = (delayMs: number) => {
+      asked.push(delayMs);
+      return delayMs > 250;
+    };
+    const stopped = await policy.execute(fn, { failover });
+    expect(stopped).toMatchObject({ stoppedBy: 'failover', attempts: 1, resumeInMs: 500 });
+    expect(asked).toEqual([500]);
+    expect(clock.pending).toBe(0);
+    // The retry was granted when it was deferred: resuming makes the attempt at once.
+    const resumed = await policy.execute(fn, { failover, firstAttempt: stopped.attempts });
+    expect(resumed).toMatchObject({ stoppedBy: 'success', attempts: 2 });
+    expect(calls).toEqual([0, 1]);
+    expect(budget.tryRetry()).toBe(false);
+  });
+
+  it('sleeps a wait within the failover bound on the same target', async () => {
+    const clock = new ManualClock();
+    const policy = new RetryPolicy({ clock, random: () => 0.1 });
+    const { fn, calls } = scripted([failure(overloaded()), success('ok')]);
+    const result = await run(clock, policy.execute(fn, { failover: (ms) => ms > 250 }));
+    expect(result).toMatchObject({ stoppedBy: 'success', attempts: 2 });
+    expect(calls).toEqual([0, 1]);
+  });
+
   it('names the option it rejects', () => {
     expect(() => new RetryPolicy({ maxAttempts: 0 })).toThrow('`maxAttempts`');
   });

@@ -4,6 +4,11 @@
  * Retry-After as a floor; a wait that would outlive the deadline (or exceed `maxRetryDelayMs`)
  * is not slept at all: the policy stops at once so the engine can move to the next tier.
  * Attempts return outcomes, not exceptions; the policy only reads the error's verdict.
+ *
+ * Eager failover: before a wait it would sleep, the policy asks `failover(delayMs)`; a yes stops
+ * it with `failover` and the wait it left (`resumeInMs`), so the engine can try another tier at
+ * once and come back — `execute` again with `firstAttempt` — once the wait is over. The retry
+ * was already granted (budget, breaker, deadline): resuming only makes the attempt.
  */
 import type { Clock } from '../core/clock.ts';
 import { systemClock } from '../core/clock.ts';
@@ -48,6 +53,16 @@ export interface RetryContext {
    * call, e.g. in panic mode after its breaker turned it away): only its retries count.
    */
   counted?: boolean;
+  /**
+   * Asked before a wait that would be slept: true stops with `failover` instead, leaving the
+   * wait to the caller (eager failover: another target is tried meanwhile).
+   */
+  failover?: (delayMs: number, error: BreakwaterError) => boolean;
+  /**
+   * Resumes a run that stopped with `failover`: the attempts already made. The first attempt
+   * is then made at once (its wait is over) and the request is not counted again.
+   */
+  firstAttempt?: number;
 }
 
 export type StopReason =
@@ -58,6 +73,7 @@ export type StopReason =
   | 'deadline'
   | 'retry_after_too_long'
   | 'target_unavailable'
+  | 'failover'
   | 'aborted';
 
 export interface RetryResult<T> {
@@ -66,6 +82,8 @@ export interface RetryResult<T> {
   stoppedBy: StopReason;
   /** The wait the policy declined to sleep, when it stopped for the deadline or a long Retry-After. */
   declinedWaitMs?: number;
+  /** After `failover`: the wait before the next attempt may be made (`firstAttempt: attempts`). */
+  resumeInMs?: number;
 }
 
 export interface RetryEvent {
@@ -107,8 +125,9 @@ export class RetryPolicy {
     fn: (ctx: AttemptContext) => Promise<Outcome<T>>,
     ctx: RetryContext = {},
   ): Promise<RetryResult<T>> {
-    if (!ctx.counted) this.#budget?.recordRequest();
-    for (let attempt = 0; ; attempt++) {
+    const first = ctx.firstAttempt ?? 0;
+    if (!ctx.counted && first === 0) this.#budget?.recordRequest();
+    for (let attempt = first; ; attempt++) {
       const outcome = await fn({ attempt, signal: ctx.signal });
       const attempts = attempt + 1;
       if (outcome.ok) return { outcome, attempts, stoppedBy: 'success' };
@@ -135,6 +154,9 @@ export class RetryPolicy {
       }
       if (this.#budget && !this.#budget.tryRetry()) {
         return { outcome, attempts, stoppedBy: 'retry_budget' };
+      }
+      if (ctx.failover?.(delayMs, error)) {
+        return { outcome, attempts, stoppedBy: 'failover', resumeInMs: delayMs };
       }
 
       if (this.#onRetry.hasListeners || ctx.onRetry) {

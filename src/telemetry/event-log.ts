@@ -43,6 +43,7 @@ function attemptFields(end: AttemptEnd): Fields {
     result: record.result,
   };
   if (start) fields.attempt = start.attempt;
+  if (record.hedge) fields.hedge = true;
   if (record.code !== undefined) fields.code = record.code;
   if (record.status !== undefined) fields.status = record.status;
   fields.latencyMs = Math.round(record.latencyMs);

@@ -29,6 +29,8 @@ export interface RequestRecord {
   fallback?: string;
   /** Callers that shared this request's upstream call (coalescing), when more than one did. */
   coalesced?: number;
+  /** A hedge raced the answering attempt: `won` when the hedge answered, `lost` when it did not. */
+  hedge?: 'won' | 'lost';
   /** The breakwater error code, when the answer was an error. */
   code?: string;
   stream?: boolean;
