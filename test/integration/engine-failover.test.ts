@@ -12,6 +12,9 @@ import { Engine } from '../../src/engine/engine.ts';
 import type { BreakwaterError } from '../../src/errors/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
 
+/** Waits for real I/O (sockets to the simulator), generously: the machine may be busy. */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const clock = new ManualClock(Date.now());
 let mock: MockServer;
 const engines: Engine[] = [];
@@ -60,6 +63,14 @@ function engine(random: number, policy: PolicyConfig = {}) {
 
 const ask = () => ({ model: 'chat', messages: [{ role: 'user', content: 'Hi' }] });
 const requests = (model: string) => mock.stats().models[model]?.requests ?? 0;
+/** How many attempts of `e` have failed so far. */
+function failures(e: Engine): () => number {
+  let n = 0;
+  e.onEvent((event) => {
+    if (event.type === 'attempt' && event.record.result === 'error') n++;
+  });
+  return () => n;
+}
 const trail = (meta: { trail: readonly { target: string; code?: string }[] }) =>
   meta.trail.map((a) => `${a.target.slice(7)} ${a.code ?? 'ok'}`);
 
@@ -80,7 +91,7 @@ describe('eager failover', () => {
     mock.setScenario(failing({ 'gpt-a': 500 }));
     const call = engine(0.5).call('openai', ask());
     // gpt-b is asked with no time passing: nothing was slept.
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(1));
+    await eventually(() => expect(requests('gpt-b')).toBe(1));
     await clock.advance(100);
     const answer = await call;
     expect(trail(answer.meta)).toEqual(['gpt-a server_error', 'gpt-b ok']);
@@ -90,8 +101,11 @@ describe('eager failover', () => {
 
   it('sleeps a wait within the bound on the same target', async () => {
     mock.setScenario(failing({ 'gpt-a': 500 }));
-    const call = engine(0.1).call('openai', ask());
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(1));
+    const e = engine(0.1);
+    const failed = failures(e);
+    const call = e.call('openai', ask());
+    // The clock moves only once the 500 is back and the backoff sleep under way.
+    await eventually(() => expect(failed()).toBe(1));
     mock.setScenario(fine);
     await clock.advance(99);
     expect(requests('gpt-a')).toBe(1);
@@ -106,7 +120,7 @@ describe('eager failover', () => {
       mock.reset();
       mock.setScenario(failing({ 'gpt-a': fault }));
       const call = engine(0).call('openai', ask());
-      await vi.waitFor(() => expect(requests('gpt-b')).toBe(1));
+      await eventually(() => expect(requests('gpt-b')).toBe(1));
       await clock.advance(100);
       const code = fault === 429 ? 'rate_limited' : 'quota_exhausted';
       expect(trail((await call).meta)).toEqual([`gpt-a ${code}`, 'gpt-b ok']);
@@ -116,15 +130,12 @@ describe('eager failover', () => {
   it('still retries the first target — after its wait — when the other tiers fail', async () => {
     mock.setScenario(failing({ 'gpt-a': 503, 'gpt-b': 503 }));
     const e = engine(0.5);
-    let failed = 0;
-    e.onEvent((event) => {
-      if (event.type === 'attempt' && event.record.result === 'error') failed++;
-    });
+    const failed = failures(e);
     const call = e.call('openai', ask());
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(1));
+    await eventually(() => expect(requests('gpt-b')).toBe(1));
     // gpt-b fails at 100 ms; its retry would be due at 600 ms, gpt-a's is at 500 ms.
     await clock.advance(100);
-    await vi.waitFor(() => expect(failed).toBe(2));
+    await eventually(() => expect(failed()).toBe(2));
     mock.setScenario(fine);
     await clock.advance(399);
     expect(requests('gpt-a')).toBe(1);
@@ -145,13 +156,13 @@ describe('eager failover', () => {
       () => undefined,
       (err: unknown) => err as BreakwaterError,
     );
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(1));
+    await eventually(() => expect(requests('gpt-b')).toBe(1));
     await clock.advance(100); // gpt-b fails; gpt-a's retry is due at 500 ms, gpt-b's at 600 ms
-    await vi.waitFor(() => expect(attempts).toHaveLength(2));
+    await eventually(() => expect(attempts).toHaveLength(2));
     await clock.advance(400);
-    await vi.waitFor(() => expect(attempts).toHaveLength(3));
+    await eventually(() => expect(attempts).toHaveLength(3));
     await clock.advance(100);
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(2));
+    await eventually(() => expect(requests('gpt-b')).toBe(2));
     await clock.advance(100);
     const error = await call;
     expect(error?.code).toBe('server_error');
@@ -173,8 +184,9 @@ describe('eager failover', () => {
       { clock, random: () => 0.5 },
     );
     engines.push(e);
+    const failed = failures(e);
     const call = e.call('openai', { ...ask(), model: 'solo' });
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(1));
+    await eventually(() => expect(failed()).toBe(1));
     mock.setScenario(fine);
     await clock.advance(500);
     expect(trail((await call).meta)).toEqual(['gpt-a server_error', 'gpt-a ok']);

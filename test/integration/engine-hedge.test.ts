@@ -15,6 +15,9 @@ import type { BreakwaterError } from '../../src/errors/index.ts';
 import type { Admission, Lease, Settlement } from '../../src/limiter/admission.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
 
+/** Waits for real I/O (sockets to the simulator), generously: the machine may be busy. */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const clock = new ManualClock(Date.now());
 let mock: MockServer;
 const engines: Engine[] = [];
@@ -77,7 +80,7 @@ const requests = (model: string) => mock.stats().models[model]?.requests ?? 0;
 async function warmUp(e: Engine, n = 40, extra: Record<string, unknown> = {}) {
   const before = requests('gpt-a');
   const calls = Array.from({ length: n }, () => e.call('openai', ask('openai/gpt-a', extra)));
-  await vi.waitFor(() => expect(requests('gpt-a')).toBe(before + n));
+  await eventually(() => expect(requests('gpt-a')).toBe(before + n));
   await clock.advance(100);
   for (const answer of await Promise.all(calls)) {
     if (answer.kind === 'stream') for await (const _ of answer.body);
@@ -105,12 +108,12 @@ describe('hedged attempts', () => {
     settled.length = 0;
     mock.setScenario(withModel('gpt-a', { faults: [{ kind: 'hang', probability: 1 }] }));
     const call = e.call('openai', ask('chat'));
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(1));
+    await eventually(() => expect(requests('gpt-a')).toBe(1));
     // Delay: 2 × p95 (100 ms) = 200 ms.
     await clock.advance(199);
     expect(requests('gpt-b')).toBe(0);
     await clock.advance(1);
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(1));
+    await eventually(() => expect(requests('gpt-b')).toBe(1));
     await clock.advance(100);
     const answer = await call;
     expect(answer.meta).toMatchObject({ target: 'openai/gpt-b', hedge: 'won', fallback: 'tier' });
@@ -136,9 +139,9 @@ describe('hedged attempts', () => {
     settled.length = 0;
     mock.setScenario(withModel('gpt-a', { latency: { fixedMs: 250 } }));
     const call = e.call('openai', ask('chat'));
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(1));
+    await eventually(() => expect(requests('gpt-a')).toBe(1));
     await clock.advance(200);
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(1));
+    await eventually(() => expect(requests('gpt-b')).toBe(1));
     await clock.advance(50); // gpt-a answers at 250 ms, gpt-b would at 300 ms
     const answer = await call;
     expect(answer.meta).toMatchObject({ target: 'openai/gpt-a', hedge: 'lost', fallback: 'none' });
@@ -155,9 +158,9 @@ describe('hedged attempts', () => {
     mock.setScenario(withModel('gpt-a', { faults: [{ kind: 'hang', probability: 0.5 }] }));
     // The seeded draw decides which attempt hangs; either way the answer comes from gpt-a.
     const call = e.call('openai', ask('solo'));
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(1));
+    await eventually(() => expect(requests('gpt-a')).toBe(1));
     await clock.advance(200);
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(2));
+    await eventually(() => expect(requests('gpt-a')).toBe(2));
     await clock.advance(100);
     const answer = await call;
     expect(answer.meta.target).toBe('openai/gpt-a');
@@ -170,10 +173,10 @@ describe('hedged attempts', () => {
     await warmUp(e, 40);
     mock.setScenario(withModel('gpt-a', { latency: { fixedMs: 1000 } }));
     const calls = Array.from({ length: 100 }, () => e.call('openai', ask('chat')));
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(100));
+    await eventually(() => expect(requests('gpt-a')).toBe(100));
     await clock.advance(200);
     // Every hedge that started reaches gpt-b, and answers at 300 ms, before gpt-a.
-    await vi.waitFor(() => expect(requests('gpt-b')).toBe(e.counters().hedges));
+    await eventually(() => expect(requests('gpt-b')).toBe(e.counters().hedges));
     await clock.advance(100);
     await clock.advance(700);
     await Promise.all(calls);
@@ -195,20 +198,25 @@ describe('hedged attempts', () => {
     );
     const answer = await (async () => {
       const call = e.call('openai', ask('chat', { stream: true }));
-      await vi.waitFor(() => expect(requests('gpt-a')).toBe(1));
+      await eventually(() => expect(requests('gpt-a')).toBe(1));
       await clock.advance(100);
       return call;
     })();
     expect(answer.kind).toBe('stream');
     if (answer.kind !== 'stream') return;
+    let done = false;
     const reading = (async () => {
       let text = '';
       for await (const chunk of answer.body) text += Buffer.from(chunk).toString('utf8');
+      done = true;
       return text;
     })();
-    await clock.advance(1000);
-    expect(requests('gpt-b')).toBe(0);
-    await clock.advance(4000);
+    // Past the hedge delay, and on through the stall (5 s) until the stream ends.
+    for (let i = 0; i < 40 && !done; i++) {
+      await clock.advance(250);
+      expect(requests('gpt-b')).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(await reading).toContain('[DONE]');
     expect(requests('gpt-b')).toBe(0);
     expect(e.counters().hedges).toBe(0);
@@ -220,7 +228,7 @@ describe('hedged attempts', () => {
     mock.setScenario(withModel('gpt-a', { faults: [{ kind: 'hang', probability: 1 }] }));
     const off = e.call('openai', ask('calm'), { deadlineMs: 1000 }).catch((err) => err);
     const short = e.call('openai', ask('chat'), { deadlineMs: 150 }).catch((err) => err);
-    await vi.waitFor(() => expect(requests('gpt-a')).toBe(2));
+    await eventually(() => expect(requests('gpt-a')).toBe(2));
     await clock.advance(150);
     expect(((await short) as BreakwaterError).code).toBe('deadline_exceeded');
     await clock.advance(850);

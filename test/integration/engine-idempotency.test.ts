@@ -11,6 +11,9 @@ import { Engine } from '../../src/engine/engine.ts';
 import { BreakwaterError } from '../../src/errors/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
 
+/** Waits for real I/O (sockets to the simulator), generously: the machine may be busy. */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const clock = new ManualClock(Date.now());
 let mock: MockServer;
 const engines: Engine[] = [];
@@ -48,7 +51,7 @@ const upstream = () => mock.stats().total.requests;
 
 /** Lets the simulator see `n` requests, then moves its latency by. */
 async function answerAfter(n: number) {
-  await vi.waitFor(() => expect(upstream()).toBe(n));
+  await eventually(() => expect(upstream()).toBe(n));
   await clock.advance(1000);
 }
 
@@ -119,7 +122,7 @@ describe('idempotency keys', () => {
   it('makes a second call with the key of a running one wait for its answer', async () => {
     const e = engine();
     const first = e.call('openai', ask('plain', 'Wait'), { idempotencyKey: 'k-wait' });
-    await vi.waitFor(() => expect(upstream()).toBe(1));
+    await eventually(() => expect(upstream()).toBe(1));
     const second = e.call('openai', ask('plain', 'Wait'), { idempotencyKey: 'k-wait' });
     let settled = false;
     void second.finally(() => {
@@ -180,7 +183,7 @@ describe('idempotency keys', () => {
     const first = e
       .call('openai', ask('openai/gpt-flip'), { idempotencyKey: 'k-flip' })
       .catch((err: unknown) => err);
-    await vi.waitFor(() => expect(upstream()).toBe(1));
+    await eventually(() => expect(upstream()).toBe(1));
     const second = e.call('openai', ask('openai/gpt-flip'), { idempotencyKey: 'k-flip' });
     mock.setScenario(scenario);
     await clock.advance(1000);
@@ -194,10 +197,13 @@ describe('idempotency keys', () => {
   it('ends a wait for a running call at the waiter’s own deadline', async () => {
     const e = engine();
     const first = e.call('openai', ask('plain', 'Long'), { idempotencyKey: 'k-deadline' });
-    await vi.waitFor(() => expect(upstream()).toBe(1));
+    await eventually(() => expect(upstream()).toBe(1));
+    const before = clock.pending;
     const second = e
       .call('openai', ask('plain', 'Long'), { idempotencyKey: 'k-deadline', deadlineMs: 500 })
       .catch((err: unknown) => err);
+    // Its deadline's timer is set once it waits for the first call.
+    await eventually(() => expect(clock.pending).toBeGreaterThan(before));
     await clock.advance(500);
     expect(((await second) as BreakwaterError).code).toBe('deadline_exceeded');
     await clock.advance(500);
@@ -254,7 +260,7 @@ describe('coalescing', () => {
       .call('openai', ask('shared', 'Leave'), { signal: leaving.signal })
       .catch((err: unknown) => err);
     const staying = e.call('openai', ask('shared', 'Leave'));
-    await vi.waitFor(() => expect(upstream()).toBe(1));
+    await eventually(() => expect(upstream()).toBe(1));
     leaving.abort(new Error('gone'));
     expect(((await first) as BreakwaterError).code).toBe('aborted');
     await clock.advance(1000);
@@ -270,13 +276,13 @@ describe('coalescing', () => {
       e.call('openai', ask('shared', 'All'), { signal: a.signal }).catch((err) => err),
       e.call('openai', ask('shared', 'All'), { signal: b.signal }).catch((err) => err),
     ];
-    await vi.waitFor(() => expect(upstream()).toBe(2));
+    await eventually(() => expect(upstream()).toBe(2));
     a.abort(new Error('gone'));
     b.abort(new Error('gone too'));
     for (const error of await Promise.all(both))
       expect((error as BreakwaterError).code).toBe('aborted');
     // The upstream call ends now, without the simulator's latency passing.
-    await vi.waitFor(() => expect(attempts).toEqual(['aborted']));
+    await eventually(() => expect(attempts).toEqual(['aborted']));
     expect(upstream()).toBe(2);
   });
 });

@@ -17,6 +17,9 @@ import {
 } from '../../src/store/redis/redis-server.fixture.ts';
 import { createRedisStore, type RedisStore } from '../../src/store/redis/redis-store.ts';
 
+/** Waits for real I/O (sockets to the simulator), generously: the machine may be busy. */
+const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const clock = new ManualClock(Date.now());
 let mock: MockServer;
 let server: RedisServer;
@@ -54,7 +57,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('idempotency keys across a fleet (Redis)', ()
     await Promise.all(stores.map((s) => s.ready()));
     const body = { model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Once' }] };
     const first = a.call('openai', body, { idempotencyKey: 'fleet-1' });
-    await vi.waitFor(() => expect(mock.stats().total.requests).toBe(1));
+    await eventually(() => expect(mock.stats().total.requests).toBe(1));
     const second = b.call('openai', body, { idempotencyKey: 'fleet-1' });
     let done = false;
     void second.then(() => {
@@ -63,7 +66,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('idempotency keys across a fleet (Redis)', ()
     // The simulator answers the first call; the second polls the shared record until it sees it.
     await clock.advance(1000);
     const original = await first;
-    await vi.waitFor(async () => {
+    await eventually(async () => {
       await clock.advance(100);
       expect(done).toBe(true);
     });
