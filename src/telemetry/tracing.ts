@@ -62,19 +62,7 @@ function server(baseUrl: string): { address: string; port: number } | undefined 
 
 export function traceEngine(sources: Sources, options: TracingOptions = {}): () => void {
   const tracer = options.tracer ?? trace.getTracer('breakwater', APP_VERSION);
-  const meter = metrics.getMeter('breakwater', APP_VERSION);
-  const duration: Histogram = meter.createHistogram('gen_ai.client.operation.duration', {
-    unit: 's',
-    description: 'GenAI operation duration',
-  });
-  const tokens: Histogram = meter.createHistogram('gen_ai.client.token.usage', {
-    unit: '{token}',
-    description: 'Measures number of input and output tokens used',
-  });
-  const firstChunk: Histogram = meter.createHistogram(
-    'gen_ai.client.operation.time_to_first_chunk',
-    { unit: 's', description: 'Time to receive the first chunk in a streaming operation' },
-  );
+  const instruments = genAiInstruments();
   const tags: Record<string, string> = {};
   if (options.environment) tags['deployment.environment.name'] = options.environment;
   if (options.buildId) tags['service.version'] = `${APP_VERSION}+${options.buildId}`;
@@ -211,6 +199,7 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
       attributes['gen_ai.response.model'] = modelOf(target);
     }
     if (end.error) attributes['error.type'] = end.error.code;
+    const { duration, firstChunk, tokens } = instruments();
     duration.record(seconds(end.durationMs), attributes);
     if (end.firstChunkMs !== undefined) firstChunk.record(seconds(end.firstChunkMs), attributes);
     if (end.usage) {
@@ -228,4 +217,42 @@ function modelOf(target: string): string {
 function providerOf(target: string): string {
   const slash = target.indexOf('/');
   return slash === -1 ? target : target.slice(0, slash);
+}
+
+interface GenAiInstruments {
+  duration: Histogram;
+  tokens: Histogram;
+  firstChunk: Histogram;
+}
+
+/**
+ * The GenAI histograms of the meter provider registered now. The metrics API has no proxy (the
+ * tracing API does): instruments made before the application registers its MeterProvider would
+ * stay no-ops, so they are made again whenever the provider changes — one comparison a call.
+ */
+function genAiInstruments(): () => GenAiInstruments {
+  let provider: unknown;
+  let made: GenAiInstruments | undefined;
+  return () => {
+    const current = metrics.getMeterProvider();
+    if (made === undefined || current !== provider) {
+      provider = current;
+      const meter = current.getMeter('breakwater', APP_VERSION);
+      made = {
+        duration: meter.createHistogram('gen_ai.client.operation.duration', {
+          unit: 's',
+          description: 'GenAI operation duration',
+        }),
+        tokens: meter.createHistogram('gen_ai.client.token.usage', {
+          unit: '{token}',
+          description: 'Measures number of input and output tokens used',
+        }),
+        firstChunk: meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
+          unit: 's',
+          description: 'Time to receive the first chunk in a streaming operation',
+        }),
+      };
+    }
+    return made;
+  };
 }
