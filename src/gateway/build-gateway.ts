@@ -27,7 +27,7 @@ import { clientErrorHandler, expectationHandler } from './client-error.ts';
 import { type ClientKeyInput, ClientKeyring, mergeClientKeyBudgets } from './client-keys.ts';
 import { completionHandler } from './completion-route.ts';
 import { countTokensHandler } from './count-tokens.ts';
-import { type DrainResult, drain, InFlight } from './drain.ts';
+import { cutNow, type DrainResult, drain, InFlight } from './drain.ts';
 import { handleError } from './error-handler.ts';
 import type { Exchange } from './exchange.ts';
 import { methodNotAllowed, pathNotFound } from './gateway-errors.ts';
@@ -97,6 +97,12 @@ export interface GatewayControl {
   inFlight(): number;
   /** Stops taking requests, lets those in flight finish within `graceMs`, then closes. */
   drain(graceMs: number): Promise<DrainResult>;
+  /**
+   * Ends every request in flight now (streams with an error event in their dialect, waiting
+   * calls with a 503), then closes their connections; how many there were. For a second signal
+   * during a drain; what it cut counts in the drain's result.
+   */
+  cut(): number;
 }
 
 declare module 'fastify' {
@@ -273,7 +279,8 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     telemetry,
     clientKeys: keyring.size,
     inFlight: () => inFlight.count,
-    drain: (graceMs: number) => drain(app, inFlight, graceMs, clock),
+    drain: (graceMs: number) => drain(app, inFlight, graceMs, clock, retryAfterMs),
+    cut: () => cutNow(app, inFlight, retryAfterMs),
   } satisfies GatewayControl);
 
   app.server.on('checkExpectation', expectationHandler(clientErrors));

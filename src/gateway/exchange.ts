@@ -3,6 +3,7 @@
  * engine did, how it ended — gathered in one place so a single log line can be written when the
  * connection's answer is over, however it ends (sent, failed, or the client left).
  */
+import type { FastifyReply } from 'fastify';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import { totalInputTokens, type Usage } from '../dialects/usage.ts';
 import type { AnswerMeta } from '../engine/engine.ts';
@@ -24,6 +25,12 @@ export class Exchange {
   overheadMs: number | undefined = undefined;
   /** Cancels the engine call when the client goes away; set on the completion routes only. */
   abort: AbortController | undefined = undefined;
+  /** The reply, for a shutdown that must end the request before it is over (drain.ts). */
+  reply: FastifyReply | undefined = undefined;
+  /** Ends a stream under way with `frame` (an error event in its dialect); set by sse-reply.ts. */
+  cutStream: ((frame: Uint8Array) => void) | undefined = undefined;
+  /** A shutdown ended this request before it was over. */
+  cut = false;
   /** The engine was asked: its own `request:end` tells telemetry how the call ended. */
   called = false;
   usage: Usage | undefined = undefined;
@@ -97,6 +104,7 @@ export class Exchange {
     if (this.costUsd !== undefined) record.costUsd = Math.round(this.costUsd * 1e8) / 1e8;
     if (this.stopReason !== undefined) record.stopReason = this.stopReason;
     if (this.overheadMs !== undefined) record.overheadMs = this.overheadMs;
+    if (this.cut) record.cut = true;
     if (this.traceId !== undefined) record.traceId = this.traceId;
     if (this.prompt !== undefined) record.prompt = this.prompt;
     if (this.completion !== undefined) record.completion = this.completion;

@@ -103,6 +103,20 @@ export function fromFastifyError(err: {
   return undefined;
 }
 
+/** A request still in flight when the gateway stopped: the grace period ran out, or a second signal. */
+export function cutByShutdown(retryAfterMs: number): BreakwaterError {
+  return new BreakwaterError(
+    'unavailable',
+    'the gateway shut down before this answer was complete',
+    {
+      origin: 'breakwater',
+      retryable: true,
+      retryAfterMs,
+      hint: 'Retry: another gateway instance (or this one, restarted) will take the request.',
+    },
+  );
+}
+
 /** A body larger than the gateway accepts, as sent or once decoded (`coding`). */
 export function bodyTooLarge(coding?: string): BreakwaterError {
   return new BreakwaterError(

@@ -39,10 +39,11 @@ export function requestLifecycle(deps: LifecycleDeps): {
   const onRequest: onRequestHookHandler = (request, reply, done) => {
     const exchange = new Exchange(now());
     request.bw = exchange;
-    inFlight.start();
+    exchange.reply = reply;
+    inFlight.start(exchange);
     const res = reply.raw;
     res.once('close', () => {
-      inFlight.end();
+      inFlight.end(exchange);
       const finished = res.writableEnded;
       if (!finished) exchange.abort?.abort(new Error('the client closed the connection'));
       // 499 (nginx's "client closed request"): the client left before any answer was sent.

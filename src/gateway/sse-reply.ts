@@ -43,9 +43,12 @@ export async function sendStream(
   reply: FastifyReply,
   body: AsyncIterable<Uint8Array>,
   headers: Record<string, string>,
+  exchange?: { cutStream: ((frame: Uint8Array) => void) | undefined },
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
+  /** Set when a shutdown ended the stream with a last frame of its own (drain.ts). */
+  let cut = false;
   res.on('error', () => {}); // a write racing a client that left
   const iterator = body[Symbol.asyncIterator]();
   let complete = false;
@@ -61,6 +64,14 @@ export async function sendStream(
     gathered = [];
     if (!res.destroyed && !res.write(data)) full ??= writable(res);
   };
+  if (exchange) {
+    exchange.cutStream = (frame) => {
+      if (cut || res.destroyed || res.writableEnded) return;
+      cut = true;
+      flush();
+      res.end(frame);
+    };
+  }
   try {
     res.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
@@ -69,7 +80,7 @@ export async function sendStream(
     });
     // No flushHeaders(): the engine hands the stream over at its commit point, with the first
     // content in hand, so the headers go out in the same write (and packet) as the first frames.
-    while (!res.destroyed) {
+    while (!res.destroyed && !cut) {
       if (full) {
         await full;
         full = undefined;
@@ -80,7 +91,7 @@ export async function sendStream(
         complete = true;
         break;
       }
-      if (res.destroyed) break;
+      if (res.destroyed || cut) break;
       if (first) {
         // The headers and the first content: out now, not at the end of the turn, which may
         // still frame everything else that arrived with it.
@@ -101,8 +112,12 @@ export async function sendStream(
   } catch (err) {
     reply.log.error({ err, requestId: reply.request.id }, 'stream failed in the gateway');
   } finally {
+    if (exchange) exchange.cutStream = undefined;
     if (!complete) await iterator.return?.().catch(() => undefined);
-    if (complete && !res.destroyed) {
+    if (cut) {
+      // Ended by the shutdown with its error event: the frame must reach the client, so no destroy.
+      gathered = [];
+    } else if (complete && !res.destroyed) {
       flush();
       res.end();
     } else {

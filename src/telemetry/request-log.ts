@@ -38,6 +38,8 @@ export interface RequestRecord {
   tenant?: string;
   /** Time spent in breakwater before the answer's headers, upstream attempts excluded. */
   overheadMs?: number;
+  /** A shutdown ended the request before it was over (its grace period ran out, or a second signal). */
+  cut?: true;
   /** The request body's size, from its `content-length`. */
   requestBytes?: number;
   /** The tier of the target that answered (0 the first; -1 the context-window fallback). */

@@ -2,6 +2,8 @@
  * `breakwater serve` as a child process, in front of a simulator whose streams take about a
  * second: 100 streams are opened, SIGTERM arrives while all of them are mid-way, and every one
  * still ends complete (`data: [DONE]`), no new connection is taken, and the process exits 0.
+ * A second SIGTERM cuts what is left at once: each stream ends with an error event in its own
+ * dialect, and the last log line counts them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -123,6 +125,71 @@ describe('breakwater serve', () => {
     const complete = bodies.filter((b) => b.trimEnd().endsWith('data: [DONE]'));
     expect(complete.length).toBe(STREAMS);
     expect(bodies.every((b) => !b.includes('"error"'))).toBe(true);
+    expect(await exited).toBe(0);
+  }, 30_000);
+
+  it('cuts every stream on a second SIGTERM, each with an error event in its dialect', async () => {
+    const config = join(dir, 'cut.yaml');
+    await writeFile(
+      config,
+      [
+        'providers:',
+        '  openai:',
+        `    baseUrl: ${mock.url}`,
+        '    apiKey: sk-test-sigterm-0123456789',
+        '  anthropic:',
+        `    baseUrl: ${mock.url}`,
+        '    apiKey: sk-ant-test-sigterm-0123456789',
+        'policy:',
+        '  timeouts: { firstByteMs: 10000, idleMs: 10000, deadlineMs: 20000 }',
+        '',
+      ].join('\n'),
+    );
+    const env = { ...process.env };
+    delete env.BREAKWATER_CLIENT_KEYS;
+    const cli = spawn(
+      process.execPath,
+      ['src/cli/main.ts', 'serve', '--config', config, '--port', '0', '--grace-ms', '60000'],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child = cli;
+    const exited = new Promise<number | null>((resolve) =>
+      cli.once('exit', (code) => resolve(code)),
+    );
+    const url = (await waitFor(cli.stderr!, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    const paths = ['/v1/chat/completions', '/v1/messages'] as const;
+    const opened = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const path = paths[i % 2]!;
+        const res = await fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: path === '/v1/messages' ? 'anthropic/claude-haiku-4-5' : 'openai/gpt-4o',
+            max_tokens: 200,
+            stream: true,
+            messages: [{ role: 'user', content: 'Tell me a story.' }],
+          }),
+        });
+        expect(res.status).toBe(200);
+        const reader = res.body!.getReader();
+        const first = await reader.read();
+        return { path, reader, head: new TextDecoder().decode(first.value) };
+      }),
+    );
+    const stopping = waitFor(cli.stdout!, /"msg":"shutting down"/);
+    cli.kill('SIGTERM');
+    await stopping;
+    const stopped = waitFor(cli.stdout!, /"cut":(\d+)[^\n]*"msg":"stopped/);
+    cli.kill('SIGTERM');
+    const bodies = await Promise.all(opened.map(({ reader, head }) => readAll(reader, head)));
+    opened.forEach(({ path }, i) => {
+      const frames = bodies[i]!.trim().split('\n\n');
+      const last = frames[frames.length - 1]!;
+      if (path === '/v1/messages') expect(last).toMatch(/^event: error\ndata: \{"type":"error"/);
+      else expect(last).toMatch(/^data: \{"error":\{"message":"the gateway shut down/);
+    });
+    expect((await stopped)[1]).toBe('10');
     expect(await exited).toBe(0);
   }, 30_000);
 });
