@@ -4,7 +4,8 @@
  * own retries. Each call reports whether it succeeded, how long it took and, if not, why.
  */
 import OpenAI from 'openai';
-import { type BreakwaterConfig, createClient } from '../src/index.ts';
+import type { PolicyConfig } from '../src/config/config-types.ts';
+import { type BreakwaterConfig, createClient, type EngineCounters } from '../src/index.ts';
 import { BreakerWatch } from './resilience-breaker-watch.ts';
 import { type ContenderSpec, PRIMARY } from './resilience-scenarios.ts';
 
@@ -28,14 +29,20 @@ export interface RunningContender {
   call(): Promise<CallResult>;
   /** Open periods of the primary's breaker, when the spec asks to watch it. */
   watch: BreakerWatch | undefined;
+  /** breakwater's running totals (hedges), read after the load. */
+  counters?: () => EngineCounters;
   close(): Promise<void>;
 }
 
-/** The config breakwater runs with: the production defaults, plus the drill's route. */
-export function breakwaterConfig(baseUrl: string, tiers: readonly string[]): BreakwaterConfig {
+/** The config breakwater runs with: the production defaults, the drill's route, and `policy`. */
+export function breakwaterConfig(
+  baseUrl: string,
+  tiers: readonly string[],
+  policy?: PolicyConfig,
+): BreakwaterConfig {
   return {
     providers: { openai: { baseUrl, apiKey: 'sk-bench' } },
-    routes: { chat: { tiers } },
+    routes: { chat: policy ? { tiers, policy } : { tiers } },
   };
 }
 
@@ -53,7 +60,7 @@ export function startContender(spec: ContenderSpec, baseUrl: string): RunningCon
       close: async () => {},
     };
   }
-  const client = createClient(breakwaterConfig(baseUrl, spec.tiers));
+  const client = createClient(breakwaterConfig(baseUrl, spec.tiers, spec.policy));
   const sdk = new OpenAI({
     apiKey: 'unused',
     baseURL: 'http://breakwater.invalid/v1',
@@ -66,6 +73,7 @@ export function startContender(spec: ContenderSpec, baseUrl: string): RunningCon
   return {
     call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: 'chat' })),
     watch,
+    counters: () => client.engine.counters(),
     close: async () => {
       watch?.dispose();
       await client.close();

@@ -39,7 +39,7 @@ export function printScenario(scenario: BenchScenario, load: LoadOptions): void 
   console.log(`simulator: ${JSON.stringify(scenario.simulator)}`);
   for (const spec of scenario.contenders) {
     if (spec.kind !== 'breakwater') continue;
-    const config = JSON.stringify(breakwaterConfig('<simulator>', spec.tiers));
+    const config = JSON.stringify(breakwaterConfig('<simulator>', spec.tiers, spec.policy));
     console.log(`${spec.label}: createClient(${config})`);
   }
   const spread = load.durationMs > 0 ? `started over ${load.durationMs / 1000} s` : 'closed loop';
@@ -49,7 +49,8 @@ export function printScenario(scenario: BenchScenario, load: LoadOptions): void 
 }
 
 export function printFigures(figures: readonly ContenderFigures[]): void {
-  const header = ['contender', 'requests', 'success', 'attempts', 'per req', 'per ok', 'p50'];
+  const header = ['contender', 'requests', 'success', 'attempts', 'per req', 'per ok', 'hedges'];
+  header.push('p50');
   header.push('p95', 'p99', 'max', 'wall');
   const rows = figures.map((f) => [
     f.label,
@@ -58,6 +59,7 @@ export function printFigures(figures: readonly ContenderFigures[]): void {
     String(f.attempts),
     formatRatio(f.attempts / f.requests),
     formatRatio(f.attempts / f.succeeded),
+    f.hedges === undefined ? '-' : String(f.hedges),
     formatMs(f.latency.p50),
     formatMs(f.latency.p95),
     formatMs(f.latency.p99),
@@ -65,7 +67,9 @@ export function printFigures(figures: readonly ContenderFigures[]): void {
     formatMs(f.wallMs),
   ]);
   console.log(`\n${renderTable(header, rows)}`);
-  console.log('(per req: upstream attempts per request; per ok: per successful request)');
+  console.log(
+    '(per req: upstream attempts per request; per ok: per successful request; hedges: hedged attempts breakwater started)',
+  );
   console.log('\nupstream attempts by model, failures by cause:');
   for (const f of figures) {
     const byModel = Object.entries(f.attemptsByModel)

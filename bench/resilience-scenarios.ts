@@ -1,19 +1,33 @@
 /**
- * The three drills of the resilience bench, as issue 3 defines them, with the simulator scenario
+ * The drills of the resilience bench — flaky, outage and hangs as issue 3 defines them, and clean
+ * (issue 16: no fault at all, where no hedge may fire) — with the simulator scenario
  * written out here (rather than read from `scenarios/*.yaml`) so the figures do not move when
  * those files are tuned for demos. Latency is small but never zero — 20 ms plus up to 30 ms of
  * seeded jitter, nothing per token — so latency ratios mean something.
  *
  * Every contender in a drill sends the same requests on the same schedule; the SDK contenders
  * call the primary model directly, breakwater calls a route whose first tier is that model.
+ * Beside breakwater with its defaults runs breakwater with hedging and eager failover off (the
+ * engine as it was before them), so what they change is read off one run.
  */
+import type { PolicyConfig } from '../src/config/config-types.ts';
 import type { Latency, Scenario } from '../src/mock/index.ts';
 
 export const PRIMARY = 'gpt-primary';
 export const SECONDARY = 'gpt-secondary';
 
-export type ScenarioName = 'flaky' | 'outage' | 'hangs';
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['flaky', 'outage', 'hangs'];
+export type ScenarioName = 'flaky' | 'outage' | 'hangs' | 'clean';
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['flaky', 'outage', 'hangs', 'clean'];
+
+/** breakwater's label with the defaults: the row the targets judge. */
+export const BREAKWATER = 'breakwater';
+/** The same engine with hedging and eager failover off. */
+export const WITHOUT_TAIL = 'breakwater, hedging + eager failover off';
+/** The policy of that row: no hedge, and every wait slept on the same target. */
+export const WITHOUT_TAIL_POLICY: PolicyConfig = Object.freeze({
+  hedge: { enabled: false },
+  retry: { failoverAfterMs: 3_600_000 },
+});
 
 /** Who sends the requests. */
 export type ContenderSpec =
@@ -22,6 +36,8 @@ export type ContenderSpec =
       label: string;
       /** The route's tiers, as `provider/model`. */
       tiers: readonly string[];
+      /** Over the production defaults. */
+      policy?: PolicyConfig;
       /** Count the primary's attempts per open period of its breaker. */
       watchBreaker?: boolean;
     }
@@ -46,6 +62,12 @@ export interface BenchScenario {
 
 const latency: Latency = { fixedMs: 20, jitterMs: 30, perTokenMs: 0 };
 const twoTiers = [`openai/${PRIMARY}`, `openai/${SECONDARY}`] as const;
+const withoutTail: ContenderSpec = {
+  kind: 'breakwater',
+  label: WITHOUT_TAIL,
+  tiers: twoTiers,
+  policy: WITHOUT_TAIL_POLICY,
+};
 const sdk = (maxRetries: number, model = PRIMARY): ContenderSpec => ({
   kind: 'sdk',
   label:
@@ -74,7 +96,8 @@ const flaky: BenchScenario = {
   load: { requests: 2000, concurrency: 64, durationS: 20 },
   loadNote: 'both tiers are flaky; the one-tier row shows what retries alone reach',
   contenders: [
-    { kind: 'breakwater', label: 'breakwater', tiers: twoTiers },
+    { kind: 'breakwater', label: BREAKWATER, tiers: twoTiers },
+    withoutTail,
     { kind: 'breakwater', label: 'breakwater, primary tier only', tiers: [twoTiers[0]] },
     sdk(2),
     sdk(5),
@@ -92,7 +115,8 @@ const outage: BenchScenario = {
   loadNote:
     'spread out so the breaker (open 30 s, then 60 s) lets a probe through; the SDK with maxRetries 5 holds each request ~14 s, hence the concurrency',
   contenders: [
-    { kind: 'breakwater', label: 'breakwater', tiers: twoTiers, watchBreaker: true },
+    { kind: 'breakwater', label: BREAKWATER, tiers: twoTiers, watchBreaker: true },
+    withoutTail,
     sdk(2),
     sdk(5),
     sdk(0, SECONDARY),
@@ -108,7 +132,31 @@ const hangs: BenchScenario = {
   load: { requests: 2000, concurrency: 256, durationS: 40 },
   loadNote:
     'a hung attempt holds its caller until a timeout, so concurrency stays well above rate × timeout',
-  contenders: [{ kind: 'breakwater', label: 'breakwater', tiers: twoTiers }, sdk(2), sdk(5)],
+  contenders: [
+    { kind: 'breakwater', label: BREAKWATER, tiers: twoTiers },
+    withoutTail,
+    sdk(2),
+    sdk(5),
+  ],
 };
 
-export const SCENARIOS: Readonly<Record<ScenarioName, BenchScenario>> = { flaky, outage, hangs };
+const clean: BenchScenario = {
+  name: 'clean',
+  summary: 'no fault at all: every attempt answers within 20–50 ms',
+  simulator: { default: { latency } },
+  load: { requests: 2000, concurrency: 64, durationS: 20 },
+  loadNote: 'the flaky drill’s load without its faults: no hedge may fire',
+  contenders: [
+    { kind: 'breakwater', label: BREAKWATER, tiers: twoTiers },
+    withoutTail,
+    sdk(2),
+    sdk(5),
+  ],
+};
+
+export const SCENARIOS: Readonly<Record<ScenarioName, BenchScenario>> = {
+  flaky,
+  outage,
+  hangs,
+  clean,
+};

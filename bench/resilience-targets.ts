@@ -1,11 +1,12 @@
 /**
- * Issue 3's targets for each drill, judged from the figures of one run. Each verdict carries the
- * numbers it was decided on, so a FAIL says by how much.
+ * The targets of each drill — issue 3's, and issue 16's for the tail (hedging, eager failover) —
+ * judged from the figures of one run. Each verdict carries the numbers it was decided on, so a
+ * FAIL says by how much.
  */
 import { formatMs, formatPercent, formatRatio } from './lib/format.ts';
 import type { LatencySummary } from './lib/percentiles.ts';
 import type { BreakerWatch } from './resilience-breaker-watch.ts';
-import type { ScenarioName } from './resilience-scenarios.ts';
+import { BREAKWATER, type ScenarioName } from './resilience-scenarios.ts';
 
 export interface ContenderFigures {
   label: string;
@@ -22,6 +23,8 @@ export interface ContenderFigures {
   /** Failures by cause, most frequent first. */
   failures: [string, number][];
   watch: BreakerWatch | undefined;
+  /** Hedged attempts breakwater started (breakwater contenders only). */
+  hedges: number | undefined;
 }
 
 export interface Verdict {
@@ -36,13 +39,18 @@ export const FLAKY_MIN_SUCCESS = 0.999;
 export const OUTAGE_MAX_P50_RATIO = 1.5;
 /** Sampling noise allowed when comparing attempt counts of two runs. */
 export const ATTEMPTS_NOISE = 0.01;
+/** Issue 16: hangs — p99, attempts per request; flaky — p99, attempts per request. */
+export const HANGS_MAX_P99_MS = 300;
+export const HANGS_MAX_ATTEMPTS = 1.1;
+export const FLAKY_MAX_P99_MS = 1000;
+export const FLAKY_MAX_ATTEMPTS = 1.4;
 
 const successRate = (f: ContenderFigures) => f.succeeded / f.requests;
 const attemptsPerRequest = (f: ContenderFigures) => f.attempts / f.requests;
 const attemptsPerSuccess = (f: ContenderFigures) => f.attempts / f.succeeded;
 
 export function judge(scenario: ScenarioName, figures: readonly ContenderFigures[]): Verdict[] {
-  const breakwater = figures.find((f) => f.label === 'breakwater');
+  const breakwater = figures.find((f) => f.label === BREAKWATER);
   if (!breakwater) return [];
   const sdks = figures.filter((f) => f.kind === 'sdk' && f.maxRetries! > 0);
   switch (scenario) {
@@ -61,6 +69,8 @@ export function judge(scenario: ScenarioName, figures: readonly ContenderFigures
           pass: attemptsPerSuccess(breakwater) <= attemptsPerSuccess(sdk) * (1 + ATTEMPTS_NOISE),
           figures: `${formatRatio(attemptsPerSuccess(breakwater))} vs ${formatRatio(attemptsPerSuccess(sdk))} per success; per request ${formatRatio(attemptsPerRequest(breakwater))} vs ${formatRatio(attemptsPerRequest(sdk))} (${breakwater.attempts} vs ${sdk.attempts} attempts, ${formatPercent(successRate(breakwater))} vs ${formatPercent(successRate(sdk))} success)`,
         })),
+        p99Within(breakwater, FLAKY_MAX_P99_MS),
+        attemptsWithin(breakwater, FLAKY_MAX_ATTEMPTS),
       ];
     case 'outage': {
       const reference = figures.find((f) => f.kind === 'sdk' && f.maxRetries === 0);
@@ -95,13 +105,52 @@ export function judge(scenario: ScenarioName, figures: readonly ContenderFigures
       return verdicts;
     }
     case 'hangs':
-      return sdks.map((sdk) => {
-        const ratio = breakwater.latency.p99 / sdk.latency.p99;
-        return {
-          target: `breakwater's p99 latency is well below (≤ ${HANGS_P99_SHARE}×) the SDK's with maxRetries ${sdk.maxRetries}`,
-          pass: ratio <= HANGS_P99_SHARE,
-          figures: `p99 ${formatMs(breakwater.latency.p99)} vs ${formatMs(sdk.latency.p99)} (${formatRatio(ratio, 2)}×)`,
-        };
-      });
+      return [
+        {
+          target: 'every breakwater request succeeds',
+          pass: breakwater.succeeded === breakwater.requests,
+          figures: `${breakwater.succeeded}/${breakwater.requests}`,
+        },
+        p99Within(breakwater, HANGS_MAX_P99_MS),
+        attemptsWithin(breakwater, HANGS_MAX_ATTEMPTS),
+        ...sdks.map((sdk) => {
+          const ratio = breakwater.latency.p99 / sdk.latency.p99;
+          return {
+            target: `breakwater's p99 latency is well below (≤ ${HANGS_P99_SHARE}×) the SDK's with maxRetries ${sdk.maxRetries}`,
+            pass: ratio <= HANGS_P99_SHARE,
+            figures: `p99 ${formatMs(breakwater.latency.p99)} vs ${formatMs(sdk.latency.p99)} (${formatRatio(ratio, 2)}×)`,
+          };
+        }),
+      ];
+    case 'clean':
+      return [
+        {
+          target: 'every breakwater request succeeds',
+          pass: breakwater.succeeded === breakwater.requests,
+          figures: `${breakwater.succeeded}/${breakwater.requests}`,
+        },
+        {
+          target: 'no hedge fires on a healthy target',
+          pass: breakwater.hedges === 0,
+          figures: `${breakwater.hedges ?? 'unknown'} hedges in ${breakwater.requests} requests`,
+        },
+        attemptsWithin(breakwater, 1),
+      ];
   }
+}
+
+function p99Within(f: ContenderFigures, maxMs: number): Verdict {
+  return {
+    target: `breakwater's p99 latency is at most ${formatMs(maxMs)}`,
+    pass: f.latency.p99 <= maxMs,
+    figures: `p99 ${formatMs(f.latency.p99)}`,
+  };
+}
+
+function attemptsWithin(f: ContenderFigures, max: number): Verdict {
+  return {
+    target: `breakwater makes at most ${formatRatio(max)} upstream attempts per request`,
+    pass: attemptsPerRequest(f) <= max,
+    figures: `${formatRatio(attemptsPerRequest(f))} (${f.attempts} attempts, ${f.hedges ?? 0} of them hedges, for ${f.requests} requests)`,
+  };
 }

@@ -2,10 +2,11 @@
  * `npm run bench -- resilience [--scenario NAME] [--requests N] [--concurrency C] [--duration S]
  * [--seed N] [--serial] [--strict]`
  *
- * breakwater (through `client.fetch`, the OpenAI SDK's own retries off) against the official
- * OpenAI SDK alone with maxRetries 2 and 5, on the simulator drills of issue 3 — flaky, outage,
- * hangs — side by side in one run: success, upstream attempts per request (the simulator's own
- * count), latency percentiles, and the issue's targets as PASS/FAIL. Real time, real sockets.
+ * breakwater (through `client.fetch`, the OpenAI SDK's own retries off) — with its defaults, and
+ * with hedging and eager failover off — against the official OpenAI SDK alone with maxRetries 2
+ * and 5, on the simulator drills — flaky, outage, hangs (issue 3) and clean (issue 16) — side by
+ * side in one run: success, upstream attempts per request (the simulator's own count), hedges,
+ * latency percentiles, and the issues' targets as PASS/FAIL. Real time, real sockets.
  *
  * By default the contenders of a drill run at once, each against its own simulator (same
  * scenario, same seed, same request schedule), so a drill takes as long as its slowest
@@ -140,6 +141,7 @@ async function runContender(
       wallMs,
       failures: [...failures].sort((a, b) => b[1] - a[1]),
       watch: contender.watch,
+      hedges: contender.counters?.().hedges,
     };
   } finally {
     await contender.close();

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { resolveConfig } from '../../src/config/config-resolve.ts';
 import type { BreakwaterConfig, PolicyConfig } from '../../src/config/config-types.ts';
+import type { Clock } from '../../src/core/clock.ts';
 import { buildGateway, type GatewayOptions } from '../../src/gateway/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
 import { appInfo } from '../../src/telemetry/app-info.ts';
@@ -46,10 +47,14 @@ export interface StackOptions {
   logLevel?: string;
   /** Both providers' breaker settings. */
   breaker?: NonNullable<BreakwaterConfig['providers'][string]>['breaker'];
+  /** One clock for the simulator's latency and the engine (a `ManualClock` in timing tests). */
+  clock?: Clock;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const mock = await startMock(options.scenario ?? { seed: 1, default: { outputTokens: 12 } });
+  const mock = await startMock(options.scenario ?? { seed: 1, default: { outputTokens: 12 } }, {
+    clock: options.clock,
+  });
   const config = resolveConfig({
     providers: {
       openai: { baseUrl: mock.url, apiKey: OPENAI_PROVIDER_KEY, breaker: options.breaker },
@@ -72,7 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.gateway,
     config,
     logger,
-    engineOptions: { pool, ...options.gateway?.engineOptions },
+    engineOptions: { pool, clock: options.clock, ...options.gateway?.engineOptions },
   });
   let url = '';
   if (options.listen !== false) {
