@@ -62,7 +62,8 @@ export function registerObservabilityRoutes(app: FastifyInstance, deps: Observab
   });
 
   app.get('/dashboard/data', async (request, reply) => {
-    const status = statusFor(request, deps);
+    // Requests in flight besides this one, which the page makes every few seconds.
+    const status = { ...statusFor(request, deps), inFlight: Math.max(0, deps.inFlight.count - 1) };
     const tenant = 'tenant' in status ? status.tenant : undefined;
     const report = 'tenant' in status ? status.tenant.budgets : (status.limiter?.budgets ?? {});
     return reply.header('cache-control', 'no-store').send({

@@ -71,8 +71,8 @@ export class Labels {
     return label;
   }
 
-  /** A fallback destination: a target, or `cache` / `static`. */
+  /** A fallback destination: a target, or `cache`, `static`, `panic`. */
   destination(to: string): string {
-    return to === 'cache' || to === 'static' ? to : this.target(to);
+    return to === 'cache' || to === 'static' || to === 'panic' ? to : this.target(to);
   }
 }
