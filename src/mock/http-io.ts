@@ -53,6 +53,29 @@ export async function pause(clock: Clock, ms: number, signal: AbortSignal): Prom
   else if (signal.aborted) throw signal.reason;
 }
 
+/** Resolves when `res` can take more (or is gone); rejects when the signal aborts. */
+export function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      signal.removeEventListener('abort', aborted);
+    };
+    const done = () => {
+      cleanup();
+      resolve();
+    };
+    const aborted = () => {
+      cleanup();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return reject(signal.reason);
+    res.on('drain', done);
+    res.on('close', done);
+    signal.addEventListener('abort', aborted, { once: true });
+  });
+}
+
 /** Resolves never; rejects when the signal aborts. */
 export function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {

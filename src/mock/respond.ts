@@ -9,6 +9,8 @@
  * rest; `stream_cut` sends half the body and drops the connection; `midstream_error` becomes the
  * dialect's overloaded status (500 OpenAI, 529 Anthropic); `malformed_json` sends a 200 whose
  * JSON breaks off. `reset` with `afterChunks` on a stream resets after that many frames.
+ * A stream respects the client's pace: once the socket's buffer is full it waits for it to
+ * drain before writing the next frame.
  */
 
 import type { ServerResponse } from 'node:http';
@@ -17,7 +19,7 @@ import type { Completion } from './completion.ts';
 import { currentFaultReply, overloadedFrame } from './current-faults.ts';
 import type { DialectKit, ErrorSpec } from './dialect-kit.ts';
 import { retryHeaders } from './error-reply.ts';
-import { pause, sendReply, untilAborted } from './http-io.ts';
+import { drained, pause, sendReply, untilAborted } from './http-io.ts';
 import type { Random } from './prng.ts';
 import type { MockRequest } from './request-parse.ts';
 import type { Fault } from './scenario.ts';
@@ -152,7 +154,9 @@ async function sendStream(plan: Plan): Promise<void> {
     }
     const frame = frames[i]!;
     await pause(plan.clock, plan.perTokenMs * frame.tokens, plan.signal);
-    res.write(frame.text);
+    // A client that reads slowly holds the stream back, as a real provider's socket would; the
+    // frames are never piled up in memory for it.
+    if (!res.write(frame.text)) await drained(res, plan.signal);
   }
   res.end();
 }
