@@ -155,6 +155,12 @@ export const serveCommand: Command = {
   run: (values, io) => runServe(values, io),
 };
 
+/** host:port of a Redis URL, without its credentials. */
+function redisWhere(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol === 'rediss:' ? 'rediss://' : ''}${u.host}`;
+}
+
 async function runServe(values: OptionValues, io: CliIO): Promise<number> {
   const port = integerFlag(values, 'port', DEFAULT_PORT, 0, 65_535);
   const graceMs = integerFlag(values, 'grace-ms', DEFAULT_GRACE_MS);
@@ -201,6 +207,15 @@ async function runServe(values: OptionValues, io: CliIO): Promise<number> {
   // The limiter counts every prompt; load the BPE tables now rather than on the first request.
   openaiTokenizer('o200k_base').count('warm up');
   const app = buildGateway({ config, clientKeys: keyring, bodyLimitBytes, ...timeouts });
+  if (config.store.kind === 'redis') {
+    // Connected (or found unreachable, then serving degraded) before the first request.
+    await app.breakwater.engine.ready();
+    const { fleet } = app.breakwater.engine.store;
+    const down = fleet?.health.degraded ? ' — UNREACHABLE: serving this gateway’s share' : '';
+    lines.push(
+      `  store:          redis at ${redisWhere(config.store.url)} (prefix ${config.store.keyPrefix}, fleet of ${fleet?.fleetSize()})${down}`,
+    );
+  }
   try {
     await app.listen({ port, host });
   } catch (err) {

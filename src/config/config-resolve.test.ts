@@ -224,7 +224,7 @@ describe('resolveConfig: unknown keys', () => {
   it.each([
     [
       { ...base, polcy: {} },
-      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache, idempotency, limits, budgets, catalog, telemetry)',
+      'polcy: unknown option "polcy" — did you mean "policy"? (allowed here: providers, routes, policy, cache, idempotency, limits, budgets, catalog, telemetry, store)',
     ],
     [
       { providers: { openai: { apikey: 'x' } } },

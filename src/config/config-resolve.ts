@@ -15,6 +15,7 @@ import { mergePolicy, type PolicyOverrides, policyProblems } from './config-poli
 import { buildProvider, providerProblems } from './config-providers.ts';
 import { buildRoutes, type CheckedRoute, internTargets, routeProblems } from './config-routes.ts';
 import { ConfigSchema } from './config-schema.ts';
+import { parseStoreSection } from './config-store.ts';
 import { parseTelemetrySection } from './config-telemetry.ts';
 import type { BreakwaterConfig, ResolvedConfig, ResolvedProvider } from './config-types.ts';
 import { type Env, interpolateEnv, isPlainObject } from './env-interpolate.ts';
@@ -103,6 +104,7 @@ export function resolveConfig(
   const budgets = parseBudgetsSection(root.budgets);
   const catalog = parseCatalogSection(root.catalog);
   const telemetry = parseTelemetrySection(root.telemetry, options.env ?? process.env);
+  const store = parseStoreSection(root.store);
   // The sections' schemas ran inside the whole one too: keep the rules only theirs can see.
   const seen = new Set(issues.map((i) => `${i.path.join('\u0000')}\u0001${i.message}`));
   for (const issue of [
@@ -110,6 +112,7 @@ export function resolveConfig(
     ...budgets.issues,
     ...catalog.issues,
     ...telemetry.issues,
+    ...store.issues,
   ]) {
     const key = `${issue.path.join('\u0000')}\u0001${issue.message}`;
     if (!seen.has(key)) issues.push(issue);
@@ -142,6 +145,7 @@ export function resolveConfig(
     budgets: budgets.value,
     catalog: catalog.value,
     telemetry: telemetry.value,
+    store: store.value,
   });
   internTargets(resolved, targets);
   return resolved;

@@ -33,6 +33,7 @@ import {
   text,
   typeName,
 } from './config-fields.ts';
+import { StoreSchema } from './config-store.ts';
 import { TelemetrySchema } from './config-telemetry.ts';
 
 function option(rule: OptionRule, fallback: unknown, description?: string) {
@@ -333,6 +334,7 @@ export const ConfigSchema = section(
     budgets: BudgetsSchema.nullish(),
     catalog: CatalogSchema.nullish(),
     telemetry: TelemetrySchema.nullish(),
+    store: StoreSchema.nullish(),
   },
   "breakwater's configuration (docs/config.md).",
 );

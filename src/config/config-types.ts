@@ -5,6 +5,7 @@
  */
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
+import type { ResolvedStore } from './config-store.ts';
 import type { ResolvedTelemetry, TelemetryConfig } from './config-telemetry.ts';
 import type { LimitsSection, ResolvedLimits } from './limits-config.ts';
 import type { BudgetOptions } from './limits-types.ts';
@@ -160,6 +161,19 @@ export interface BreakwaterConfig {
   catalog?: Record<string, ModelInfoOverride>;
   /** Logs, metrics, spans, alert webhooks and the admin key (docs/observability.md). */
   telemetry?: TelemetryConfig;
+  /** Where shared state lives: `memory` (one process) or Redis (a fleet; docs/fleet.md). @default 'memory' */
+  store?: 'memory' | { redis: RedisStoreConfig };
+}
+
+export interface RedisStoreConfig {
+  /** `redis://[user:password@]host:port[/db]`; `rediss://` for TLS. */
+  url: string;
+  /** Put before every key. @default 'breakwater:' */
+  keyPrefix?: string;
+  /** Gateways in the fleet. @default learned from their heartbeats in Redis */
+  fleetSize?: number;
+  /** A command not answered in this time fails, and the store is treated as down. @default 250 */
+  timeoutMs?: number;
 }
 
 export interface ResolvedProvider {
@@ -212,4 +226,5 @@ export interface ResolvedConfig {
   budgets: BudgetOptions | undefined;
   catalog: Readonly<Record<string, ModelInfoOverride>>;
   telemetry: ResolvedTelemetry;
+  store: ResolvedStore;
 }

@@ -31,6 +31,7 @@ import type { UpstreamResponse } from '../upstream/upstream-response.ts';
 import { attemptTimeouts } from './attempt-timeouts.ts';
 import type { Bridge } from './bridge.ts';
 import type { AttemptStart } from './engine-events.ts';
+import type { FleetBreakers } from './fleet-breakers.ts';
 import { attemptStarted } from './observe.ts';
 import { type Recorder, type Run, skipped } from './run.ts';
 import { type OpenedStream, openStream } from './stream-commit.ts';
@@ -42,6 +43,8 @@ export interface AttemptDeps {
   pool: UpstreamDispatchers;
   admission: Admission;
   targets: TargetRegistry;
+  /** A fleet's breaker hints: its half-open probes are claimed fleet-wide. */
+  fleetBreakers?: FleetBreakers;
   record: Recorder;
 }
 
@@ -98,6 +101,10 @@ export async function attempt(
   const { state, bridge } = plan;
   const ticket = plan.panic ? PANIC_TICKET : state.breaker.admit();
   if (!ticket.allowed) return circuitOpen(deps, run, plan, ticket.retryAfterMs);
+  // One probe for the fleet: a gateway that loses the claim waits for the winner's verdict.
+  if (ticket.probe && deps.fleetBreakers && !(await deps.fleetBreakers.claim(state))) {
+    return circuitOpen(deps, run, plan, state.breaker.retryAfterMs);
+  }
   const keys = deps.targets.keys(state.target.provider);
   const ctx = { provider: state.target.provider.name, model: state.target.model };
   const timeouts = attemptTimeouts(run, bridge, state, plan.final);

@@ -13,7 +13,8 @@ import type { BreakerTransition } from '../policy/breaker.ts';
 import type { RequestIssue } from '../preflight/request-issue.ts';
 import type { ShapeCheck } from '../preflight/request-shape.ts';
 import type { IdempotencyStore } from '../store/idempotency-store.ts';
-import type { CacheStore } from '../store/store.ts';
+import type { CacheStore, Store } from '../store/store.ts';
+import type { StoreHealthChange } from '../store/store-health.ts';
 import type { UpstreamDispatchers, UpstreamPool } from '../upstream/upstream-pool.ts';
 import type { StreamEnd } from './caller-stream.ts';
 import type { CallTrace } from './engine-events.ts';
@@ -24,7 +25,12 @@ export interface EngineOptions {
   random?: () => number;
   /** The upstream connection pools. @default one keep-alive pool over the configured origins */
   pool?: UpstreamDispatchers & Pick<UpstreamPool, 'close'>;
-  /** Where cached answers live. @default an in-memory store bounded by `cache.maxBytes` */
+  /**
+   * Where shared state lives. @default the config's `store` (memory, or Redis for a fleet),
+   * created by the engine and closed with it
+   */
+  store?: Store;
+  /** Where cached answers live. @default the store's cache */
   cacheStore?: CacheStore;
   /**
    * Where answers kept under an Idempotency-Key live. @default an in-memory store bounded by
@@ -126,4 +132,6 @@ export type EngineEvent =
   /** The request breaks rules the provider tolerates (preflight warnings): logged and counted. */
   | { type: 'warning'; route: string; warnings: readonly RequestIssue[] }
   /** A hedge started: an attempt on `to` beside the slow one on `from`. */
-  | { type: 'hedge'; route: string; from: string; to: string };
+  | { type: 'hedge'; route: string; from: string; to: string }
+  /** A fleet's store stopped answering (each gateway serves its share) or answers again. */
+  | { type: 'store'; change: StoreHealthChange };

@@ -14,7 +14,7 @@
  */
 
 import { applyMaxTokensPolicy, defaultMaxTokensOf } from '../budget/max-tokens-policy.ts';
-import { resolveRoute } from '../config/config-resolve.ts';
+import { resolveRoute, resolveTarget } from '../config/config-resolve.ts';
 import type { ResolvedConfig, ResolvedPolicy } from '../config/config-types.ts';
 import { limiterOptionsFrom } from '../config/limits-budgets.ts';
 import { maxTokensPolicyFor } from '../config/limits-config.ts';
@@ -33,6 +33,9 @@ import type { Admission } from '../limiter/admission.ts';
 import { createLimiter } from '../limiter/limiter.ts';
 import type { RequestIssue } from '../preflight/request-issue.ts';
 import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
+import { createMemoryStore } from '../store/memory-store.ts';
+import { createRedisStore } from '../store/redis/redis-store.ts';
+import type { Store } from '../store/store.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { createBridges, DIALECTS } from './bridge.ts';
@@ -46,6 +49,7 @@ import type {
   EngineEvent,
   EngineOptions,
 } from './engine-types.ts';
+import { FleetBreakers } from './fleet-breakers.ts';
 import { Idempotency } from './idempotency.ts';
 import { checkModelName } from './model-name.ts';
 import {
@@ -84,6 +88,8 @@ export class Engine {
   readonly #targets: TargetRegistry;
   readonly #cache: AnswerCache;
   readonly #admission: Admission;
+  readonly #store: Store;
+  readonly #ownsStore: boolean;
   /** What trying a target and making an attempt work with. */
   readonly #deps: TargetDeps;
   readonly #idempotency: Idempotency;
@@ -106,13 +112,28 @@ export class Engine {
       options.pool ??
       createUpstreamPool({ origins: [...config.providers.values()].map((p) => p.baseUrl) });
     const bridge = createBridges();
+    this.#ownsStore = options.store === undefined;
+    this.#store = options.store ?? storeFor(config, this.#clock);
+    this.#store.fleet?.health.onChange((change) => this.#events.emit({ type: 'store', change }));
     this.#admission =
-      options.admission ?? createLimiter({ ...limiterOptionsFrom(config), clock: this.#clock });
-    this.#cache = new AnswerCache(config, this.#clock, options.cacheStore);
+      options.admission ??
+      createLimiter({
+        ...limiterOptionsFrom(config),
+        clock: this.#clock,
+        fleet: this.#store.fleet,
+      });
+    // In memory the answer cache makes its own store, and only when a route caches.
+    const shared = this.#store.kind === 'memory' ? undefined : this.#store.cache;
+    this.#cache = new AnswerCache(config, this.#clock, options.cacheStore ?? shared);
     this.#idempotency = new Idempotency({
       store:
         options.idempotencyStore ??
-        new MemoryIdempotencyStore({ maxBytes: config.idempotency.maxBytes, clock: this.#clock }),
+        (this.#store.kind === 'memory'
+          ? new MemoryIdempotencyStore({
+              maxBytes: config.idempotency.maxBytes,
+              clock: this.#clock,
+            })
+          : this.#store.idempotency),
       clock: this.#clock,
       ttlMs: config.idempotency.ttlMs,
     });
@@ -121,6 +142,13 @@ export class Engine {
       if (this.#events.hasListeners)
         this.#events.emit({ type: 'coalesced', route: run.route.name, callers });
     });
+    const fleet = this.#store.fleet;
+    const fleetBreakers =
+      fleet &&
+      new FleetBreakers(fleet.breakers, fleet.member, this.#clock, (id) => {
+        const target = resolveTarget(config, id);
+        return target && this.#targets.get(target, config.policy);
+      });
     this.#targets = new TargetRegistry(this.#clock, {
       named: namedTargets(config),
       onCreate: (state) => {
@@ -128,6 +156,7 @@ export class Engine {
           this.#events.emit({ type: 'breaker', target: state.target.id, transition });
           breakerMoved(this, state.target.id, transition);
         });
+        fleetBreakers?.watch(state);
       },
     });
     this.#deps = {
@@ -135,6 +164,7 @@ export class Engine {
       pool: this.#pool,
       admission: this.#admission,
       targets: this.#targets,
+      fleetBreakers,
       record: (run, record, error, start, firstByteMs) =>
         this.#record(run, record, error, start, firstByteMs),
       bridge,
@@ -170,8 +200,19 @@ export class Engine {
     return this.#targets.unnamedCount;
   }
 
+  /** Where shared state lives: memory, or a fleet's Redis. */
+  get store(): Store {
+    return this.#store;
+  }
+
+  /** Resolves once the store is connected, or found unreachable (then serving degraded). */
+  ready(): Promise<void> {
+    return this.#store.ready();
+  }
+
   async close(): Promise<void> {
     await this.#pool.close();
+    if (this.#ownsStore) await this.#store.close();
   }
 
   /** One call in `dialect`. Resolves with the answer, rejects with a `BreakwaterError`. */
@@ -354,6 +395,14 @@ export class Engine {
       error.message = `${error.message}; tried: ${describeAttempts(run.trail)}`;
     return error;
   }
+}
+
+function storeFor(config: ResolvedConfig, clock: Clock): Store {
+  const store = config.store;
+  if (store.kind === 'memory')
+    return createMemoryStore({ cacheMaxBytes: config.cacheMaxBytes, clock });
+  const { url, keyPrefix, fleetSize, timeoutMs } = store;
+  return createRedisStore({ url, keyPrefix, fleetSize, timeoutMs, clock });
 }
 
 function canFallBack(error: BreakwaterError): boolean {

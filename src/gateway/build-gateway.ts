@@ -213,6 +213,25 @@ function withoutChildren(logger: Logger): FastifyBaseLogger {
   return shared;
 }
 
+/** A fleet's store: ready while it answers, still ready (degraded) while each gateway serves its share. */
+function storeChecks(engine: Engine): ReadinessCheck[] {
+  const fleet = engine.store.fleet;
+  if (!fleet) return [];
+  return [
+    {
+      name: engine.store.kind,
+      check: () => {
+        const outage = fleet.health.outage;
+        if (!outage) return true;
+        const since = new Date(outage.since).toISOString();
+        return {
+          degraded: `unreachable since ${since} (${outage.reason}); serving this gateway's share (1/${fleet.fleetSize()}) of every limit and budget`,
+        };
+      },
+    },
+  ];
+}
+
 export function buildGateway(options: GatewayOptions): FastifyInstance {
   const bodyLimit = positiveInteger(
     options.bodyLimitBytes,
@@ -233,7 +252,7 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
   const limiter =
     options.limiter ??
     (typeof admission.stats === 'function' ? (admission as LimiterStatusSource) : undefined);
-  const checks = options.readiness ?? [];
+  const checks = [...(options.readiness ?? []), ...storeChecks(engine)];
   const logger = options.logger ?? loggerFor(config.telemetry);
   const telemetry = new Telemetry(engine, {
     config,

@@ -35,9 +35,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const result = await readiness(deps.checks, inFlight.draining);
-    return reply
-      .code(result.ready ? 200 : 503)
-      .send({ status: result.ready ? 'ready' : 'not_ready', ...result });
+    const status = result.ready ? (result.degraded ? 'degraded' : 'ready') : 'not_ready';
+    return reply.code(result.ready ? 200 : 503).send({ status, ...result });
   });
   app.get('/status', async (request) => statusFor(request, deps));
 }

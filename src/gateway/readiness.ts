@@ -3,19 +3,29 @@
  * would not exist), the gateway is not draining for shutdown, and every store it depends on
  * answers. A store (Redis, …) plugs in as a `ReadinessCheck`; each check gets a time limit, so a
  * store that hangs makes the instance not ready instead of hanging the probe.
+ *
+ * A check may also answer `{ degraded }`: the instance still serves, on a lesser footing (a
+ * fleet's Redis is down and each gateway serves its share of the limits). It stays ready — taking
+ * it out of rotation would only move its traffic onto gateways in the same state — and says so.
  */
 
 export interface ReadinessCheck {
   /** Shown in the answer, e.g. `redis`. */
   readonly name: string;
-  /** Resolves when reachable; rejects (or resolves `false`) when not. */
-  check(signal: AbortSignal): Promise<boolean | undefined> | boolean | undefined;
+  /** Resolves when reachable; rejects (or resolves `false`) when not; `{ degraded }` when serving less well. */
+  check(signal: AbortSignal): Promise<CheckAnswer> | CheckAnswer;
 }
+
+type CheckAnswer = boolean | undefined | { degraded: string };
 
 export interface Readiness {
   ready: boolean;
+  /** Ready, with at least one check degraded. */
+  degraded: boolean;
   checks: Record<string, 'ok' | string>;
 }
+
+const DEGRADED = 'degraded: ';
 
 /** How long one check may take. */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -34,6 +44,7 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<'ok' 
         }, timeoutMs);
       }),
     ]);
+    if (typeof result === 'object') return `${DEGRADED}${result.degraded}`;
     return result === false ? 'not reachable' : 'ok';
   } catch (err) {
     return err instanceof Error ? err.message : 'not reachable';
@@ -53,5 +64,8 @@ export async function readiness(
   checks.forEach((c, i) => {
     results[c.name] = outcomes[i]!;
   });
-  return { ready: Object.values(results).every((r) => r === 'ok'), checks: results };
+  const values = Object.values(results);
+  const degraded = values.some((r) => r.startsWith(DEGRADED));
+  const ready = values.every((r) => r === 'ok' || r.startsWith(DEGRADED));
+  return { ready, degraded, checks: results };
 }

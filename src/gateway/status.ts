@@ -35,8 +35,23 @@ export interface LimiterOverview {
   budgets: LimiterStats['budgets'];
 }
 
+/** Where shared state lives, and for a fleet's store whether it answers. */
+export interface StoreStatus {
+  kind: 'memory' | 'redis';
+  /** `shared`: the fleet's state in the store; `degraded`: this gateway's share, the store being down. */
+  state?: 'shared' | 'degraded';
+  /** Gateways the limits are shared among (configured or learned). */
+  fleetSize?: number;
+  /** Since when the store is down, and why. */
+  degradedSince?: string;
+  reason?: string;
+  /** Times the store went down since start. */
+  outages?: number;
+}
+
 export interface GatewayStatus {
   status: 'serving' | 'draining';
+  store: StoreStatus;
   startedAt: string;
   uptimeMs: number;
   inFlight: number;
@@ -138,6 +153,7 @@ export function gatewayStatus(input: StatusInput): GatewayStatus {
     startedAt: new Date(input.startedAt).toISOString(),
     uptimeMs: Math.max(0, now - input.startedAt),
     inFlight: input.inFlight,
+    store: storeStatus(engine),
     routes: [...config.routes.values()].map((r) => ({
       name: r.name,
       tiers: r.tiers.map((tier) => tier.map((t) => t.id)),
@@ -178,4 +194,21 @@ export function tenantStatus(
     targets: targets.map(({ limiter: _lanes, ...target }) => target),
     tenant: { id: tenant, budgets, quota },
   };
+}
+
+function storeStatus(engine: Engine): StoreStatus {
+  const { kind, fleet } = engine.store;
+  if (!fleet) return { kind };
+  const outage = fleet.health.outage;
+  const status: StoreStatus = {
+    kind,
+    state: outage ? 'degraded' : 'shared',
+    fleetSize: fleet.fleetSize(),
+    outages: fleet.health.outages,
+  };
+  if (outage) {
+    status.degradedSince = new Date(outage.since).toISOString();
+    status.reason = outage.reason;
+  }
+  return status;
 }

@@ -260,3 +260,34 @@ describe('CircuitBreaker: state', () => {
     expect(() => new CircuitBreaker({ openMs: -1 })).toThrow('`openMs`');
   });
 });
+
+describe('CircuitBreaker: a state another process saw', () => {
+  it('opens until the time it is told, and a call admitted before moves nothing', async () => {
+    const { clock, breaker, transitions } = setup();
+    const before = ticket(breaker);
+    breaker.adopt({ state: 'open', openUntil: 5_000, openMs: 5_000 });
+    expect(breaker.toJSON()).toMatchObject({ state: 'open', openUntil: 5_000, openMs: 5_000 });
+    expect(transitions).toEqual([{ from: 'closed', to: 'open', openMs: 5_000 }]);
+    breaker.success(before);
+    expect(breaker.state).toBe('open');
+    // An earlier end, or one already past, changes nothing.
+    breaker.adopt({ state: 'open', openUntil: 4_000, openMs: 5_000 });
+    await clock.advance(5_000);
+    breaker.adopt({ state: 'open', openUntil: 5_000, openMs: 5_000 });
+    expect(breaker.state).toBe('half_open');
+  });
+
+  it('stops being the probe when another process opened it again, and closes on its word', async () => {
+    const { clock, breaker } = setup({ openMs: 1_000 });
+    open(breaker);
+    await clock.advance(1_000);
+    const probe = ticket(breaker);
+    expect(probe.probe).toBe(true);
+    breaker.adopt({ state: 'open', openUntil: 3_000, openMs: 2_000 });
+    breaker.failure(probe);
+    expect(breaker.toJSON()).toMatchObject({ state: 'open', openUntil: 3_000, openMs: 2_000 });
+    breaker.adopt({ state: 'closed' });
+    expect(breaker.toJSON()).toMatchObject({ state: 'closed', openMs: 1_000 });
+    expect(breaker.admit()).toMatchObject({ allowed: true, probe: false });
+  });
+});

@@ -225,6 +225,28 @@ export class CircuitBreaker {
     if (ticket.probe && ticket.generation === this.#generation) this.#probeInFlight = false;
   }
 
+  /**
+   * Takes a state another process saw (a fleet's breaker hint): open until `openUntil` for an
+   * open period of `openMs` — unless already open at least that long — or closed (another
+   * process's probe succeeded). A new generation starts, so verdicts of calls admitted before
+   * move nothing, and a probe this breaker had let out is no longer one.
+   */
+  adopt(seen: { state: 'open'; openUntil: number; openMs: number } | { state: 'closed' }): void {
+    if (seen.state === 'closed') {
+      if (this.#state === 'closed') return;
+      this.#probeInFlight = false;
+      this.#openMs = this.options.openMs;
+      this.#move('closed');
+      return;
+    }
+    if (seen.openUntil <= this.#clock.now()) return;
+    if (this.#state === 'open' && this.#openUntil >= seen.openUntil) return;
+    this.#probeInFlight = false;
+    this.#openUntil = seen.openUntil;
+    this.#openMs = Math.min(this.options.maxOpenMs, Math.max(1, seen.openMs));
+    this.#move('open', this.#openMs);
+  }
+
   toJSON(): BreakerSnapshot {
     const state = this.state;
     return state === 'open'

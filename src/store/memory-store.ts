@@ -16,10 +16,19 @@ export interface MemoryStoreOptions {
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const clock = options.clock ?? systemClock;
+  let cache: MemoryCacheStore | undefined;
+  let idempotency: MemoryIdempotencyStore | undefined;
+  // Made on first use: most processes use neither.
   return {
     kind: 'memory',
-    cache: new MemoryCacheStore({ maxBytes: options.cacheMaxBytes, clock }),
-    idempotency: new MemoryIdempotencyStore({ clock }),
+    get cache() {
+      cache ??= new MemoryCacheStore({ maxBytes: options.cacheMaxBytes, clock });
+      return cache;
+    },
+    get idempotency() {
+      idempotency ??= new MemoryIdempotencyStore({ clock });
+      return idempotency;
+    },
     ready: async () => {},
     close: async () => {},
   };

@@ -4,7 +4,7 @@
  * or skipped attempt (info), and at debug one line per attempt that answered, per backoff wait,
  * per fallback and per cached or static answer, each with the request id of its call so the
  * lines join the request line; every call shared by coalesced callers and every preflight
- * warning (info). The limiter's notices go through limiter-log.ts.
+ * warning (info); a fleet's store going down (warn) and coming back (info). The limiter's notices go through limiter-log.ts.
  *
  * The logger is any pino-compatible object; debug lines are subscribed to only when its level
  * lets them through, so an info-level gateway hears nothing it would drop.
@@ -101,7 +101,8 @@ export function logEngineEvents(sources: Sources, logger: EventLogger): () => vo
       );
   }
   const stop = subscribe(sources, handlers);
-  // Preflight warnings and calls shared by coalesced callers come from the engine's own emitter.
+  // Preflight warnings, calls shared by coalesced callers and the store's health come from the
+  // engine's own emitter.
   const onEvent = (sources.engine as Partial<Pick<Engine, 'onEvent'>> | undefined)?.onEvent;
   const shared = onEvent?.((event) => {
     if (event.type === 'warning') {
@@ -118,6 +119,20 @@ export function logEngineEvents(sources: Sources, logger: EventLogger): () => vo
         { event: 'coalesced', route, callers },
         `${callers} identical calls to ${route} shared one upstream call`,
       );
+    } else if (event.type === 'store') {
+      const { change } = event;
+      if (change.state === 'degraded') {
+        logger.warn(
+          { event: 'store', store: change.store, state: 'degraded', reason: change.reason },
+          `${change.store} store unreachable (${change.reason}): serving on this gateway's share of every limit and budget until it answers`,
+        );
+      } else {
+        const { store, degradedMs } = change;
+        logger.info(
+          { event: 'store', store, state: 'recovered', degradedMs },
+          `${store} store answers again after ${degradedMs} ms: back to the fleet's shared state`,
+        );
+      }
     }
   });
   return () => {

@@ -59,6 +59,11 @@ export class RedisKeys {
     return `${this.prefix}breaker:{${tagSafe(target)}}:probe`;
   }
 
+  /** The pattern of every breaker hint (and probe claim), read on (re)connecting. */
+  get breakerPattern(): string {
+    return `${this.prefix}breaker:*`;
+  }
+
   /** Where breaker hints are published. */
   get breakerChannel(): string {
     return `${this.prefix}breakers`;

@@ -1,7 +1,7 @@
 /**
  * `createRedisStore()`: the store of a fleet. One connection (redis-connection.ts) under every
  * part: the shared token buckets and budget counters, the response cache, idempotency records,
- * the fleet's register — and one `StoreHealth` they all report to, so the first failed call turns
+ * breaker hints (which add a subscriber connection), the fleet's register — and one `StoreHealth` they all report to, so the first failed call turns
  * the whole store degraded (each part then serves on its local view) and the probe's first answer
  * brings it back.
  */
@@ -11,6 +11,7 @@ import type { FleetState } from '../fleet-state.ts';
 import type { Store } from '../store.ts';
 import { StoreHealth } from '../store-health.ts';
 import { FleetRegistry } from './fleet-registry.ts';
+import { RedisBreakerHints } from './redis-breaker-hints.ts';
 import { RedisBucketStore } from './redis-buckets.ts';
 import { RedisBudgetStore } from './redis-budgets.ts';
 import { RedisCacheStore, type RedisCacheStoreOptions } from './redis-cache-store.ts';
@@ -70,11 +71,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   });
   // Heartbeats start with the connection; the count is wanted before the first outage.
   const ready = connection.ready().then(() => registry.start());
+  const breakers = new RedisBreakerHints(connection, keys, health, () => clock.now());
   const fleet: FleetState = {
     health,
     member,
     buckets: new RedisBucketStore(connection, keys),
     budgets: new RedisBudgetStore(connection, keys),
+    breakers,
     fleetSize: () => options.fleetSize ?? registry.seen ?? ASSUMED_FLEET_SIZE,
   };
   return {
@@ -86,6 +89,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async close() {
       await ready;
       await registry.stop();
+      await breakers.close();
       await connection.close();
     },
   };
