@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- goodput [--seconds 60] [--deadline-ms 10000] [--rate-multiple 3]`
+ * `npm run bench -- goodput [--seconds 60] [--deadline-ms 10000] [--rate-multiple 3] [--fleet]`
  *
  * Goodput under a rate limit, in real time: the simulator limits gpt-4o to 600 RPM and 60,000
  * TPM (token buckets refilled continuously, the providers' own 429s and headers); a steady
@@ -9,6 +9,9 @@
  *   breakwater — an Engine with the limiter (configured with the same limits), in-process,
  *     once with the queue bounded by the deadline alone and once with waits of at most 2 s;
  *   the official openai SDK alone, maxRetries 2 (its default), against a fresh simulator;
+ *   with `--fleet`, also three `breakwater serve` processes sharing one redis-server (the same
+ *     load, round robin over them) — and, for contrast, three that keep their limits in their own
+ *     memory, each enforcing the whole limit (bench/goodput-fleet.ts);
  *
  * Each side first empties the simulator's buckets with one bucket's worth of requests (not
  * counted), so the measured run is bounded by the limit's refill alone. The table shows
@@ -22,6 +25,7 @@ import { isBreakwaterError } from '../src/errors/index.ts';
 import { createLimiter, type QueueOptions } from '../src/limiter/index.ts';
 import { type MockServer, type Scenario, startMock } from '../src/mock/index.ts';
 import { openaiTokenizer } from '../src/tokens/index.ts';
+import { fleet } from './goodput-fleet.ts';
 import { type CallResult, makeDrain, makeOffers, type Offer, offerLoad } from './goodput-load.ts';
 import { renderReport, type Side } from './goodput-report.ts';
 
@@ -41,6 +45,8 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+const withFleet = process.argv.includes('--fleet');
+process.argv = process.argv.filter((a) => a !== '--fleet');
 const seconds = flag('seconds', 60);
 const deadlineMs = flag('deadline-ms', 10_000);
 const multiple = flag('rate-multiple', 3);
@@ -54,6 +60,12 @@ const scenario: Scenario = {
   },
 };
 
+interface Runner {
+  send: (offer: Offer) => Promise<{ ok: true } | { ok: false; code: string }>;
+  close: () => Promise<void>;
+  maxQueueWaitMs?: () => number;
+}
+
 function counts(mock: MockServer) {
   const model = mock.stats().models[MODEL];
   return { requests: model?.requests ?? 0, r429: model?.status_429 ?? 0 };
@@ -62,14 +74,10 @@ function counts(mock: MockServer) {
 async function side(
   name: string,
   offers: readonly Offer[],
-  run: (mock: MockServer) => {
-    send: (offer: Offer) => Promise<{ ok: true } | { ok: false; code: string }>;
-    close: () => Promise<void>;
-    maxQueueWaitMs?: () => number;
-  },
+  run: (mock: MockServer) => Runner | Promise<Runner>,
 ): Promise<Side> {
   const mock = await startMock(scenario);
-  const runner = run(mock);
+  const runner = await run(mock);
   // Empty the buckets first (through the side itself, so its own view follows), uncounted. The
   // refill during the burst is left for the run, so the run's window starts with the burst.
   const started = performance.now();
@@ -153,4 +161,9 @@ const run = async (name: string, fn: Parameters<typeof side>[2]) => {
 await run('breakwater', (mock) => breakwater(mock));
 await run('breakwater, queue ≤ 2 s', (mock) => breakwater(mock, { maxWaitMs: 2000 }));
 await run('openai SDK, maxRetries 2', sdk);
+if (withFleet) {
+  const options = { limits: LIMITS, model: MODEL, deadlineMs };
+  await run('fleet: 3 gateways, one Redis', (mock) => fleet(mock, { ...options, shared: true }));
+  await run('3 gateways, memory each', (mock) => fleet(mock, { ...options, shared: false }));
+}
 console.log(`\n${renderReport(sides, LIMITS)}`);
