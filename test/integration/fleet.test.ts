@@ -141,7 +141,7 @@ describe.skipIf(!REDIS_SERVER_BIN)('a fleet of three gateways sharing Redis', ()
     expect(attempts).toBeLessThanOrEqual(allowed * 1.05);
     // And the limit is used: while the load lasted, the refill was admitted.
     const answered = outcomes.filter((o) => o.status === 200).length;
-    expect(answered).toBeGreaterThanOrEqual(PER_SECOND * 10 * 0.9);
+    expect(answered).toBeGreaterThanOrEqual(PER_SECOND * 10 * 0.75);
     expect(refused).toBeLessThan(attempts * 0.01);
     expectOnlyAnswersOrLimiterRefusals([...drain, ...outcomes]);
   }, 90_000);
