@@ -29,6 +29,8 @@ export interface InstrumentedEngine {
     readonly target: { id: string };
     readonly breaker: { state: BreakerState };
   }>;
+  /** Where shared state lives; a fleet's store says whether it is down. */
+  readonly store?: { kind: string; fleet?: { health: { degraded: boolean } } };
 }
 
 export interface InstrumentOptions {
@@ -78,6 +80,10 @@ export class Telemetry {
           breakers: () => breakerStates(engine),
           limiter: options.limiterStats,
           budgets: config.budgets,
+          store: () => {
+            const store = engine.store;
+            return store?.fleet && { kind: store.kind, degraded: store.fleet.health.degraded };
+          },
         }),
       );
     }

@@ -37,6 +37,8 @@ export interface StateSources {
   limiter?(): LimiterStats | undefined;
   /** The configured budgets, for the share of each that is spent. */
   budgets?: BudgetOptions;
+  /** A fleet's shared store and whether it is down; undefined for `store: memory`. */
+  store?(): { kind: string; degraded: boolean } | undefined;
 }
 
 export interface MetricsOptions {
@@ -379,6 +381,17 @@ export class Metrics {
           for (const [target, value] of sums) this.set({ target }, value);
         },
       });
+    new Gauge({
+      name: 'breakwater_store_degraded',
+      help: "1 while the fleet's shared store is unreachable and this gateway serves its share of every limit and budget, else 0; absent with store: memory",
+      labelNames: ['store'],
+      registers,
+      collect() {
+        this.reset();
+        const store = metrics.#state?.store?.();
+        if (store) this.set({ store: store.kind }, store.degraded ? 1 : 0);
+      },
+    });
     laneGauge(
       'breakwater_limiter_queue_depth',
       "Calls waiting in the limiter's queues, per target",

@@ -55,7 +55,8 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `password`: the server requires it (`--requirepass`), as a URL's `:password@` gives it. */
+export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {
   if (!REDIS_SERVER_BIN) throw new Error('redis-server is not installed');
   const bin = REDIS_SERVER_BIN;
   const dir = mkdtempSync(join(tmpdir(), 'bw-redis-'));
@@ -81,6 +82,10 @@ export async function startRedisServer(): Promise<RedisServer> {
           'no',
           '--protected-mode',
           'no',
+          // DEBUG SLEEP stands in for a Redis that answers late.
+          '--enable-debug-command',
+          'local',
+          ...(options.password ? ['--requirepass', options.password] : []),
         ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );

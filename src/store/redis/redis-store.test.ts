@@ -4,6 +4,7 @@
  * the server dies and comes back. Script time is the test's clock, passed in; only the
  * connection's own waits (reconnect, probe) run in real time.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock, systemClock } from '../../core/clock.ts';
 import type { BucketTake } from '../bucket-store.ts';
@@ -217,5 +218,41 @@ describe.skipIf(!REDIS_SERVER_BIN)('Redis store', () => {
     await vi.waitFor(() => expect(store.fleet.health.degraded).toBe(false), { timeout: 10_000 });
     expect(changes).toEqual(['degraded', 'recovered']);
     expect((await store.fleet.buckets.take('s', Date.now(), [bucket('r', 60, 1)])).ok).toBe(true);
+  });
+  it('treats a Redis slower than its timeout as down, and comes back when it answers in time', async () => {
+    const store = createRedisStore({ url: server.url, keyPrefix: `t${prefix++}:`, timeoutMs: 100 });
+    stores.push(store);
+    await store.ready();
+    const blocker = new Redis(server.url);
+    // DEBUG SLEEP blocks the server itself: every command waits behind it.
+    await blocker.ping();
+    const slept = blocker.call('DEBUG', 'SLEEP', '0.5');
+    // Let the server pick the sleep up first (it is one thread: everything else then waits).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(store.fleet.buckets.take('s', Date.now(), [bucket('r', 60, 1)])).rejects.toThrow(
+      /timed out/i,
+    );
+    expect(store.fleet.health.outage?.reason).toMatch(/timed out/i);
+    await slept;
+    blocker.disconnect();
+    await vi.waitFor(() => expect(store.fleet.health.degraded).toBe(false), { timeout: 5_000 });
+  });
+
+  it('authenticates with the password in the URL, and never repeats it when it is wrong', async () => {
+    const secured = await startRedisServer({ password: 's3cret-pw' });
+    try {
+      const url = (password: string) => `redis://:${password}@127.0.0.1:${secured.port}`;
+      const good = createRedisStore({ url: url('s3cret-pw'), keyPrefix: 'auth:' });
+      const bad = createRedisStore({ url: url('wrong-pw'), keyPrefix: 'auth:', timeoutMs: 100 });
+      stores.push(good, bad);
+      await Promise.all([good.ready(), bad.ready()]);
+      expect(good.fleet.health.degraded).toBe(false);
+      expect((await good.fleet.buckets.take('s', 0, [bucket('r', 60, 1)])).ok).toBe(true);
+      expect(bad.fleet.health.degraded).toBe(true);
+      expect(bad.fleet.health.outage?.reason).toMatch(/WRONGPASS|NOAUTH|not reachable/);
+      expect(bad.fleet.health.outage?.reason).not.toContain('wrong-pw');
+    } finally {
+      await secured.stop();
+    }
   });
 });
