@@ -26,6 +26,7 @@ export const DEFAULT_TIMEOUTS = Object.freeze({
   firstByteMs: 30_000,
   idleMs: 15_000,
   deadlineMs: 120_000,
+  maxStreamMs: 900_000,
 });
 
 export const DEFAULT_BREAKER = Object.freeze({
@@ -113,6 +114,7 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
     firstByteMs: int(1, HOUR_MS, 'ms'),
     idleMs: int(1, HOUR_MS, 'ms'),
     deadlineMs: int(1, DAY_MS, 'ms'),
+    maxStreamMs: int(1, DAY_MS, 'ms'),
   }),
   breaker: Object.freeze({
     failureThreshold: int(1, 10_000, 'failures'),

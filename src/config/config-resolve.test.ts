@@ -240,7 +240,7 @@ describe('resolveConfig: unknown keys', () => {
     ],
     [
       withPolicy({ timeouts: { totalMs: 3 } }),
-      'policy.timeouts.totalMs: unknown option "totalMs" (allowed here: connectMs, firstByteMs, idleMs, deadlineMs)',
+      'policy.timeouts.totalMs: unknown option "totalMs" (allowed here: connectMs, firstByteMs, idleMs, deadlineMs, maxStreamMs)',
     ],
     [
       withRoute({ tier: ['openai/gpt-4o'], tiers: ['openai/gpt-4o'] }),

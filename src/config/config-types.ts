@@ -67,6 +67,11 @@ export interface TimeoutPolicyConfig {
   idleMs?: number;
   /** The whole request, every attempt and wait included. @default 120000 */
   deadlineMs?: number;
+  /**
+   * The longest a stream may last after its commit point, however it is read; past it the
+   * stream is cut and its upstream call closed. @default 900000 (15 min)
+   */
+  maxStreamMs?: number;
 }
 
 export interface BreakerPolicyConfig {

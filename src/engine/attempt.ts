@@ -79,6 +79,10 @@ export interface Delivered {
   lease: Lease;
   /** The breaker's admission: a failure after a stream's commit is reported with it. */
   ticket: BreakerTicket;
+  /** The upstream answer, still on the wire for a stream: cancelled when the stream is cut. */
+  upstream?: { cancel(reason: Error): void };
+  /** The engine's clock, for a stream's lifetime (a caller that stops reading, maxStreamMs). */
+  clock?: Clock;
   headers: Record<string, string | string[] | number | undefined>;
   json?: unknown;
   /** The answer's text as the provider sent it, to pass on unchanged to a same-dialect caller. */
@@ -316,6 +320,10 @@ async function readAnswer(
     headers: res.headers,
     tier: plan.tier,
   };
+  if (run.stream) {
+    delivered.upstream = res;
+    delivered.clock = deps.clock;
+  }
   if (run.stream) {
     const events = bridge.target.parseStream(res.body, ctx);
     delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);

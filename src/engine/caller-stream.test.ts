@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../core/clock.ts';
 import { completion, message } from '../dialects/answers.fixture.ts';
 import { replayMessage } from '../dialects/anthropic/replay.ts';
 import type { AnthropicStreamEvent } from '../dialects/anthropic/types.ts';
@@ -152,5 +153,101 @@ describe('callerStream', () => {
     await iterator.return?.();
 
     expect(ends).toEqual([expect.objectContaining({ abandoned: true })]);
+  });
+});
+
+/**
+ * An upstream that sends `list` as it is read, then waits for more until `cancel()` — the
+ * cancelled read fails with the reason, as an UpstreamResponse's does.
+ */
+function waitingUpstream<E>(list: E[]) {
+  const state = { cancelled: undefined as Error | undefined, closed: false };
+  let fail: ((err: Error) => void) | undefined;
+  async function* events(): AsyncGenerator<E> {
+    try {
+      for (const e of list) yield e;
+      await new Promise<never>((_, reject) => {
+        fail = reject;
+        if (state.cancelled) reject(state.cancelled);
+      });
+    } finally {
+      state.closed = true;
+    }
+  }
+  const upstream = {
+    cancel(reason: Error) {
+      state.cancelled = reason;
+      fail?.(reason);
+    },
+  };
+  return { events: events(), upstream, state };
+}
+
+describe('callerStream lifetime', () => {
+  const lifetime = (clock: ManualClock, upstream: { cancel(reason: Error): void }) => ({
+    clock,
+    idleMs: 15_000,
+    maxStreamMs: 60_000,
+    upstream,
+  });
+
+  it('cuts a caller that stops reading after the idle time: upstream closed, the end told at once', async () => {
+    const clock = new ManualClock(0);
+    const source = waitingUpstream(chunks().slice(0, 3));
+    const { opts, ends } = options(await open(source.events, 'openai'), 'openai', 'openai');
+    const reader = callerStream({ ...opts, lifetime: lifetime(clock, source.upstream) })[
+      Symbol.asyncIterator
+    ]();
+    await reader.next(); // the head; then the caller reads no more
+    await clock.advance(14_999);
+    expect(ends).toEqual([]);
+    await clock.advance(1);
+    expect(ends).toHaveLength(1);
+    expect(ends[0]).toMatchObject({ cut: 'idle', abandoned: false, error: { code: 'aborted' } });
+    expect(ends[0]!.error!.message).toContain('stopped reading the stream for 15000 ms');
+    expect(source.state.cancelled).toBe(ends[0]!.error);
+    expect(source.state.closed).toBe(true);
+    expect(clock.pending).toBe(0);
+    // A caller that comes back gets the error frame in its dialect, then the end.
+    const late = await reader.next();
+    expect(Buffer.from(late.value!).toString()).toMatch(/^data: \{"error":/);
+    expect((await reader.next()).done).toBe(true);
+    expect(ends).toHaveLength(1);
+  });
+
+  it('does not cut a caller that keeps reading a slow upstream, however long it waits', async () => {
+    const clock = new ManualClock(0);
+    const source = waitingUpstream(chunks().slice(0, 3));
+    const { opts, ends } = options(await open(source.events, 'openai'), 'openai', 'openai');
+    const reader = callerStream({ ...opts, lifetime: lifetime(clock, source.upstream) })[
+      Symbol.asyncIterator
+    ]();
+    await reader.next();
+    await reader.next();
+    const waiting = reader.next(); // the caller waits; the upstream is silent
+    await clock.advance(45_000);
+    expect(ends).toEqual([]);
+    await clock.advance(15_000);
+    // …until the stream's lifetime: the read is cancelled and the caller gets an error frame.
+    const frame = await waiting;
+    expect(Buffer.from(frame.value!).toString()).toContain('timeouts.maxStreamMs');
+    expect((await reader.next()).done).toBe(true);
+    expect(ends).toEqual([
+      expect.objectContaining({
+        cut: 'lifetime',
+        error: expect.objectContaining({ code: 'deadline_exceeded' }),
+      }),
+    ]);
+    expect(source.state.cancelled).toBeDefined();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('leaves no timer behind once a stream ended by itself', async () => {
+    const clock = new ManualClock(0);
+    const opened = await open(upstream(chunks()), 'openai');
+    const { opts, ends } = options(opened, 'openai', 'openai');
+    await read(callerStream({ ...opts, lifetime: lifetime(clock, { cancel() {} }) }));
+    expect(ends[0]?.cut).toBeUndefined();
+    expect(clock.pending).toBe(0);
   });
 });

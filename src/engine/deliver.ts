@@ -4,7 +4,7 @@
  * answer, or the route's static message. Cached and static answers are replayed as a stream
  * when the caller asked for one. The lease of a delivered stream is settled when the stream ends.
  */
-import type { Clock } from '../core/clock.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
 import { AbortedError } from '../errors/index.ts';
 import { failureKind } from '../policy/breaker.ts';
 import type { AnswerCache } from './answer-cache.ts';
@@ -44,7 +44,13 @@ export function deliver(
     dropUsageOnly: !bridge.translates && !caller.wantsStreamUsage(run.request),
     ctx: { provider: target.provider.name, model: target.model },
     onComplete: onComplete(run, cache),
-    onEnd: ({ usage, error, abandoned, stopReason }) => {
+    lifetime: {
+      clock: delivered.clock ?? systemClock,
+      idleMs: run.route.policy.timeouts.idleMs,
+      maxStreamMs: run.route.policy.timeouts.maxStreamMs,
+      upstream: delivered.upstream,
+    },
+    onEnd: ({ usage, error, abandoned, stopReason, cut }) => {
       // Counted in the generation the attempt was admitted in: never as a later probe's verdict.
       if (error?.healthSignal) state.breaker.failure(delivered.ticket, failureKind(error));
       deadline.dispose();
@@ -55,10 +61,15 @@ export function deliver(
         headers: delivered.headers,
         error: error ?? (abandoned ? new AbortedError('the caller left mid-stream') : undefined),
       });
-      endWith({ usage, error, abandoned, stopReason });
+      endWith(
+        cut
+          ? { usage, error, abandoned, stopReason, cut }
+          : { usage, error, abandoned, stopReason },
+      );
     },
   });
-  // Past the commit point the deadline no longer cuts the stream short; the idle timer does.
+  // Past the commit point the deadline no longer cuts the stream short; the idle timers (the
+  // upstream's silence, the caller's) and the stream's own lifetime do.
   deadline.dispose();
   return { kind: 'stream', body: stream, meta, ended };
 }

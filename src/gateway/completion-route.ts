@@ -117,7 +117,7 @@ export function completionHandler(
       exchange.stopReason = end.stopReason;
       exchange.costUsd = ctx.cost.costOf(answer.meta.target, end.usage);
     });
-    await sendStream(reply, answer.body, headers, exchange);
+    await sendStream(reply, answer.body, headers, exchange, answer.ended);
     return reply;
   };
 }

@@ -4,9 +4,15 @@
  * proxy buffering), and the socket's back-pressure respected. A client that goes away stops the
  * loop; the engine's iterator is then abandoned (`return()`), which closes the upstream socket —
  * and the call's AbortSignal, tied to the same socket, has already cancelled any read in progress.
+ * A stream the engine cuts (`ended` with `cut`: the client did not take the next frame within
+ * the idle time, or the stream outlived `maxStreamMs`) ends here too: a client whose socket is
+ * still taking what is written gets the engine's error frame and the end of the response; one
+ * whose socket is full — it is not reading, or reading too slowly — has its socket destroyed,
+ * since nothing more would get through.
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
+import type { StreamEnd } from '../engine/caller-stream.ts';
 
 const SSE_HEADERS = Object.freeze({
   'content-type': 'text/event-stream; charset=utf-8',
@@ -44,6 +50,7 @@ export async function sendStream(
   body: AsyncIterable<Uint8Array>,
   headers: Record<string, string>,
   exchange?: { cutStream: ((frame: Uint8Array) => void) | undefined },
+  ended?: Promise<StreamEnd>,
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
@@ -64,6 +71,16 @@ export async function sendStream(
     gathered = [];
     if (!res.destroyed && !res.write(data)) full ??= writable(res);
   };
+  /** A read from the engine is in progress. */
+  let reading = false;
+  /** The engine cut the stream: the client stopped reading, or the stream lived too long. */
+  let tooLong = false;
+  void ended?.then((end) => {
+    if (!end.cut) return;
+    tooLong = true;
+    // Not waiting for the engine's error frame, or the socket is full: nothing more gets through.
+    if ((!reading || full) && !res.destroyed) res.destroy();
+  });
   if (exchange) {
     exchange.cutStream = (frame) => {
       if (cut || res.destroyed || res.writableEnded) return;
@@ -82,11 +99,17 @@ export async function sendStream(
     // content in hand, so the headers go out in the same write (and packet) as the first frames.
     while (!res.destroyed && !cut) {
       if (full) {
+        if (tooLong) {
+          res.destroy();
+          break;
+        }
         await full;
         full = undefined;
         continue;
       }
+      reading = true;
       const next = await iterator.next();
+      reading = false;
       if (next.done) {
         complete = true;
         break;
@@ -119,7 +142,9 @@ export async function sendStream(
       gathered = [];
     } else if (complete && !res.destroyed) {
       flush();
-      res.end();
+      // A cut stream whose client is not keeping up: its end would never get through either.
+      if (tooLong && (full || res.writableNeedDrain)) res.destroy();
+      else res.end();
     } else {
       gathered = [];
       res.destroy();

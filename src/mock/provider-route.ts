@@ -107,6 +107,9 @@ export async function handleProvider(
       : planned;
   sim.limiter.chargeOutput(pool, completion.outputTokens, request.maxTokens !== undefined);
   const { fixedMs, jitterMs, perTokenMs } = behaviour.latency;
+  res.once('close', () => {
+    if (!res.writableFinished) sim.stats.aborted(model);
+  });
   await respond({
     res,
     clock: sim.clock,

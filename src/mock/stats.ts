@@ -1,6 +1,8 @@
 /**
  * Counts of what the simulator did, per model and in total: `requests` and one outcome per
- * request (`ok`, `status_429`, `hang`, `reset`, `stream_cut`, …), served at `GET /__stats`.
+ * request (`ok`, `status_429`, `hang`, `reset`, `stream_cut`, …), served at `GET /__stats`, and
+ * `aborted`: requests whose client closed the connection before the answer was complete (a
+ * gateway that cut a stream, gave up on a hang, or was cancelled).
  */
 
 /** Outcome counters: `requests`, `ok`, and `status_<code>` or a fault kind. */
@@ -33,6 +35,12 @@ export class StatsRecorder {
       for (const [key, n] of Object.entries(counts)) total[key] = (total[key] ?? 0) + n;
     }
     return { models, total };
+  }
+
+  /** The client of a request for `model` left before its answer was complete. */
+  aborted(model: string): void {
+    const counts = this.#models.get(model);
+    if (counts) counts.aborted = (counts.aborted ?? 0) + 1;
   }
 
   reset(): void {
