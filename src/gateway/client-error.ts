@@ -34,7 +34,8 @@ export interface ClientErrorDeps {
 
 type ParserError = Error & { code?: string; rawPacket?: unknown };
 
-const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20} (\/[^ \r\n]{0,200})/;
+/** A request line, however broken its method: what matters is the path after it. */
+const REQUEST_LINE = /^[^ \r\n]{1,24} (\/[^ \r\n]{0,200})/;
 
 /** The path the unparsable bytes asked for, when they start with a request line. */
 export function pathOf(raw: unknown): string | undefined {
