@@ -11,6 +11,7 @@
  *   breakwater:fallback        FallbackTaken     the next target, the cache or the static message
  *   breakwater:cache           CacheServed       a cached answer served (fresh or stale)
  *   breakwater:static          StaticServed      the route's static message served
+ *   breakwater:hedge           HedgeStarted      a hedge attempt started beside a slow one
  *   breakwater:breaker         BreakerMoved      a target's breaker changed state
  *   breakwater:limiter         LimiterNotice     queued, admitted, rejected, throttled, budgets
  *
@@ -27,6 +28,7 @@ import type {
   CallEnd,
   CallInfo,
   FallbackTaken,
+  HedgeStarted,
   RetryScheduled,
   StaticServed,
 } from './engine-events.ts';
@@ -40,6 +42,7 @@ export const channels = Object.freeze({
   fallback: typedChannel<FallbackTaken>('breakwater:fallback'),
   cache: typedChannel<CacheServed>('breakwater:cache'),
   static: typedChannel<StaticServed>('breakwater:static'),
+  hedge: typedChannel<HedgeStarted>('breakwater:hedge'),
   breaker: typedChannel<BreakerMoved>('breakwater:breaker'),
   limiter: limiterChannel,
 });
@@ -53,6 +56,7 @@ const CALL_CHANNELS = [
   channels.fallback,
   channels.cache,
   channels.static,
+  channels.hedge,
 ];
 
 /** Whether any channel about calls has a subscriber: only then is a call's `CallInfo` made. */

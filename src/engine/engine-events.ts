@@ -110,6 +110,13 @@ export interface FallbackTaken {
   readonly kind: 'tier' | 'context' | 'panic' | 'cache' | 'static';
 }
 
+/** A hedge started: an attempt on `to` beside the slow one on `from`, racing it. */
+export interface HedgeStarted {
+  readonly call: CallInfo;
+  readonly from: string;
+  readonly to: string;
+}
+
 export interface CacheServed {
   readonly call: CallInfo;
   readonly outcome: 'hit' | 'stale';

@@ -60,6 +60,7 @@ import {
   callEnded,
   callStarted,
   fallbackTaken,
+  hedgeStarted,
   staticServed,
 } from './observe.ts';
 import { type Ejected, panic } from './panic.ts';
@@ -173,6 +174,7 @@ export class Engine {
         this.#counters.hedges++;
         if (this.#events.hasListeners)
           this.#events.emit({ type: 'hedge', route: run.route.name, from, to });
+        hedgeStarted(run, from, to);
       },
       onHedgeWon: () => {
         this.#counters.hedgesWon++;

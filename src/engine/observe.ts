@@ -157,6 +157,12 @@ export function cacheServed(run: Run, outcome: 'hit' | 'stale', purpose: 'serve'
   channels.cache.publish({ call, outcome, purpose });
 }
 
+export function hedgeStarted(run: Run, from: string, to: string): void {
+  const call = run.call;
+  if (call === undefined || !channels.hedge.hasSubscribers) return;
+  channels.hedge.publish({ call, from, to });
+}
+
 export function staticServed(run: Run, why: string): void {
   const call = run.call;
   if (call === undefined || !channels.static.hasSubscribers) return;

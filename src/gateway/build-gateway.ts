@@ -258,7 +258,10 @@ export function buildGateway(options: GatewayOptions): FastifyInstance {
     config,
     logger,
     processMetrics: config.telemetry.metrics.processMetrics,
-    live: { tenants: keyring.identities().map((identity) => identity.id) },
+    // The status page's rates are metrics too: off with them.
+    live: config.telemetry.metrics.enabled
+      ? { tenants: keyring.identities().map((identity) => identity.id) }
+      : undefined,
     limiterStats: limiter ? () => limiter.stats() : undefined,
     ...options.instrument,
   });

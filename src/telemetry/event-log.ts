@@ -94,6 +94,11 @@ export function logEngineEvents(sources: Sources, logger: EventLogger): () => vo
         { event: 'cache', ...ids(call), route: call.route, outcome, purpose },
         `served a ${outcome === 'stale' ? 'stale ' : ''}cached answer for ${call.route}`,
       );
+    handlers.hedge = ({ call, from, to }) =>
+      debug(
+        { event: 'hedge', ...ids(call), route: call.route, from, to },
+        `hedging ${from} with ${to}`,
+      );
     handlers.static = ({ call, why }) =>
       debug(
         { event: 'static', ...ids(call), route: call.route, why },

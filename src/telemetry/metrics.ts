@@ -84,6 +84,7 @@ export class Metrics {
   readonly fallbacks: Counter<R | 'from' | 'to' | 'why'>;
   readonly cacheHits: Counter<R | 'outcome' | 'purpose'>;
   readonly staticAnswers: Counter<R>;
+  readonly hedges: Counter<R | 'from' | 'to'>;
   readonly tokens: Counter<R | T | 'type'>;
   readonly costUsd: Counter<R | T>;
   readonly inFlight: Gauge<'kind'>;
@@ -147,6 +148,12 @@ export class Metrics {
       name: 'breakwater_static_answers_total',
       help: "Calls answered with the route's static message",
       labelNames: ['route'],
+      registers,
+    });
+    this.hedges = new Counter({
+      name: 'breakwater_hedges_total',
+      help: 'Hedge attempts started beside a slow attempt, by the target raced and the one tried',
+      labelNames: ['route', 'from', 'to'],
       registers,
     });
     this.tokens = new Counter({
@@ -251,6 +258,12 @@ export class Metrics {
       cache: ({ call, outcome, purpose }) =>
         this.cacheHits.inc({ route: labels.route(call.route), outcome, purpose }),
       static: ({ call }) => this.staticAnswers.inc({ route: labels.route(call.route) }),
+      hedge: ({ call, from, to }) =>
+        this.hedges.inc({
+          route: labels.route(call.route),
+          from: labels.target(from),
+          to: labels.target(to),
+        }),
       breaker: ({ target, to }) =>
         this.breakerTransitions.inc({ target: labels.target(target), to }),
       limiter: ({ event }) => {

@@ -13,6 +13,7 @@ import type {
   CallEnd,
   CallInfo,
   FallbackTaken,
+  HedgeStarted,
   RetryScheduled,
   StaticServed,
 } from '../engine/engine-events.ts';
@@ -27,6 +28,7 @@ export interface EngineHandlers {
   fallback?(fallback: FallbackTaken): void;
   cache?(served: CacheServed): void;
   static?(served: StaticServed): void;
+  hedge?(hedge: HedgeStarted): void;
   breaker?(moved: BreakerMoved): void;
   limiter?(notice: LimiterNotice): void;
 }
@@ -74,6 +76,7 @@ export function subscribe(sources: Sources, handlers: EngineHandlers): () => voi
   on(channels.fallback, h.fallback?.bind(h), call, mine);
   on(channels.cache, h.cache?.bind(h), call, mine);
   on(channels.static, h.static?.bind(h), call, mine);
+  on(channels.hedge, h.hedge?.bind(h), call, mine);
   on(channels.breaker, h.breaker?.bind(h), (m) => m.source, mine);
   on(
     channels.limiter,

@@ -149,6 +149,7 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
       event(call, 'breakwater.fallback', { from, to, why, kind }),
     cache: ({ call, outcome, purpose }) => event(call, 'breakwater.cache', { outcome, purpose }),
     static: ({ call, why }) => event(call, 'breakwater.static', { why }),
+    hedge: ({ call, from, to }) => event(call, 'breakwater.hedge', { from, to }),
     requestEnd(end) {
       record(end);
       const entry = calls.get(end.call);

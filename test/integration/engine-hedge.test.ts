@@ -14,6 +14,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import type { BreakwaterError } from '../../src/errors/index.ts';
 import type { Admission, Lease, Settlement } from '../../src/limiter/admission.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
+import { subscribe } from '../../src/telemetry/subscription.ts';
 
 /** Waits for real I/O (sockets to the simulator), generously: the machine may be busy. */
 const eventually = (check: () => unknown) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
@@ -107,6 +108,8 @@ describe('hedged attempts', () => {
     await warmUp(e);
     settled.length = 0;
     mock.setScenario(withModel('gpt-a', { faults: [{ kind: 'hang', probability: 1 }] }));
+    const heard: unknown[] = [];
+    const stop = subscribe({ engine: e }, { hedge: (h) => heard.push(h) });
     const call = e.call('openai', ask('chat'));
     await eventually(() => expect(requests('gpt-a')).toBe(1));
     // Delay: 2 × p95 (100 ms) = 200 ms.
@@ -130,6 +133,9 @@ describe('hedged attempts', () => {
     expect([...e.targets()].find((t) => t.target.id === 'openai/gpt-a')?.breaker.state).toBe(
       'closed',
     );
+    // Published on breakwater:hedge for telemetry.
+    expect(heard).toMatchObject([{ from: 'openai/gpt-a', to: 'openai/gpt-b' }]);
+    stop();
   });
 
   it('keeps the first attempt when it answers first, aborting the hedge', async () => {
