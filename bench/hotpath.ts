@@ -4,7 +4,9 @@
  * CPU per call of breakwater's hot path, in process, against the simulator with zero latency:
  * undici alone, breakwater's engine (`engine.call`), a minimal Fastify route over undici and
  * breakwater's gateway, the latter two through `inject()` (no socket in front). What the engine
- * adds is engine − undici; what the gateway adds is gateway − Fastify route. Each measurement
+ * adds is engine − undici; what the gateway adds is gateway − Fastify route. Each breakwater
+ * subject is measured with its telemetry off and again with metrics on (`+metrics`), the latter
+ * against the former: what metrics, the status page's figures and spans cost per call. Each measurement
  * runs in a fresh process and the subjects take turns round by round, in a rotating order, so a
  * busy moment on the machine lands on all of them; the table gives the median and the spread.
  *

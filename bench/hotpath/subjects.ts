@@ -5,23 +5,32 @@
  * alone and through the engine; and the same stream relayed by a minimal Fastify route and by the
  * gateway. The Fastify ones are driven by `inject()`, so no socket is between the caller and the
  * server and only the server's own work is counted.
+ *
+ * Each breakwater subject runs with its telemetry off, and again with metrics on (`+metrics`:
+ * Prometheus metrics, the status page's figures, spans through the OpenTelemetry API without an
+ * SDK), measured against the same subject with them off.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Pool } from 'undici';
 import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
+import { Telemetry } from '../../src/telemetry/instrument.ts';
 import { batchedDestination, createLogger } from '../../src/telemetry/logger.ts';
 
 export const SUBJECTS = [
   'undici',
   'engine',
+  'engine+metrics',
   'fastify',
   'gateway',
+  'gateway+metrics',
   'undici-stream',
   'engine-stream',
+  'engine-stream+metrics',
   'fastify-stream',
   'gateway-stream',
+  'gateway-stream+metrics',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
@@ -29,12 +38,16 @@ export type SubjectName = (typeof SUBJECTS)[number];
 export const BASELINE: Record<SubjectName, SubjectName | undefined> = {
   undici: undefined,
   engine: 'undici',
+  'engine+metrics': 'engine',
   fastify: undefined,
   gateway: 'fastify',
+  'gateway+metrics': 'gateway',
   'undici-stream': undefined,
   'engine-stream': 'undici-stream',
+  'engine-stream+metrics': 'engine-stream',
   'fastify-stream': undefined,
   'gateway-stream': 'fastify-stream',
+  'gateway-stream+metrics': 'gateway-stream',
 };
 
 export interface Subject {
@@ -63,14 +76,31 @@ function send(pool: Pool, body: Record<string, unknown>) {
   });
 }
 
-function config(simulator: string) {
+/**
+ * `metrics`: Prometheus metrics, the status page's figures and spans (through the OpenTelemetry
+ * API with no SDK, as most deployments run) on, as the gateway has them by default; otherwise
+ * off. Node's process metrics stay off either way: they cost nothing per call.
+ */
+function config(simulator: string, metrics: boolean) {
   return resolveConfig(
     {
       providers: { openai: { baseUrl: simulator, apiKey: 'sk-bench' } },
       routes: { chat: { tiers: [`openai/${MODEL}`] } },
+      telemetry: {
+        metrics: { enabled: metrics, processMetrics: false },
+        tracing: { enabled: metrics },
+      },
     },
     { env: {} },
   );
+}
+
+/** An engine, instrumented as `createClient` does when `metrics`. */
+function engineFor(simulator: string, metrics: boolean): Engine {
+  const resolved = config(simulator, metrics);
+  const engine = new Engine(resolved);
+  if (metrics) new Telemetry(engine, { config: resolved });
+  return engine;
 }
 
 function injected(app: FastifyInstance, payload = PAYLOAD): Subject {
@@ -104,8 +134,9 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
         close: () => pool.close(),
       };
     }
+    case 'engine+metrics':
     case 'engine': {
-      const engine = new Engine(config(simulator));
+      const engine = engineFor(simulator, name === 'engine+metrics');
       return {
         async call() {
           const answer = await engine.call('openai', { ...ROUTE_BODY }, {});
@@ -141,8 +172,9 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
         close: () => pool.close(),
       };
     }
+    case 'engine-stream+metrics':
     case 'engine-stream': {
-      const engine = new Engine(config(simulator));
+      const engine = engineFor(simulator, name === 'engine-stream+metrics');
       return {
         async call() {
           const answer = await engine.call('openai', { ...ROUTE_BODY, stream: true }, {});
@@ -170,14 +202,16 @@ export async function startSubject(name: SubjectName, simulator: string): Promis
       return injected(app, STREAM_PAYLOAD);
     }
     case 'gateway-stream':
-    case 'gateway': {
+    case 'gateway-stream+metrics':
+    case 'gateway':
+    case 'gateway+metrics': {
       // Its log lines go where stdout's would, batched the same way, but to /dev/null.
       const app = buildGateway({
-        config: config(simulator),
+        config: config(simulator, name.endsWith('+metrics')),
         logger: createLogger({ destination: batchedDestination('/dev/null') }),
       });
       await app.ready();
-      return injected(app, name === 'gateway-stream' ? STREAM_PAYLOAD : PAYLOAD);
+      return injected(app, name.startsWith('gateway-stream') ? STREAM_PAYLOAD : PAYLOAD);
     }
   }
 }
