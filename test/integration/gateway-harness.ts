@@ -3,6 +3,7 @@
  * front of it (listening on 127.0.0.1 port 0, or only `inject()`ed), an upstream pool the test
  * can inspect for leaked sockets, and every log line captured in memory.
  */
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { resolveConfig } from '../../src/config/config-resolve.ts';
 import type { BreakwaterConfig, PolicyConfig } from '../../src/config/config-types.ts';
@@ -165,3 +166,28 @@ export const COMPAT_KEYS = [
   { id: 'app', key: CLIENT_KEY },
   { id: 'limited', key: LIMITED_KEY, routes: ['chat'] },
 ];
+
+/**
+ * Records every byte the gateway writes to its clients' sockets (status lines, headers, bodies,
+ * stream events), whatever wrote it; call before the first request. Returns the text so far.
+ */
+export function captureWire(app: FastifyInstance): () => string {
+  const sent: Buffer[] = [];
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === 'string') sent.push(Buffer.from(chunk));
+    else if (chunk instanceof Uint8Array) sent.push(Buffer.from(chunk));
+  };
+  app.server.on('connection', (socket: Socket) => {
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    const end = socket.end.bind(socket) as (...args: unknown[]) => Socket;
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      keep(chunk);
+      return write(chunk, ...rest);
+    }) as Socket['write'];
+    socket.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk !== 'function') keep(chunk);
+      return end(chunk, ...rest);
+    }) as Socket['end'];
+  });
+  return () => Buffer.concat(sent).toString('latin1');
+}

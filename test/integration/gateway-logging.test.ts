@@ -3,7 +3,8 @@
  * provider keys, client keys, prompts and answers — successes, streams, upstream 401s that echo
  * part of the key, a wrong client key, a key smuggled into the body, a client that leaves — with
  * every log line captured at debug level. None of them may appear; and each request still gets
- * exactly one line that says what happened.
+ * exactly one line that says what happened. Every byte sent to the clients is scanned for the
+ * provider keys as well.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { createLogger } from '../../src/telemetry/logger.ts';
 import {
   ANTHROPIC_PROVIDER_KEY,
   CLIENT_KEY,
+  captureWire,
   OPENAI_PROVIDER_KEY,
   type Stack,
   startStack,
@@ -20,6 +22,7 @@ const PROMPT = 'PROMPT-the-launch-code-is-4815162342';
 const SYSTEM = 'SYSTEM-you-are-agent-smith';
 
 let stack: Stack;
+let wire: () => string;
 
 beforeAll(async () => {
   stack = await startStack({
@@ -37,6 +40,7 @@ beforeAll(async () => {
     routes: { chat: { tiers: ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5'] } },
     gateway: { clientKeys: [{ id: 'app', key: CLIENT_KEY }] },
   });
+  wire = captureWire(stack.app);
 });
 
 afterAll(async () => {
@@ -101,6 +105,14 @@ describe('logs', () => {
       ...answers.filter((a) => a.length > 12),
     ];
     for (const secret of secrets) expect(logs, secret).not.toContain(secret);
+    // Nor does anything sent to a client: every status line, header, body and stream event.
+    const sent = wire();
+    expect(sent).toContain('HTTP/1.1 502');
+    for (const key of [OPENAI_PROVIDER_KEY, ANTHROPIC_PROVIDER_KEY]) {
+      for (const part of [key, key.slice(0, 12), key.slice(-8), 'PROVIDERSECRET']) {
+        expect(sent, part).not.toContain(part);
+      }
+    }
 
     const lines = stack.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(7);

@@ -8,7 +8,6 @@
  * test proves nothing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import type { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/config-resolve.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
+import { captureWire } from './gateway-harness.ts';
 
 const PLAIN_KEY = 'PLAINKEY-example-0008hhhh';
 const LIST_KEYS = ['LISTKEY1-anthropic-aaaa9999', 'LISTKEY2-anthropic-bbbb8888'];
@@ -106,7 +106,7 @@ let upstream: Server;
 let app: FastifyInstance;
 let url = '';
 const logs: string[] = [];
-const sent: Buffer[] = [];
+let wire: () => string;
 
 beforeAll(async () => {
   upstream = createServer((req, res) => {
@@ -133,23 +133,7 @@ beforeAll(async () => {
     destination: { write: (line: string) => void logs.push(line) },
   });
   app = buildGateway({ config, logger });
-  // Every byte written to a client's socket, whatever wrote it.
-  app.server.on('connection', (socket: Socket) => {
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    const end = socket.end.bind(socket) as (...args: unknown[]) => Socket;
-    const keep = (chunk: unknown) => {
-      if (typeof chunk === 'string') sent.push(Buffer.from(chunk));
-      else if (chunk instanceof Uint8Array) sent.push(Buffer.from(chunk));
-    };
-    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      keep(chunk);
-      return write(chunk, ...rest);
-    }) as Socket['write'];
-    socket.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (typeof chunk !== 'function') keep(chunk);
-      return end(chunk, ...rest);
-    }) as Socket['end'];
-  });
+  wire = captureWire(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const own = app.server.address();
   url = `http://127.0.0.1:${typeof own === 'object' && own ? own.port : 0}`;
@@ -203,13 +187,13 @@ describe('the upstream key canary', () => {
     expect(statuses).toContain(502);
     for (const key of KEYS) expect(seen, `upstream saw ${key}`).toContain(key);
 
-    const wire = Buffer.concat(sent).toString('latin1');
+    const sent = wire();
     const lines = logs.join('');
-    expect(wire).toContain('HTTP/1.1 502');
-    expect(wire).toContain('[redacted]');
+    expect(sent).toContain('HTTP/1.1 502');
+    expect(sent).toContain('[redacted]');
     for (const key of KEYS) {
       for (const shape of shapes(key)) {
-        expect(wire, `client saw ${shape}`).not.toContain(shape);
+        expect(sent, `client saw ${shape}`).not.toContain(shape);
         expect(lines, `log shows ${shape}`).not.toContain(shape);
       }
     }
