@@ -23,6 +23,13 @@ import type { RetryPolicy } from '../policy/retry.ts';
 import { RetryBudget } from '../policy/retry-budget.ts';
 import { KeyPool } from '../upstream/key-pool.ts';
 
+/**
+ * The hedge budget's window. Longer than the retry budget's 10 s: hedges are rare (a few in a
+ * hundred), so a short window holds too few to be steady — a run of slow attempts finds it empty
+ * while the minute's share is still unspent — and a quiet target would never earn one.
+ */
+const HEDGE_BUDGET_WINDOW_MS = 60_000;
+
 /** Targets no route names whose state is kept at most (see above). */
 export const MAX_UNNAMED_TARGETS = 1024;
 
@@ -37,8 +44,8 @@ export interface TargetState {
   /** Recent times to a usable head (a stream's first content), for the hedge delay. */
   readonly heads: HeadLatency;
   /**
-   * Hedges started because this target was slow, as a share of its attempts: the retry budget's
-   * mechanism with no floor (Envoy has none for hedging; this is the budget "The Tail at Scale"
+   * Hedges started because this target was slow, as a share of its attempts in the last minute:
+   * the retry budget's mechanism with no floor (this is the budget "The Tail at Scale"
    * describes).
    */
   readonly hedgeBudget: RetryBudget;
@@ -90,7 +97,12 @@ export class TargetRegistry {
       firstByte: { stream: new LatencyTracker(), whole: new LatencyTracker() },
       retryPolicies: new Map(),
       heads: new HeadLatency(),
-      hedgeBudget: new RetryBudget({ ratio: policy.hedge.budgetRatio, minRetries: 0, clock }),
+      hedgeBudget: new RetryBudget({
+        ratio: policy.hedge.budgetRatio,
+        minRetries: 0,
+        windowMs: HEDGE_BUDGET_WINDOW_MS,
+        clock,
+      }),
     };
     (isNamed ? this.#named : this.#unnamed).set(target.id, state);
     this.#onCreate(state);
