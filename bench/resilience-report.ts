@@ -12,7 +12,7 @@ import { breakwaterConfig, REQUEST, SDK_TIMEOUT_MS } from './resilience-contende
 import type { BenchScenario } from './resilience-scenarios.ts';
 import type { ContenderFigures } from './resilience-targets.ts';
 
-export function printPreamble(seed: number, serial: boolean): void {
+export function printPreamble(seed: number, serial: boolean, inline: boolean): void {
   const policy = resolveConfig(breakwaterConfig('http://127.0.0.1:1', ['openai/m'])).policy;
   console.log(
     `breakwater resilience bench: node ${process.version}, openai SDK ${SDK_VERSION}, simulator seed ${seed}`,
@@ -21,6 +21,11 @@ export function printPreamble(seed: number, serial: boolean): void {
     serial
       ? 'contenders run one after another on one simulator, reset between runs'
       : 'contenders of a drill run at once, each on its own simulator (same scenario, seed and schedule)',
+  );
+  console.log(
+    inline
+      ? 'the simulator runs in the bench process (--inline)'
+      : 'each simulator runs in a process of its own (`breakwater mock`), as a provider would',
   );
   console.log(
     `every request: non-streaming chat completion, max_tokens ${REQUEST.max_tokens}; latency counts failures too`,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- resilience [--scenario NAME] [--requests N] [--concurrency C] [--duration S]
- * [--seed N] [--serial] [--strict]`
+ * [--seed N] [--serial] [--inline] [--strict]`
  *
  * breakwater (through `client.fetch`, the OpenAI SDK's own retries off) — with its defaults, and
  * with hedging and eager failover off — against the official OpenAI SDK alone with maxRetries 2
@@ -10,9 +10,9 @@
  *
  * By default the contenders of a drill run at once, each against its own simulator (same
  * scenario, same seed, same request schedule), so a drill takes as long as its slowest
- * contender; `--serial` runs them one after another on one simulator, reset between runs.
+ * contender; `--serial` runs them one after another on one simulator, reset between runs. Each
+ * simulator is a process of its own (resilience-simulator.ts); `--inline` runs it in this one.
  */
-import { type MockServer, startMock } from '../src/mock/index.ts';
 import { commandLine } from './lib/flags.ts';
 import { type LoadOptions, runLoad } from './lib/load.ts';
 import { summarizeLatency } from './lib/percentiles.ts';
@@ -25,6 +25,7 @@ import {
   SCENARIOS,
   type ScenarioName,
 } from './resilience-scenarios.ts';
+import { type BenchSimulator, startSimulator } from './resilience-simulator.ts';
 import { type ContenderFigures, judge, type Verdict } from './resilience-targets.ts';
 
 function perDrill(field: keyof BenchScenario['load']): string {
@@ -50,6 +51,10 @@ const FLAGS = {
   },
   seed: { type: 'integer', min: 0, help: "the simulator's seed (default 42)" },
   serial: { type: 'boolean', help: 'run contenders one after another on one simulator' },
+  inline: {
+    type: 'boolean',
+    help: 'run the simulator in the bench process (default: a process of its own per simulator)',
+  },
   strict: { type: 'boolean', help: 'exit 1 when a target FAILs' },
   help: { type: 'boolean', help: 'this text' },
 } as const;
@@ -60,7 +65,8 @@ async function main(): Promise<number> {
   const seed = flags.seed ?? 42;
   const names =
     !flags.scenario || flags.scenario === 'all' ? SCENARIO_NAMES : [flags.scenario as ScenarioName];
-  printPreamble(seed, flags.serial === true);
+  const inline = flags.inline === true;
+  printPreamble(seed, flags.serial === true, inline);
 
   const verdicts: { scenario: string; verdict: Verdict }[] = [];
   for (const name of names) {
@@ -71,7 +77,7 @@ async function main(): Promise<number> {
       durationMs: (flags.duration ?? scenario.load.durationS) * 1000,
     };
     printScenario(scenario, load);
-    const figures = await runScenario(scenario, load, seed, flags.serial === true);
+    const figures = await runScenario(scenario, load, seed, flags.serial === true, inline);
     printFigures(figures);
     const judged = judge(scenario.name, figures);
     console.log('\ntargets:');
@@ -95,15 +101,18 @@ async function runScenario(
   load: LoadOptions,
   seed: number,
   serial: boolean,
+  inline: boolean,
 ): Promise<ContenderFigures[]> {
   if (!serial) {
-    return Promise.all(scenario.contenders.map((spec) => runContender(spec, scenario, load, seed)));
+    return Promise.all(
+      scenario.contenders.map((spec) => runContender(spec, scenario, load, seed, inline)),
+    );
   }
-  const mock = await startMock(scenario.simulator, { seed });
+  const mock = await startSimulator(scenario.simulator, seed, inline);
   try {
     const figures: ContenderFigures[] = [];
     for (const spec of scenario.contenders) {
-      figures.push(await runContender(spec, scenario, load, seed, mock));
+      figures.push(await runContender(spec, scenario, load, seed, inline, mock));
     }
     return figures;
   } finally {
@@ -116,15 +125,16 @@ async function runContender(
   scenario: BenchScenario,
   load: LoadOptions,
   seed: number,
-  shared?: MockServer,
+  inline: boolean,
+  shared?: BenchSimulator,
 ): Promise<ContenderFigures> {
-  const mock = shared ?? (await startMock(scenario.simulator, { seed }));
+  const mock = shared ?? (await startSimulator(scenario.simulator, seed, inline));
   const contender = startContender(spec, mock.url);
   try {
-    mock.reset();
+    await mock.reset();
     contender.watch?.start();
     const { results, wallMs } = await runLoad(load, () => contender.call());
-    const stats = mock.stats();
+    const stats = await mock.stats();
     const failures = new Map<string, number>();
     for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);
     return {

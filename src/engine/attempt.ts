@@ -63,6 +63,8 @@ export interface AttemptPlan {
   panic?: boolean;
   /** Cancels this attempt alone (a hedge race); @default the caller's signal */
   signal?: AbortSignal;
+  /** Told as the request goes out (the limiter's lease and the key in hand). */
+  onSend?: () => void;
   /** Told when a usable head arrives: a whole answer's headers, a stream's first content. */
   onHead?: () => void;
   /** This attempt is a hedge: started beside a slow one, racing it. */
@@ -129,6 +131,7 @@ export async function attempt(
     const headers = upstreamHeaders(run, plan, key);
     const call: Call = { ticket, lease, ctx, started: deps.clock.now(), start: undefined };
     call.start = attemptStarted(run, state.target, plan.tier, plan.attempt ?? 0, headers);
+    plan.onSend?.();
     try {
       const res = await send(deps, run, plan, headers, timeouts);
       return await readAnswer(deps, run, plan, call, res);
@@ -330,7 +333,11 @@ async function readAnswer(
     state.heads.record(true, undefined, deps.clock.now() - call.started);
     plan.onHead?.();
   } else {
-    state.heads.record(false, bridge.caller.maxTokens(run.request), res.timings.firstByteMs);
+    state.heads.record(
+      false,
+      bridge.caller.maxTokens(run.request),
+      deps.clock.now() - call.started,
+    );
     plan.onHead?.();
     const body = await res.jsonAndText();
     delivered.json = body.value;

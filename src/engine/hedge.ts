@@ -6,8 +6,8 @@
  * call ends, its breaker ticket is handed back and its limiter lease is settled as the
  * cancellation it is (the reservation is charged: the provider may have generated tokens).
  *
- * The delay is learned per target: `delayFactor` × its recent p95 time to a usable head, for
- * calls like this one (streams apart; whole answers by their `max_tokens` band, since a longer
+ * The delay is learned per target: `delayFactor` × its recent p95 time from sending a request to
+ * a usable head (and counted from when this attempt's request goes out), for calls like this one (streams apart; whole answers by their `max_tokens` band, since a longer
  * answer comes later), never under `minDelayMs`. Until the target has answered enough calls
  * there is no hedge. A hedge also needs the target's hedge budget (`budgetRatio` of its recent
  * attempts), and enough of the deadline left for a call to the hedge target to answer. Once the
@@ -100,8 +100,9 @@ async function race(
     }
   };
   let hedge: Promise<Outcome<Delivered>> | undefined;
-  const cancelTimer = deps.clock.timer(delayMs, () => {
-    if (winner !== undefined || firstCtl.signal.aborted) return;
+  let over = false;
+  const startHedge = () => {
+    if (over || winner !== undefined || firstCtl.signal.aborted) return;
     const plan = hedgePlan();
     if (!plan) return;
     deps.onHedge(run, primary.state.target.id, plan.state.target.id);
@@ -112,11 +113,26 @@ async function race(
       signal: hedgeCtl.signal,
       onHead: onHead('hedge'),
     });
-  });
+  };
+  // The delay counts from when the request goes out, as the learned times to a head do: a wait
+  // for the limiter or a key is not the target being slow.
+  let stopTimer: (() => void) | undefined;
+  const onSend = () => {
+    // Node runs due timers before the I/O that waited beside them: after a stall of the event
+    // loop (a long GC, a busy machine) the timer would see no head although it sits in the
+    // socket. Deciding on the next turn, after I/O has been read, hedges only what is late.
+    if (!over && stopTimer === undefined)
+      stopTimer = deps.clock.timer(delayMs, () => setImmediate(startHedge));
+  };
+  const cancelTimer = () => {
+    over = true;
+    stopTimer?.();
+  };
   try {
     const first = await attempt(deps, run, {
       ...primary,
       signal: firstCtl.signal,
+      onSend,
       onHead: onHead('first'),
     });
     // No hedge once the first attempt is over, whatever its outcome.

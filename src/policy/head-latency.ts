@@ -1,6 +1,7 @@
 /**
  * How long a target takes to give a usable head — a whole answer's response headers, a stream's
- * first content — learned from its recent answers, for the hedge delay. A stream's first content
+ * first content — counted from when the request goes out, learned from its recent answers, for
+ * the hedge delay. A stream's first content
  * does not depend on how long the answer will be; a whole answer's headers come only once it is
  * generated, so its time grows with the output. Whole answers are therefore learned apart by
  * their `max_tokens`, in bands a factor of four wide (up to 256, 1024, 4096, 16384, more): a call
