@@ -28,6 +28,8 @@ export interface RedisConnectionOptions {
 /** One argument list for a script: its keys, then its arguments. */
 export type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
+const DISCONNECTED = /stream isn't writeable|connection is closed|ECONNREFUSED|ECONNRESET/i;
+
 export class RedisConnection {
   readonly client: Redis;
   readonly #health: StoreHealth;
@@ -104,9 +106,14 @@ export class RedisConnection {
     }
   }
 
-  /** The message a failed call gives, for logs (never a key or a value). */
+  /**
+   * The message a failed call gives, for logs (never a key or a value). ioredis words a call
+   * refused while disconnected after its own internals ("Stream isn't writeable…", "Connection is
+   * closed."); an operator reads that the connection is gone.
+   */
   static reason(error: unknown): string {
-    return error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return DISCONNECTED.test(message) ? `no connection to Redis (${message})` : message;
   }
 
   async close(): Promise<void> {
