@@ -1,6 +1,8 @@
 /**
- * The drills of the resilience bench — flaky, outage and hangs as issue 3 defines them, and clean
- * (issue 16: no fault at all, where no hedge may fire) — with the simulator scenario
+ * The drills of the resilience bench — flaky, outage and hangs as issue 3 defines them, clean
+ * (issue 16: no fault at all, where no hedge may fire) and failing35 (issue 11: both tiers fail a
+ * third of their calls, where breakers must not turn a partial failure into a total one) — with
+ * the simulator scenario
  * written out here (rather than read from `scenarios/*.yaml`) so the figures do not move when
  * those files are tuned for demos. Latency is small but never zero — 20 ms plus up to 30 ms of
  * seeded jitter, nothing per token — so latency ratios mean something.
@@ -16,8 +18,14 @@ import type { Latency, Scenario } from '../src/mock/index.ts';
 export const PRIMARY = 'gpt-primary';
 export const SECONDARY = 'gpt-secondary';
 
-export type ScenarioName = 'flaky' | 'outage' | 'hangs' | 'clean';
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['flaky', 'outage', 'hangs', 'clean'];
+export type ScenarioName = 'flaky' | 'outage' | 'hangs' | 'clean' | 'failing35';
+export const SCENARIO_NAMES: readonly ScenarioName[] = [
+  'flaky',
+  'outage',
+  'hangs',
+  'clean',
+  'failing35',
+];
 
 /** breakwater's label with the defaults: the row the targets judge. */
 export const BREAKWATER = 'breakwater';
@@ -163,9 +171,40 @@ const clean: BenchScenario = {
   ],
 };
 
+const failing35: BenchScenario = {
+  name: 'failing35',
+  summary:
+    'both tiers fail 35% of attempts: 500, 502, 503 (529 in the Anthropic dialect) and 429s with Retry-After: 1',
+  simulator: {
+    default: {
+      latency,
+      // One draw per attempt: 10 + 4 + 8 + 10 + 3 = 35%, the mix of the issue's report.
+      faults: [
+        { kind: 'status', status: 500, probability: 0.1 },
+        { kind: 'status', status: 502, probability: 0.04 },
+        { kind: 'status', status: 503, probability: 0.08 },
+        { kind: 'status', status: 503, probability: 0.1, dialect: 'openai' },
+        { kind: 'status', status: 529, probability: 0.1, dialect: 'anthropic' },
+        { kind: 'status', status: 429, probability: 0.03, retryAfterS: 1 },
+      ],
+    },
+  },
+  load: { requests: 2000, concurrency: 64, durationS: 20 },
+  loadNote:
+    'the flaky drill’s load; a cold breaker window that opened on an unlucky streak would answer circuit_open to everyone for 30 s',
+  contenders: [
+    { kind: 'breakwater', label: BREAKWATER, tiers: twoTiers },
+    withoutTail,
+    { kind: 'breakwater', label: 'breakwater, primary tier only', tiers: [twoTiers[0]] },
+    sdk(2),
+    sdk(5),
+  ],
+};
+
 export const SCENARIOS: Readonly<Record<ScenarioName, BenchScenario>> = {
   flaky,
   outage,
   hangs,
   clean,
+  failing35,
 };

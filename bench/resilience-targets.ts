@@ -44,6 +44,8 @@ export const HANGS_MAX_P99_MS = 300;
 export const HANGS_MAX_ATTEMPTS = 1.1;
 export const FLAKY_MAX_P99_MS = 1000;
 export const FLAKY_MAX_ATTEMPTS = 1.4;
+/** Issue 11: both tiers failing 35% — success, and no caller told circuit_open. */
+export const FAILING35_MIN_SUCCESS = 0.99;
 
 const successRate = (f: ContenderFigures) => f.succeeded / f.requests;
 const attemptsPerRequest = (f: ContenderFigures) => f.attempts / f.requests;
@@ -122,6 +124,23 @@ export function judge(scenario: ScenarioName, figures: readonly ContenderFigures
           };
         }),
       ];
+    case 'failing35': {
+      const circuitOpen = breakwater.failures
+        .filter(([cause]) => cause.includes('circuit_open'))
+        .reduce((n, [, count]) => n + count, 0);
+      return [
+        {
+          target: `breakwater succeeds on ≥ ${formatPercent(FAILING35_MIN_SUCCESS)} of requests`,
+          pass: successRate(breakwater) >= FAILING35_MIN_SUCCESS,
+          figures: `${formatPercent(successRate(breakwater))} (${breakwater.succeeded}/${breakwater.requests}); SDK ${sdks.map((s) => `maxRetries ${s.maxRetries}: ${formatPercent(successRate(s))}`).join(', ')}`,
+        },
+        {
+          target: 'no breakwater caller is answered circuit_open',
+          pass: circuitOpen === 0,
+          figures: `${circuitOpen} circuit_open of ${breakwater.requests - breakwater.succeeded} failures`,
+        },
+      ];
+    }
     case 'clean':
       return [
         {
