@@ -22,7 +22,7 @@ import {
   RefusalError,
   RejectedError,
 } from '../errors/index.ts';
-import type { Admission, Lease } from '../limiter/admission.ts';
+import type { Admission, AdmissionRequest, Lease } from '../limiter/admission.ts';
 import { type BreakerTicket, failureKind } from '../policy/breaker.ts';
 import { callUpstream, type UpstreamTimeouts } from '../upstream/call-upstream.ts';
 import type { KeyPool } from '../upstream/key-pool.ts';
@@ -125,8 +125,13 @@ export async function attempt(
   } else {
     key = keys.currentListed();
   }
-  const lease = await acquireLease(deps, run, plan, ticket, key);
-  if (lease instanceof BreakwaterError) return failure(lease);
+  // The steps awaited here rather than in async helpers: each async call on this path allocates.
+  let lease: Lease;
+  try {
+    lease = await deps.admission.acquire(admissionRequest(run, plan, key));
+  } catch (err) {
+    return leaseRefused(deps, run, plan, ticket, err);
+  }
   for (let rotated = false; ; rotated = true) {
     const headers = upstreamHeaders(run, plan, key);
     const call: Call = { ticket, lease, ctx, started: deps.clock.now(), start: undefined };
@@ -134,7 +139,15 @@ export async function attempt(
     plan.onSend?.();
     try {
       const res = await send(deps, run, plan, headers, timeouts);
-      return await readAnswer(deps, run, plan, call, res);
+      const delivered = delivery(deps, run, plan, call, res);
+      if (run.stream) {
+        const events = bridge.target.parseStream(res.body, ctx);
+        delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
+        streamHeadRead(deps, plan, call);
+      } else {
+        readWhole(delivered, await res.jsonAndText());
+      }
+      return answered(deps, run, plan, call, res, delivered);
     } catch (err) {
       const error = classifyNetworkError(err, ctx);
       recordCall(deps, run, plan, call, error.providerStatus, error.code, error);
@@ -232,35 +245,37 @@ function circuitOpen(
   return failure(error);
 }
 
-/**
- * The limiter's lease for this attempt, or the error that refused it (the attempt is then
- * skipped and the breaker's ticket handed back unused).
- */
-async function acquireLease(
+/** What the limiter is asked to admit. */
+function admissionRequest(
+  run: Run,
+  { state, bridge, upstream, signal }: AttemptPlan,
+  key: string | undefined,
+): AdmissionRequest {
+  return {
+    target: state.target,
+    route: run.route,
+    dialect: bridge.target.name,
+    request: upstream,
+    priority: run.options.priority ?? 'normal',
+    deadline: run.deadline,
+    signal: signal ?? run.options.signal,
+    tenant: run.options.tenant,
+    keyId: keyId(key),
+  };
+}
+
+/** The limiter said no: the attempt is skipped and the breaker's ticket handed back unused. */
+function leaseRefused(
   deps: AttemptDeps,
   run: Run,
-  { state, bridge, upstream, tier, signal }: AttemptPlan,
+  { state, tier }: AttemptPlan,
   ticket: BreakerTicket,
-  key: string | undefined,
-): Promise<Lease | BreakwaterError> {
-  try {
-    return await deps.admission.acquire({
-      target: state.target,
-      route: run.route,
-      dialect: bridge.target.name,
-      request: upstream,
-      priority: run.options.priority ?? 'normal',
-      deadline: run.deadline,
-      signal: signal ?? run.options.signal,
-      tenant: run.options.tenant,
-      keyId: keyId(key),
-    });
-  } catch (err) {
-    state.breaker.release(ticket);
-    const error = classifyNetworkError(err);
-    deps.record(run, skipped(state.target.id, tier, error.code), error);
-    return error;
-  }
+  err: unknown,
+): Outcome<Delivered> {
+  state.breaker.release(ticket);
+  const error = classifyNetworkError(err);
+  deps.record(run, skipped(state.target.id, tier, error.code), error);
+  return failure(error);
 }
 
 /** The upstream headers with `key`: the dialect's own over the provider's configured ones. */
@@ -301,37 +316,30 @@ function send(
 }
 
 /**
- * The answer read: a stream up to its commit point, or a whole answer (its lease settled with
- * the usage it reports). A refusal on a route that falls back on refusals is a failure.
+ * What the attempt hands over once the answer's headers came. A whole answer's head is its
+ * headers (counted for hedging now); a stream's is its first content (`streamHeadRead`).
  */
-async function readAnswer(
+function delivery(
   deps: AttemptDeps,
   run: Run,
   plan: AttemptPlan,
   call: Call,
   res: UpstreamResponse,
-): Promise<Outcome<Delivered>> {
+): Delivered {
   const { state, bridge } = plan;
-  const { ticket, lease, ctx } = call;
   call.firstByteMs = res.timings.firstByteMs;
   (run.stream ? state.firstByte.stream : state.firstByte.whole).record(call.firstByteMs);
   const delivered: Delivered = {
     state,
     bridge,
-    lease,
-    ticket,
+    lease: call.lease,
+    ticket: call.ticket,
     headers: res.headers,
     tier: plan.tier,
   };
   if (run.stream) {
     delivered.upstream = res;
     delivered.clock = deps.clock;
-  }
-  if (run.stream) {
-    const events = bridge.target.parseStream(res.body, ctx);
-    delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
-    state.heads.record(true, undefined, deps.clock.now() - call.started);
-    plan.onHead?.();
   } else {
     state.heads.record(
       false,
@@ -339,21 +347,49 @@ async function readAnswer(
       deps.clock.now() - call.started,
     );
     plan.onHead?.();
-    const body = await res.jsonAndText();
-    delivered.json = body.value;
-    delivered.raw = body.text;
-    delivered.usage = bridge.target.responseUsage(delivered.json);
-    lease.settle({ usage: delivered.usage, headers: res.headers });
-    const refusal = run.route.onRefusal === 'fallback' && bridge.target.refusal(delivered.json);
-    if (refusal) {
-      // A verdict on this answer, not on the target's health: no breaker count, no retry.
-      state.breaker.release(ticket);
-      const error = new RefusalError(refusal, { ...ctx, requestId: res.requestId });
-      recordCall(deps, run, plan, call, res.status, 'refusal', error, res.requestId);
-      return failure(error);
-    }
   }
-  state.breaker.success(ticket);
+  return delivered;
+}
+
+/** A stream read up to its first content: its head, counted for hedging. */
+function streamHeadRead(deps: AttemptDeps, plan: AttemptPlan, call: Call): void {
+  plan.state.heads.record(true, undefined, deps.clock.now() - call.started);
+  plan.onHead?.();
+}
+
+/** A whole answer's body, its text kept to pass on unchanged; its lease settled with its usage. */
+function readWhole(delivered: Delivered, body: { value: unknown; text: string }): void {
+  delivered.json = body.value;
+  delivered.raw = body.text;
+  delivered.usage = delivered.bridge.target.responseUsage(delivered.json);
+  delivered.lease.settle({ usage: delivered.usage, headers: delivered.headers });
+}
+
+/**
+ * The answer judged: a whole answer that is a refusal, on a route that falls back on refusals,
+ * is a failure — a verdict on this answer, not on the target's health: no breaker count, no
+ * retry. Anything else is the target's success.
+ */
+function answered(
+  deps: AttemptDeps,
+  run: Run,
+  plan: AttemptPlan,
+  call: Call,
+  res: UpstreamResponse,
+  delivered: Delivered,
+): Outcome<Delivered> {
+  const { breaker } = plan.state;
+  const refusal =
+    delivered.opened === undefined &&
+    run.route.onRefusal === 'fallback' &&
+    plan.bridge.target.refusal(delivered.json);
+  if (refusal) {
+    breaker.release(call.ticket);
+    const error = new RefusalError(refusal, { ...call.ctx, requestId: res.requestId });
+    recordCall(deps, run, plan, call, res.status, 'refusal', error, res.requestId);
+    return failure(error);
+  }
+  breaker.success(call.ticket);
   recordCall(deps, run, plan, call, res.status, undefined, undefined, res.requestId);
   return success(delivered);
 }
