@@ -35,6 +35,13 @@ export function duration(ms: number): string {
   return `${ms} ms`;
 }
 
+const CONTEXT_OVERFLOW: Record<RouteChecklist['onContextOverflow'], string> = {
+  reject: 'rejected (400 context_overflow), nothing sent',
+  fallback: 'sent to the context fallback',
+  slide: 'oldest turns dropped until it fits',
+  summarize: 'older turns summarised, then sent',
+};
+
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 function rule(r: LimitRule): string {
@@ -104,6 +111,7 @@ function routeRows(r: RouteChecklist): [string, string][] {
       `${i + 1}. ${tier.join(', then ')}`,
     ]),
     ['context fallback', r.contextFallback ?? 'none'],
+    ['too long a prompt', CONTEXT_OVERFLOW[r.onContextOverflow]],
     ...policyRows(r.policy),
     ...r.breakers.map((b, i): [string, string] => [
       i === 0 ? 'breakers' : '',

@@ -23,6 +23,8 @@ export interface RouteChecklist {
   route: string;
   tiers: string[][];
   contextFallback: string | null;
+  /** What a prompt too long for every tier gets. */
+  onContextOverflow: ResolvedRoute['onContextOverflow'];
   onRefusal: ResolvedRoute['onRefusal'];
   policy: ResolvedPolicy;
   /** Each target's breaker: its provider's, never the route's. */
@@ -79,6 +81,7 @@ function routeChecklist(config: ResolvedConfig, route: ResolvedRoute): RouteChec
     route: route.name,
     tiers: route.tiers.map((tier) => tier.map((t) => t.id)),
     contextFallback: route.contextFallback?.id ?? null,
+    onContextOverflow: route.onContextOverflow,
     onRefusal: route.onRefusal,
     policy: route.policy,
     breakers,

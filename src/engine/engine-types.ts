@@ -4,6 +4,7 @@
  * listeners (`EngineEvent`). engine.ts re-exports them all.
  */
 
+import type { ContextOverflow } from '../config/config-types.ts';
 import type { Clock } from '../core/clock.ts';
 import type { HeadersLike } from '../dialects/headers.ts';
 import type { Usage } from '../dialects/usage.ts';
@@ -66,6 +67,8 @@ export interface CallOptions {
    * call's answer, replayed, without another upstream call.
    */
   idempotencyKey?: string;
+  /** Overrides the route's `onContextOverflow` for this call. */
+  onContextOverflow?: ContextOverflow;
   /** The preflight checks' result, when the caller (the gateway) already ran them on this body. */
   preflight?: ShapeCheck;
   /** The caller's id for this call, carried into telemetry (the gateway's request id). */

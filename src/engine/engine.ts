@@ -15,12 +15,14 @@
 
 import { applyMaxTokensPolicy, defaultMaxTokensOf } from '../budget/max-tokens-policy.ts';
 import { resolveRoute, resolveTarget } from '../config/config-resolve.ts';
-import type { ResolvedConfig, ResolvedPolicy } from '../config/config-types.ts';
+import type { ResolvedConfig, ResolvedPolicy, ResolvedTarget } from '../config/config-types.ts';
 import { limiterOptionsFrom } from '../config/limits-budgets.ts';
 import { maxTokensPolicyFor } from '../config/limits-config.ts';
+import type { SummaryCaller } from '../context/compress-history.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { EventEmitter } from '../core/events.ts';
+import { failure } from '../core/outcome.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import {
   AbortedError,
@@ -31,15 +33,19 @@ import {
 } from '../errors/index.ts';
 import type { Admission } from '../limiter/admission.ts';
 import { createLimiter } from '../limiter/limiter.ts';
+import { contextFit } from '../preflight/context-fit.ts';
 import type { RequestIssue } from '../preflight/request-issue.ts';
+import { checkForRoute } from '../preflight/route-rules.ts';
 import { MemoryIdempotencyStore } from '../store/memory-idempotency-store.ts';
 import { createMemoryStore } from '../store/memory-store.ts';
 import { createRedisStore } from '../store/redis/redis-store.ts';
 import type { Store } from '../store/store.ts';
+import { ModelCatalog } from '../tokens/model-catalog.ts';
 import { createUpstreamPool } from '../upstream/upstream-pool.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { createBridges, DIALECTS } from './bridge.ts';
 import { Coalescer } from './coalesce.ts';
+import { planContext } from './context-policy.ts';
 import { deliver, fromCache, staticAnswer } from './deliver.ts';
 import type { AttemptStart, CallInfo } from './engine-events.ts';
 import type {
@@ -67,9 +73,10 @@ import { type Ejected, panic } from './panic.ts';
 import { checkRequest } from './request-check.ts';
 import { RetryPolicies } from './retry-policies.ts';
 import type { Run } from './run.ts';
+import { skipped } from './run.ts';
 import { TargetRegistry, type TargetState } from './target-state.ts';
 import { TierWalk } from './tier-walk.ts';
-import { type TargetDeps, tryTarget } from './try-target.ts';
+import { type TargetDeps, type TargetResult, tryTarget } from './try-target.ts';
 import { unknownRoute } from './unknown-route.ts';
 
 export type {
@@ -102,6 +109,12 @@ export class Engine {
     hedgesWon: 0,
   };
   readonly #events = new EventEmitter<EngineEvent>();
+  readonly #catalog: ModelCatalog;
+  /** Summaries for `onContextOverflow: summarize`, through this engine; never summarised again. */
+  readonly #summaries: SummaryCaller = {
+    call: (dialect, body, options) =>
+      this.call(dialect, body, { ...options, onContextOverflow: 'slide' }),
+  };
   readonly #warnings = new Map<string, number>();
   /** Every attempt and breaker transition, for telemetry and tests. */
   readonly onEvent = this.#events.event;
@@ -126,6 +139,7 @@ export class Engine {
     // In memory the answer cache makes its own store, and only when a route caches.
     const shared = this.#store.kind === 'memory' ? undefined : this.#store.cache;
     this.#cache = new AnswerCache(config, this.#clock, options.cacheStore ?? shared);
+    this.#catalog = new ModelCatalog(config.catalog);
     this.#idempotency = new Idempotency({
       store:
         options.idempotencyStore ??
@@ -251,7 +265,28 @@ export class Engine {
     const limit = maxTokensPolicyFor(this.config.limits, route.name);
     const capped = applyMaxTokensPolicy(dialect, checked, limit);
     if (!capped.ok) throw capped.error;
-    const request = capped.request;
+    let request = capped.request;
+    // What the route's targets make of it: output limits, reasoning models, context windows.
+    checkForRoute({ dialect, request, route, catalog: this.#catalog });
+    const fit = contextFit(dialect, request, route, this.#catalog);
+    let skip: ReadonlySet<ResolvedTarget> | undefined;
+    if (fit) {
+      const mode = options.onContextOverflow ?? route.onContextOverflow;
+      const plan = await planContext(
+        {
+          dialect,
+          request,
+          route,
+          catalog: this.#catalog,
+          mode,
+          engine: this.#summaries,
+          signal: options.signal,
+        },
+        fit,
+      );
+      request = plan.request;
+      skip = plan.skip;
+    }
     const policy = route.policy;
     const deadline = Deadline.after(options.deadlineMs ?? policy.timeouts.deadlineMs, this.#clock, {
       model: route.name,
@@ -267,6 +302,7 @@ export class Engine {
       trail: [],
       cacheKey: this.#cache.key(dialect, request, route, options),
       call,
+      skip,
     };
     let streaming = false;
     try {
@@ -319,12 +355,14 @@ export class Engine {
       if (last && step.target.id !== from)
         fallbackTaken(run, from, step.target.id, last.code, 'tier');
       from = step.target.id;
-      const tried = await tryTarget(this.#deps, run, step.target, step.tier, {
-        last: step.last,
-        resumeAfter: step.resumeAfter,
-        failover: (delayMs) => walk.failover(delayMs),
-        hedgeTo: () => walk.hedgeTo(current),
-      });
+      const tried = run.skip?.has(step.target)
+        ? this.#tooSmall(run, step.target, step.tier)
+        : await tryTarget(this.#deps, run, step.target, step.tier, {
+            last: step.last,
+            resumeAfter: step.resumeAfter,
+            failover: (delayMs) => walk.failover(delayMs),
+            hedgeTo: () => walk.hedgeTo(current),
+          });
       if (tried.outcome.ok) return deliver(run, tried.outcome.value, this.#cache);
       last = tried.outcome.error;
       if (tried.ejected) ejected.push({ target: step.target, tier: step.tier });
@@ -376,6 +414,22 @@ export class Engine {
       this.#warnings.set(warning.rule, (this.#warnings.get(warning.rule) ?? 0) + 1);
     }
     if (this.#events.hasListeners) this.#events.emit({ type: 'warning', route, warnings });
+  }
+
+  /** A target whose context window the prompt does not fit: skipped, nothing sent. */
+  #tooSmall(run: Run, target: ResolvedTarget, tier: number): TargetResult {
+    this.#record(run, skipped(target.id, tier, 'context_overflow'));
+    const outcome = failure(
+      new RejectedError(
+        'context_overflow',
+        `the prompt does not fit the context window of ${target.id}`,
+        {
+          param: 'messages',
+          fallbackable: true,
+        },
+      ),
+    );
+    return { outcome, attempts: 0 };
   }
 
   #record(

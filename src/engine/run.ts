@@ -2,7 +2,7 @@
  * One call on its way through the engine: the checked request, its route, its one deadline, the
  * caller's options, and the trail of every attempt made so far (the final error carries it).
  */
-import type { ResolvedRoute } from '../config/config-types.ts';
+import type { ResolvedRoute, ResolvedTarget } from '../config/config-types.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { AttemptRecord, BreakwaterError, ErrorCode } from '../errors/index.ts';
@@ -25,6 +25,8 @@ export interface Run {
   onAnswer?: (answer: unknown) => void;
   /** The call as telemetry knows it; undefined while nobody listens (engine/observe.ts). */
   call?: CallInfo;
+  /** Targets too small for the prompt (preflight's context check): skipped without a call. */
+  skip?: ReadonlySet<ResolvedTarget>;
 }
 
 /**

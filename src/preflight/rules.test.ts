@@ -3,8 +3,11 @@
  * added without a row here fails the last test.
  */
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config/config-resolve.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
+import { ModelCatalog } from '../tokens/model-catalog.ts';
 import { checkShape, REQUEST_RULES } from './request-shape.ts';
+import { checkForRoute, ROUTE_RULES } from './route-rules.ts';
 
 interface Row {
   rule: string;
@@ -205,5 +208,72 @@ describe('semantic rules: each with a failing example and its message', () => {
       ],
     });
     expect(anthropic).toEqual({ warnings: [] });
+  });
+});
+
+// ---------- rules that depend on the route's targets ----------
+
+interface RouteRow {
+  rule: string;
+  dialect: DialectName;
+  tiers: string[];
+  body: Record<string, unknown>;
+  param: string;
+  message: RegExp;
+}
+
+const ROUTE_ROWS: RouteRow[] = [
+  {
+    rule: 'anthropic.max_tokens_required',
+    dialect: 'anthropic',
+    tiers: ['anthropic/claude-haiku-4-5'],
+    body: { model: 'r', messages: [user] },
+    param: 'max_tokens',
+    message: /^`max_tokens` is required: the most tokens to generate/,
+  },
+  {
+    rule: 'max_tokens.output_limit',
+    dialect: 'anthropic',
+    tiers: ['anthropic/claude-haiku-4-5'],
+    body: { model: 'r', messages: [user], max_tokens: 900_000 },
+    param: 'max_tokens',
+    message:
+      /^`max_tokens` is 900000, above the output limit of anthropic\/claude-haiku-4-5 \(\d+ tokens\) — ask for at most \d+$/,
+  },
+  {
+    rule: 'openai.reasoning_max_completion_tokens',
+    dialect: 'openai',
+    tiers: ['openai/gpt-4o-mini', 'openai/o3'],
+    body: { model: 'r', messages: [user], max_tokens: 100 },
+    param: 'max_tokens',
+    message:
+      /^`max_tokens` is not accepted by openai\/o3, a reasoning model — send max_completion_tokens instead/,
+  },
+];
+
+const catalog = new ModelCatalog();
+
+describe('route rules: each with a failing example and its message', () => {
+  for (const row of ROUTE_ROWS) {
+    it(row.rule, () => {
+      const config = resolveConfig(
+        { providers: { openai: {}, anthropic: {} }, routes: { r: { tiers: row.tiers } } },
+        { env: {} },
+      );
+      const route = config.routes.get('r')!;
+      let error: { code?: string; param?: string; problems?: { message: string }[] } | undefined;
+      try {
+        checkForRoute({ dialect: row.dialect, request: row.body, route, catalog });
+      } catch (err) {
+        error = err as typeof error;
+      }
+      expect(error).toMatchObject({ code: 'validation', param: row.param });
+      expect(error!.problems).toHaveLength(1);
+      expect(error!.problems![0]!.message).toMatch(row.message);
+    });
+  }
+
+  it('covers every route rule', () => {
+    expect(new Set(ROUTE_ROWS.map((r) => r.rule))).toEqual(new Set(ROUTE_RULES.map((r) => r.id)));
   });
 });
