@@ -32,7 +32,7 @@ export interface RouteRule {
 
 /** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
 export function isReasoningModel(model: string): boolean {
-  return /^(o\d|gpt-5)/i.test(model);
+  return /^(o\d+|gpt-5(\.\d+)?)($|-)/i.test(model);
 }
 
 function targetsOf(route: ResolvedRoute): ResolvedTarget[] {
