@@ -1,22 +1,28 @@
 /**
- * `POST /v1/messages/count_tokens`: `{ input_tokens }` for an Anthropic Messages request, from
- * breakwater's offline estimate (src/tokens/anthropic-estimate.ts: o200k_base counts calibrated
- * to Claude's tokenizers, with Anthropic's documented framing and tool-prompt overheads). No
- * upstream call: it works for every route whatever its targets speak, costs nothing, cannot be
- * rate limited, and never spends a provider's count_tokens quota. Anthropic's own figure is "an
- * estimate" too; the tokenizer generation follows the route's first Anthropic target (or the
- * `model` itself when it names one).
+ * `POST /v1/messages/count_tokens`: `{ input_tokens }` for an Anthropic Messages request.
+ *
+ * When the route's first target is an Anthropic model and the gateway holds a key for its
+ * provider, the count is Anthropic's own (`POST /v1/messages/count_tokens` there, through
+ * tokens/anthropic-count-tokens.ts: cached by the request's hash, two seconds at most). Otherwise
+ * — another provider's model, no key, or Anthropic's count could not be had — the answer is
+ * breakwater's offline estimate (tokens/anthropic-estimate.ts: o200k_base counts calibrated to
+ * Claude's tokenizers, with Anthropic's documented framing and tool-prompt overheads), and the
+ * `x-breakwater-estimate: true` header says so.
  *
  * One guard: the BPE tokenizer's time grows with the square of a word's length (100,000 letters
  * without a space take seconds), so a body holding a run of more than `MAX_RUN` characters
  * without white space is estimated at 4 characters a token instead — an endpoint that costs the
  * client nothing must not let one request hold the event loop.
  */
-import type { RouteHandlerMethod } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { resolveRoute } from '../config/config-resolve.ts';
-import type { ResolvedConfig } from '../config/config-types.ts';
+import type { ApiKeySource, ResolvedConfig, ResolvedProvider } from '../config/config-types.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import { checkShape } from '../preflight/request-shape.ts';
+import {
+  type AnthropicTokenCounter,
+  createAnthropicTokenCounter,
+} from '../tokens/anthropic-count-tokens.ts';
 import { estimateAnthropicPrompt } from '../tokens/index.ts';
 import { authorizeRoute } from './completion-route.ts';
 
@@ -43,8 +49,27 @@ function hasLongRun(value: unknown): boolean {
   return false;
 }
 
+/** The key a count is asked with: the only one, the first of a pool, or the function's. */
+function countingKey(source: ApiKeySource): string | (() => string | Promise<string>) {
+  return typeof source === 'string' || typeof source === 'function' ? source : source[0]!;
+}
+
 export function countTokensHandler(config: ResolvedConfig): RouteHandlerMethod {
-  return async function countTokens(request) {
+  // One counter (and answer cache) per Anthropic provider, made when first asked.
+  const counters = new Map<ResolvedProvider, AnthropicTokenCounter>();
+  const counterFor = (provider: ResolvedProvider) => {
+    let counter = counters.get(provider);
+    if (!counter) {
+      counter = createAnthropicTokenCounter({
+        baseUrl: provider.baseUrl,
+        apiKey: countingKey(provider.apiKey!),
+      });
+      counters.set(provider, counter);
+    }
+    return counter;
+  };
+
+  return async function countTokens(request: FastifyRequest, reply: FastifyReply) {
     request.bw.dialect = 'anthropic';
     const body = request.body as Record<string, unknown>;
     checkShape('anthropic', 'count_tokens', body);
@@ -59,9 +84,19 @@ export function countTokensHandler(config: ResolvedConfig): RouteHandlerMethod {
         hint: 'Send a route name or a provider/model target (GET /v1/models lists them).',
       });
     }
-    const targets = route.tiers.flat();
-    const claude = targets.find((t) => t.provider.dialect === 'anthropic') ?? targets[0];
-    if (hasLongRun(body)) return { input_tokens: Math.ceil(JSON.stringify(body).length / 4) };
+    const first = route.tiers[0]?.[0];
+    const longRun = hasLongRun(body);
+    if (
+      first?.provider.dialect === 'anthropic' &&
+      first.provider.apiKey !== undefined &&
+      !longRun
+    ) {
+      const counted = await counterFor(first.provider).count({ ...body, model: first.model });
+      if (counted !== undefined) return { input_tokens: counted };
+    }
+    reply.header('x-breakwater-estimate', 'true');
+    if (longRun) return { input_tokens: Math.ceil(JSON.stringify(body).length / 4) };
+    const claude = route.tiers.flat().find((t) => t.provider.dialect === 'anthropic') ?? first;
     return { input_tokens: estimateAnthropicPrompt(body, { model: claude?.model ?? name }) };
   };
 }

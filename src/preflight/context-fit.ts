@@ -17,6 +17,7 @@ import type { DialectName } from '../dialects/dialect-name.ts';
 import { RejectedError } from '../errors/index.ts';
 import type { ModelCatalog } from '../tokens/model-catalog.ts';
 import { countPromptTokens } from '../tokens/prompt-tokens.ts';
+import { routeFacts } from './route-facts.ts';
 
 /** An estimated prompt is too long only when over by more than this share. */
 export const ESTIMATE_TOLERANCE = 0.1;
@@ -80,14 +81,13 @@ export function contextFit(
   route: ResolvedRoute,
   catalog: ModelCatalog,
 ): ContextFit | undefined {
-  const windowOf = (t: ResolvedTarget) =>
-    catalog.get(t.model, t.provider.name)?.contextWindow ?? Number.POSITIVE_INFINITY;
-  let smallest = Number.POSITIVE_INFINITY;
-  for (const tier of route.tiers) for (const t of tier) smallest = Math.min(smallest, windowOf(t));
+  const facts = routeFacts(route, catalog);
+  const smallest = facts.smallestWindow;
   if (!Number.isFinite(smallest)) return undefined;
   const outputTokens = outputOf(dialect, request);
   if (promptTokenBound(request) + outputTokens <= smallest) return undefined;
 
+  const { windowOf } = facts;
   const first = route.tiers[0]?.[0];
   const counted = countPromptTokens(dialect, request, first?.model);
   const allowed = (window: number) =>

@@ -1,7 +1,8 @@
 /**
  * The semantic rules that depend on where a request goes: the route's targets and what the model
- * catalog knows of them. Run once the route is known and its max_tokens policy applied, before
- * anything is sent; every problem in one 400, like the request rules (request-shape.ts).
+ * catalog knows of them (route-facts.ts, worked out once per route). Run once the route is known
+ * and its max_tokens policy applied, before anything is sent; every problem in one 400, like the
+ * request rules (request-shape.ts).
  *
  * - `anthropic.max_tokens_required`: Anthropic needs `max_tokens`. The route's max_tokens policy
  *   gives a request without one its default first, so through the engine this holds by then; the
@@ -11,10 +12,13 @@
  * - `openai.reasoning_max_completion_tokens`: OpenAI's reasoning models (o-series, gpt-5) refuse
  *   `max_tokens`; `max_completion_tokens` is the field every OpenAI model takes.
  */
-import type { ResolvedRoute, ResolvedTarget } from '../config/config-types.ts';
+import type { ResolvedRoute } from '../config/config-types.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
 import type { ModelCatalog } from '../tokens/model-catalog.ts';
 import { type RequestIssue, requestInvalid } from './request-issue.ts';
+import { routeFacts } from './route-facts.ts';
+
+export { isReasoningModel } from './route-facts.ts';
 
 export interface RouteRuleInput {
   dialect: DialectName;
@@ -30,14 +34,8 @@ export interface RouteRule {
   check(input: RouteRuleInput, report: (field: string, message: string) => void): void;
 }
 
-/** OpenAI's reasoning models, which take `max_completion_tokens` and refuse `max_tokens`. */
-export function isReasoningModel(model: string): boolean {
-  return /^(o\d+|gpt-5(\.\d+)?)($|-)/i.test(model);
-}
-
-function targetsOf(route: ResolvedRoute): ResolvedTarget[] {
-  return route.tiers.flat();
-}
+const OPENAI_OUTPUT_FIELDS = ['max_completion_tokens', 'max_tokens'];
+const ANTHROPIC_OUTPUT_FIELDS = ['max_tokens'];
 
 const positive = (value: unknown): value is number => typeof value === 'number' && value >= 0;
 
@@ -59,20 +57,16 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     dialect: 'both',
     summary: "the output asked for is within each target's output limit (model catalog)",
     check({ dialect, request, route, catalog }, report) {
-      const fields =
-        dialect === 'openai' ? ['max_completion_tokens', 'max_tokens'] : ['max_tokens'];
-      for (const field of fields) {
+      const smallest = routeFacts(route, catalog).smallestOutput;
+      if (!smallest) return;
+      for (const field of dialect === 'openai' ? OPENAI_OUTPUT_FIELDS : ANTHROPIC_OUTPUT_FIELDS) {
         const asked = request[field];
-        if (!positive(asked)) continue;
-        for (const target of targetsOf(route)) {
-          const limit = catalog.get(target.model, target.provider.name)?.maxOutputTokens;
-          if (limit === undefined || !Number.isFinite(limit) || asked <= limit) continue;
-          report(
-            field,
-            `is ${asked}, above the output limit of ${target.id} (${limit} tokens) — ask for at most ${limit}`,
-          );
-          break;
-        }
+        if (!positive(asked) || asked <= smallest.limit) continue;
+        const { limit, target } = smallest;
+        report(
+          field,
+          `is ${asked}, above the output limit of ${target.id} (${limit} tokens) — ask for at most ${limit}`,
+        );
       }
     },
   },
@@ -80,16 +74,14 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     id: 'openai.reasoning_max_completion_tokens',
     dialect: 'openai',
     summary: 'a route with an OpenAI reasoning model gets max_completion_tokens, not max_tokens',
-    check({ dialect, request, route }, report) {
+    check({ dialect, request, route, catalog }, report) {
       if (
         dialect !== 'openai' ||
         request.max_tokens == null ||
         request.max_completion_tokens != null
       )
         return;
-      const reasoning = targetsOf(route).find(
-        (t) => t.provider.dialect === 'openai' && isReasoningModel(t.model),
-      );
+      const reasoning = routeFacts(route, catalog).reasoning;
       if (reasoning) {
         report(
           'max_tokens',
