@@ -7,23 +7,24 @@
  * as the provider's.
  *
  * Labels are bounded (labels.ts): routes and targets as configured, error codes from the one
- * table, statuses from a short list. The hot path uses children bound once per (route, target)
- * for a success, so a request that goes well hashes no label set.
+ * table, statuses from a short list. The hot path uses series bound once (bound-series.ts): per
+ * (route, target) for a success, per (target, status) for an attempt that answered, per target
+ * for a limiter wait; the in-flight gauge is read at scrape time. A request that goes well adds
+ * to numbers and hashes no label set.
  */
-import {
-  Counter,
-  collectDefaultMetrics,
-  Gauge,
-  Histogram,
-  type LabelValues,
-  Registry,
-} from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type LabelValues, Registry } from 'prom-client';
 import type { BudgetOptions } from '../budget/budget-guard.ts';
 import { totalInputTokens } from '../dialects/usage.ts';
 import type { CallEnd, CallInfo } from '../engine/engine-events.ts';
 import type { LimiterStats } from '../limiter/limiter-stats.ts';
 import type { BreakerState } from '../policy/breaker.ts';
 import type { AppInfo } from './app-info.ts';
+import {
+  BoundCounter,
+  BoundHistogram,
+  type CounterCell,
+  type HistogramCell,
+} from './bound-series.ts';
 import { budgetLimitOf } from './budget-limits.ts';
 import type { CostMeter } from './cost.ts';
 import { type Labels, statusClass, statusLabel } from './labels.ts';
@@ -60,14 +61,14 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 type R = 'route';
 type T = 'target';
 
-/** A success's children for one (route, target), bound once. */
+/** A success's series for one (route, target), bound once. */
 interface Bound {
-  ok: { inc(): void };
-  duration: { observe(seconds: number): void };
-  firstToken: { observe(seconds: number): void };
-  input: { inc(n: number): void };
-  output: { inc(n: number): void };
-  cost: { inc(usd: number): void };
+  ok: CounterCell;
+  duration: HistogramCell;
+  firstToken: HistogramCell;
+  input: CounterCell;
+  output: CounterCell;
+  cost: CounterCell;
 }
 
 export class Metrics {
@@ -75,21 +76,26 @@ export class Metrics {
   readonly #labels: Labels;
   readonly #cost: CostMeter;
   readonly #bound = new Map<string, Map<string, Bound>>();
+  /** Attempts that answered, by target and status label. */
+  readonly #answered = new Map<string, Map<string, CounterCell>>();
+  readonly #waits = new Map<string, HistogramCell>();
+  #requestsInFlight = 0;
+  #streamsInFlight = 0;
 
-  readonly requests: Counter<R | T | 'outcome' | 'status_class' | 'code' | 'origin'>;
-  readonly duration: Histogram<R | T | 'outcome'>;
-  readonly firstToken: Histogram<R | T>;
-  readonly attempts: Counter<T | 'result' | 'status' | 'code' | 'origin'>;
+  readonly requests: BoundCounter<R | T | 'outcome' | 'status_class' | 'code' | 'origin'>;
+  readonly duration: BoundHistogram<R | T | 'outcome'>;
+  readonly firstToken: BoundHistogram<R | T>;
+  readonly attempts: BoundCounter<T | 'result' | 'status' | 'code' | 'origin'>;
   readonly retries: Counter<R | T | 'reason'>;
   readonly fallbacks: Counter<R | 'from' | 'to' | 'why'>;
   readonly cacheHits: Counter<R | 'outcome' | 'purpose'>;
   readonly staticAnswers: Counter<R>;
   readonly hedges: Counter<R | 'from' | 'to'>;
-  readonly tokens: Counter<R | T | 'type'>;
-  readonly costUsd: Counter<R | T>;
+  readonly tokens: BoundCounter<R | T | 'type'>;
+  readonly costUsd: BoundCounter<R | T>;
   readonly inFlight: Gauge<'kind'>;
   readonly breakerTransitions: Counter<T | 'to'>;
-  readonly limiterWait: Histogram<T>;
+  readonly limiterWait: BoundHistogram<T>;
   readonly limiterRejections: Counter<T | 'code'>;
   readonly webhookDeliveries: Counter<'event' | 'outcome'>;
   #state: StateSources | undefined;
@@ -100,27 +106,27 @@ export class Metrics {
     this.#labels = options.labels;
     this.#cost = options.cost;
     const registers = [registry];
-    this.requests = new Counter({
+    this.requests = new BoundCounter({
       name: 'breakwater_requests_total',
       help: 'Calls by route, answering target, outcome (ok, error, abandoned), status class, error code and origin (provider: the provider said so; breakwater: its own rejection)',
       labelNames: ['route', 'target', 'outcome', 'status_class', 'code', 'origin'],
       registers,
     });
-    this.duration = new Histogram({
+    this.duration = new BoundHistogram({
       name: 'breakwater_request_duration_seconds',
       help: 'From the call to its answer (a stream: to its end), every attempt and wait included',
       labelNames: ['route', 'target', 'outcome'],
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.firstToken = new Histogram({
+    this.firstToken = new BoundHistogram({
       name: 'breakwater_time_to_first_token_seconds',
       help: 'From a streaming call to its first content, every attempt and wait included',
       labelNames: ['route', 'target'],
       buckets: FIRST_TOKEN_BUCKETS,
       registers,
     });
-    this.attempts = new Counter({
+    this.attempts = new BoundCounter({
       name: 'breakwater_upstream_attempts_total',
       help: 'Upstream attempts by target, result (ok, error, skipped), HTTP status, error code and origin',
       labelNames: ['target', 'result', 'status', 'code', 'origin'],
@@ -156,23 +162,28 @@ export class Metrics {
       labelNames: ['route', 'from', 'to'],
       registers,
     });
-    this.tokens = new Counter({
+    this.tokens = new BoundCounter({
       name: 'breakwater_tokens_total',
       help: 'Tokens the answering targets reported: input (the whole prompt) and output',
       labelNames: ['route', 'target', 'type'],
       registers,
     });
-    this.costUsd = new Counter({
+    this.costUsd = new BoundCounter({
       name: 'breakwater_cost_usd_total',
       help: "Answers' cost at the catalog's prices, in US dollars",
       labelNames: ['route', 'target'],
       registers,
     });
+    const metrics = this;
     this.inFlight = new Gauge({
       name: 'breakwater_in_flight',
       help: 'Calls under way: all (requests) and streams (streams)',
       labelNames: ['kind'],
       registers,
+      collect() {
+        this.set({ kind: 'requests' }, metrics.#requestsInFlight);
+        this.set({ kind: 'streams' }, metrics.#streamsInFlight);
+      },
     });
     this.breakerTransitions = new Counter({
       name: 'breakwater_breaker_transitions_total',
@@ -180,7 +191,7 @@ export class Metrics {
       labelNames: ['target', 'to'],
       registers,
     });
-    this.limiterWait = new Histogram({
+    this.limiterWait = new BoundHistogram({
       name: 'breakwater_limiter_wait_seconds',
       help: "Time attempts waited in the limiter's queue before being admitted",
       labelNames: ['target'],
@@ -214,8 +225,6 @@ export class Metrics {
       },
       1,
     );
-    this.inFlight.set({ kind: 'requests' }, 0);
-    this.inFlight.set({ kind: 'streams' }, 0);
     // Series that exist before the first call, so a dashboard and an alert read 0, not nothing.
     for (const route of this.#labels.routes) this.staticAnswers.inc({ route }, 0);
     if (options.processMetrics) collectDefaultMetrics({ register: registry });
@@ -234,10 +243,16 @@ export class Metrics {
       requestStart: (call) => this.#started(call),
       requestEnd: (end) => this.#ended(end),
       attemptEnd: ({ record, error }) => {
+        const target = labels.target(record.target);
+        const status = statusLabel(record.status);
+        if (record.result === 'ok' && record.code === undefined && error === undefined) {
+          this.#answeredCell(target, status).inc();
+          return;
+        }
         this.attempts.inc({
-          target: labels.target(record.target),
+          target,
           result: record.result,
-          status: statusLabel(record.status),
+          status,
           code: record.code ?? 'none',
           origin: error?.origin ?? (record.result === 'ok' ? 'none' : 'provider'),
         });
@@ -268,7 +283,7 @@ export class Metrics {
         this.breakerTransitions.inc({ target: labels.target(target), to }),
       limiter: ({ event }) => {
         if (event.type === 'admitted') {
-          this.limiterWait.observe({ target: labels.target(event.target) }, event.waitMs / 1000);
+          this.#waitCell(labels.target(event.target)).observe(event.waitMs / 1000);
         } else if (event.type === 'rejected') {
           this.limiterRejections.inc({ target: labels.target(event.target), code: event.code });
         }
@@ -277,8 +292,8 @@ export class Metrics {
   }
 
   #started(call: CallInfo): void {
-    this.inFlight.inc({ kind: 'requests' });
-    if (call.stream) this.inFlight.inc({ kind: 'streams' });
+    this.#requestsInFlight++;
+    if (call.stream) this.#streamsInFlight++;
   }
 
   #ended(end: CallEnd): void {
@@ -286,8 +301,8 @@ export class Metrics {
     const labels = this.#labels;
     // A call refused before it started (the gateway's own checks) was never counted in flight.
     if (end.started) {
-      this.inFlight.dec({ kind: 'requests' });
-      if (call.stream) this.inFlight.dec({ kind: 'streams' });
+      this.#requestsInFlight--;
+      if (call.stream) this.#streamsInFlight--;
     }
     const route = labels.route(call.route);
     const target = labels.target(answer?.target ?? error?.attempts?.at(-1)?.target);
@@ -335,7 +350,7 @@ export class Metrics {
     if (!bound) {
       const rt: LabelValues<R | T> = { route, target };
       bound = {
-        ok: this.requests.labels({
+        ok: this.requests.bind({
           ...rt,
           outcome: 'ok',
           status_class: '2xx',
@@ -344,13 +359,37 @@ export class Metrics {
         }),
         duration: this.duration.labels({ ...rt, outcome: 'ok' }),
         firstToken: this.firstToken.labels(rt),
-        input: this.tokens.labels({ ...rt, type: 'input' }),
-        output: this.tokens.labels({ ...rt, type: 'output' }),
-        cost: this.costUsd.labels(rt),
+        input: this.tokens.bind({ ...rt, type: 'input' }),
+        output: this.tokens.bind({ ...rt, type: 'output' }),
+        cost: this.costUsd.bind(rt),
       };
       byTarget.set(target, bound);
     }
     return bound;
+  }
+
+  /** The series of attempts on `target` that answered with `status`. */
+  #answeredCell(target: string, status: string): CounterCell {
+    let byStatus = this.#answered.get(target);
+    if (!byStatus) {
+      byStatus = new Map();
+      this.#answered.set(target, byStatus);
+    }
+    let cell = byStatus.get(status);
+    if (!cell) {
+      cell = this.attempts.bind({ target, result: 'ok', status, code: 'none', origin: 'none' });
+      byStatus.set(status, cell);
+    }
+    return cell;
+  }
+
+  #waitCell(target: string): HistogramCell {
+    let cell = this.#waits.get(target);
+    if (!cell) {
+      cell = this.limiterWait.labels({ target });
+      this.#waits.set(target, cell);
+    }
+    return cell;
   }
 
   #stateGauges(registers: Registry[]): void {
