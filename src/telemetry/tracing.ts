@@ -15,11 +15,17 @@
  * MeterProvider). The caller's `traceparent` is honoured: the call's span is its child, its
  * trace id goes into the request line, and each attempt sends its own span's context upstream —
  * or, without an SDK, the caller's context as it came.
+ *
+ * Without an SDK nothing is built for nobody: no span object and no attributes for a call
+ * (unless a `traceparent` came, whose context is kept), no attributes for the no-op GenAI
+ * metrics. Whether an SDK is there is asked on every call, so one registered later is used.
  */
 import {
   context,
+  createNoopMeter,
   type Histogram,
   metrics,
+  ProxyTracerProvider,
   type Span,
   type SpanContext,
   SpanKind,
@@ -42,12 +48,27 @@ export interface TracingOptions {
 }
 
 interface CallSpan {
-  span: Span;
+  /** Undefined when no SDK is registered (only the caller's context is kept). */
+  span: Span | undefined;
   /** The caller's context, when it came in a `traceparent` and no SDK is there to record. */
   remote: SpanContext | undefined;
 }
 
 const seconds = (ms: number) => ms / 1000;
+
+/** The API's own no-op tracer provider: what the global one delegates to until an SDK registers. */
+const NO_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether an SDK's tracer provider is registered. A global provider this copy of the API does
+ * not know counts as one.
+ */
+function tracerProviderRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return (
+    !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_TRACER_PROVIDER
+  );
+}
 
 /** `server.address` and `server.port` of a base URL. */
 function server(baseUrl: string): { address: string; port: number } | undefined {
@@ -62,6 +83,8 @@ function server(baseUrl: string): { address: string; port: number } | undefined 
 
 export function traceEngine(sources: Sources, options: TracingOptions = {}): () => void {
   const tracer = options.tracer ?? trace.getTracer('breakwater', APP_VERSION);
+  // A tracer given by the caller is always asked; the global one only once an SDK is registered.
+  const recordable = options.tracer ? () => true : tracerProviderRegistered;
   const instruments = genAiInstruments();
   const tags: Record<string, string> = {};
   if (options.environment) tags['deployment.environment.name'] = options.environment;
@@ -70,11 +93,17 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
   const calls = new WeakMap<CallInfo, CallSpan>();
   const attempts = new WeakMap<AttemptStart, Span>();
   const event = (call: CallInfo, name: string, attributes: Record<string, string | number>) =>
-    calls.get(call)?.span.addEvent(name, attributes);
+    calls.get(call)?.span?.addEvent(name, attributes);
 
   return subscribe(sources, {
     requestStart(call) {
       const remote = incomingSpanContext(call.headers);
+      if (!recordable()) {
+        if (!remote) return;
+        calls.set(call, { span: undefined, remote });
+        if (call.trace) call.trace.traceId = remote.traceId;
+        return;
+      }
       const parent = remote ? trace.setSpanContext(context.active(), remote) : context.active();
       const span = tracer.startSpan(
         `chat ${call.route}`,
@@ -99,9 +128,9 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
     attemptStart(start) {
       const parent = calls.get(start.call);
       if (!parent) return;
-      if (parent.remote) {
+      if (parent.remote || !parent.span) {
         // No SDK: nothing is recorded, the caller's own context goes upstream as it came.
-        writeTraceContext(start.headers, parent.remote);
+        if (parent.remote) writeTraceContext(start.headers, parent.remote);
         return;
       }
       const where = server(start.baseUrl);
@@ -153,7 +182,7 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
     requestEnd(end) {
       record(end);
       const entry = calls.get(end.call);
-      if (!entry || entry.remote) return;
+      if (!entry?.span || entry.remote) return;
       const { span } = entry;
       const { answer, usage, error } = end;
       if (answer) {
@@ -190,6 +219,8 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
 
   /** The GenAI client metrics of one call (no-ops without a MeterProvider). */
   function record(end: CallEnd): void {
+    const { duration, firstChunk, tokens, noop } = instruments();
+    if (noop) return;
     const target = end.answer?.target ?? end.error?.target;
     const attributes: Record<string, string> = {
       'gen_ai.operation.name': 'chat',
@@ -200,7 +231,6 @@ export function traceEngine(sources: Sources, options: TracingOptions = {}): () 
       attributes['gen_ai.response.model'] = modelOf(target);
     }
     if (end.error) attributes['error.type'] = end.error.code;
-    const { duration, firstChunk, tokens } = instruments();
     duration.record(seconds(end.durationMs), attributes);
     if (end.firstChunkMs !== undefined) firstChunk.record(seconds(end.firstChunkMs), attributes);
     if (end.usage) {
@@ -224,7 +254,12 @@ interface GenAiInstruments {
   duration: Histogram;
   tokens: Histogram;
   firstChunk: Histogram;
+  /** No MeterProvider is registered: the instruments are the API's no-ops. */
+  noop: boolean;
 }
+
+/** What the API's no-op meter makes: one histogram shared by all. */
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram('breakwater.noop');
 
 /**
  * The GenAI histograms of the meter provider registered now. The metrics API has no proxy (the
@@ -239,11 +274,13 @@ function genAiInstruments(): () => GenAiInstruments {
     if (made === undefined || current !== provider) {
       provider = current;
       const meter = current.getMeter('breakwater', APP_VERSION);
+      const duration = meter.createHistogram('gen_ai.client.operation.duration', {
+        unit: 's',
+        description: 'GenAI operation duration',
+      });
       made = {
-        duration: meter.createHistogram('gen_ai.client.operation.duration', {
-          unit: 's',
-          description: 'GenAI operation duration',
-        }),
+        duration,
+        noop: duration === NOOP_HISTOGRAM,
         tokens: meter.createHistogram('gen_ai.client.token.usage', {
           unit: '{token}',
           description: 'Measures number of input and output tokens used',

@@ -181,6 +181,27 @@ describe('with an OpenTelemetry SDK', () => {
     expect(call.status.code).toBe(2);
     expect(seen[0]!.traceparent).toMatch(new RegExp(`^00-${call.spanContext().traceId}-`));
   });
+
+  it('records from the next call on once an SDK is registered after the client', async () => {
+    const c = newClient();
+    await c.chat(ask);
+    expect(seen[0]!.traceparent).toBeUndefined();
+    const exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
+    const reader = new TestReader();
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    await c.chat(ask);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => s.name).sort()).toEqual(['chat chat', 'chat gpt-4o-mini']);
+    expect(seen[1]!.traceparent).toMatch(new RegExp(`^00-${spans[0]!.spanContext().traceId}-`));
+    const { resourceMetrics } = (await reader.collect()) as { resourceMetrics: ResourceMetrics };
+    const duration = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'gen_ai.client.operation.duration');
+    expect(duration?.dataPoints).toHaveLength(1);
+  });
 });
 
 describe('without an SDK', () => {
