@@ -120,8 +120,18 @@ export class LiveStats {
   }
 
   observe(sources: Sources): () => void {
-    const scopes = (tenant: string | undefined) =>
-      tenant !== undefined && this.#tenants?.has(tenant) ? [EVERYONE, tenant] : [EVERYONE];
+    // Made once per tenant kept (client keys, a bounded set), not per call.
+    const everyone = [EVERYONE];
+    const withTenant = new Map<string, string[]>();
+    const scopes = (tenant: string | undefined) => {
+      if (tenant === undefined || !this.#tenants?.has(tenant)) return everyone;
+      let both = withTenant.get(tenant);
+      if (!both) {
+        both = [EVERYONE, tenant];
+        withTenant.set(tenant, both);
+      }
+      return both;
+    };
     return subscribe(sources, {
       requestEnd: (end) => {
         const target = this.#labels.target(
