@@ -149,6 +149,9 @@ describe('engine breaker: no stale verdicts', () => {
     if (answered.kind !== 'stream') throw new Error('expected a stream');
     const reader = answered.body[Symbol.asyncIterator]();
     await reader.next();
+    // The caller keeps reading — it waits for the next frame all along — so the stream is not
+    // cut for a caller that stopped reading while the breaker's clock moves.
+    const waiting = reader.next();
 
     await openBreaker(e);
     await clock.advance(30_000);
@@ -157,8 +160,11 @@ describe('engine breaker: no stale verdicts', () => {
 
     // The committed stream breaks now: a failure of its own generation, not the probe's.
     streamRequest.res.destroy();
-    for (let r = await reader.next(); !r.done; r = await reader.next());
-    expect((await answered.ended).error?.code).toBeDefined();
+    for (let r = await waiting; !r.done; r = await reader.next());
+    const { error } = await answered.ended;
+    // A health failure of the target, which the breaker would count in its own generation.
+    expect(error?.code).toBe('connection');
+    expect(error?.healthSignal).toBe(true);
     expect(breakerOf(e).state).toBe('half_open');
 
     answer(probeRequest);
