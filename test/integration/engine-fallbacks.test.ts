@@ -15,6 +15,7 @@ import { ManualClock } from '../../src/core/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import type { BreakwaterError } from '../../src/errors/index.ts';
 import { type MockServer, startMock } from '../../src/mock/index.ts';
+import { MemoryCacheStore } from '../../src/store/memory-cache-store.ts';
 import { SELF_SIGNED_CERT, SELF_SIGNED_KEY } from './fixtures/self-signed-cert.ts';
 
 let mock: MockServer;
@@ -119,6 +120,55 @@ describe('a key function that fails is that target’s failure', () => {
       code: 'authentication',
       latencyMs: 2000,
     });
+  });
+});
+
+describe('a key function that fails, on a route with nothing after it but the cache', () => {
+  /**
+   * One engine whose `keyed` provider has the key function given, over a cache shared with the
+   * others: an answer one engine stored is there for the next when every tier failed.
+   */
+  const cacheStore = new MemoryCacheStore();
+  function cachedEngine(
+    apiKey: () => string | Promise<string>,
+    clock = new ManualClock(Date.now()),
+  ) {
+    const e = new Engine(
+      resolveConfig({
+        providers: { keyed: { dialect: 'openai', baseUrl: mock.url, apiKey } },
+        routes: { cached: { tiers: ['keyed/gpt-4o'], policy: { cache: { mode: 'fallback' } } } },
+        policy: { timeouts: { connectMs: 2000 } },
+      }),
+      { clock, random: () => 0, cacheStore },
+    );
+    engines.push(e);
+    return e;
+  }
+
+  it('that throws or never answers: the cached answer serves, the failed attempt in its trail', async () => {
+    const stored = await cachedEngine(() => 'sk-good').call('openai', ask('cached'));
+    expect(stored.meta.fallback).toBe('none');
+
+    const thrown = await cachedEngine(() => {
+      throw new Error('the vault is sealed');
+    }).call('openai', ask('cached'));
+    expect(thrown.meta.fallback).toBe('cache');
+    expect(thrown.meta.trail).toEqual([
+      expect.objectContaining({ target: 'keyed/gpt-4o', result: 'error', code: 'authentication' }),
+    ]);
+
+    const clock = new ManualClock(Date.now());
+    const call = cachedEngine(() => new Promise<string>(() => {}), clock).call(
+      'openai',
+      ask('cached'),
+    );
+    await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0));
+    await clock.advance(2000);
+    const hung = await call;
+    expect(hung.meta.fallback).toBe('cache');
+    expect(hung.meta.trail).toEqual([
+      expect.objectContaining({ target: 'keyed/gpt-4o', result: 'error', code: 'authentication' }),
+    ]);
   });
 });
 
