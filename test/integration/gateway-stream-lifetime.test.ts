@@ -9,7 +9,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
-import { FAST_POLICY, type Stack, startStack } from './gateway-harness.ts';
+import { eventually, FAST_POLICY, type Stack, startStack } from './gateway-harness.ts';
 
 const clock = new ManualClock(Date.now());
 let stack: Stack;
@@ -92,11 +92,26 @@ function drain(socket: Socket): Promise<string> {
   });
 }
 
+/** Another client is answered while the stuck stream still holds its upstream and its lease. */
+async function servedMeanwhile() {
+  await eventually(() => (stack.mock.stats().models['gpt-long']?.requests ?? 0) === 1);
+  expect(await inFlight()).toBe(1);
+  const other = await fetch(`${stack.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  expect(other.status).toBe(200);
+  expect((await other.json()).choices[0].message.content).toBeTruthy();
+  expect(aborted()).toBe(0);
+}
+
 describe('stream lifetimes', () => {
   it('cuts a client that never reads, aborts the upstream, settles the lease, serves the others', async () => {
     stack.mock.reset();
     const socket = streamRequest('long');
     const started = clock.now();
+    await servedMeanwhile();
     await until(() => aborted() === 1);
     // Cut once the client had left the stream alone for the idle time, not before.
     expect(clock.now() - started).toBeGreaterThanOrEqual(15_000);
@@ -104,26 +119,22 @@ describe('stream lifetimes', () => {
     const text = await drain(socket);
     expect(text.startsWith('HTTP/1.1 200')).toBe(true);
     expect(text).not.toContain('data: [DONE]');
-
-    const other = await fetch(`${stack.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }),
-    });
-    expect(other.status).toBe(200);
   });
 
-  it('cuts a client reading a byte a second at maxStreamMs', async () => {
+  it('cuts a client reading a byte a second at maxStreamMs, aborts the upstream, settles the lease, serves the others', async () => {
     stack.mock.reset();
     const socket = streamRequest('long-short-life');
     let read = 0;
     const started = clock.now();
+    await servedMeanwhile();
     await until(
       () => aborted() === 1,
       () => {
         if (socket.read(1) !== null) read++;
       },
     );
+    // One upstream request, cut once: nothing after the commit is retried.
+    expect(stack.mock.stats().models['gpt-long']?.requests).toBe(1);
     expect(read).toBeGreaterThan(5);
     const lasted = clock.now() - started;
     expect(lasted).toBeGreaterThanOrEqual(10_000);
