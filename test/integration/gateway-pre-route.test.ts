@@ -275,11 +275,15 @@ describe('before the route', () => {
   it('cuts headers sent a byte at a time (slowloris) at the headers timeout, with a 408', async () => {
     const request = head('POST', ANTHROPIC_PATH, 'content-type: application/json\r\n').repeat(40);
     const bytes = [...Buffer.from(request)].map((b) => Buffer.from([b]));
+    const upstreamBefore = mock.stats().total.requests;
     const answer = await exchange(bytes, 20);
     // Cut long before the client could finish its headers.
     expect(answer.partsSent).toBeLessThan(bytes.length);
     // A slow client's path is not known yet: the answer is in the default (OpenAI) dialect.
     checkDialect(OPENAI_PATH, answer, 408, /headers did not all arrive within 300 ms/);
+    // Cut before any route ran: nothing went upstream, nothing holds a lease.
+    expect(mock.stats().total.requests).toBe(upstreamBefore);
+    expect(app.breakwater.inFlight()).toBe(0);
     // Other clients were served all along.
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(ok.status).toBe(200);
