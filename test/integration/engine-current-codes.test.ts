@@ -1,9 +1,10 @@
 /**
  * The providers' answers of late 2026 (provider-wire.md §9) through the engine, for callers of
  * both dialects: a billing 429 rests its key and the next key or tier serves at once; a 429
- * `slow_down` lowers the send rate and holds it; a CDN's 52x page is retried or failed over and
- * never shown; an overload event inside a 200 stream before any content is retried or failed
- * over unseen. Real sockets on 127.0.0.1: the simulator, and a small server that answers by key.
+ * `slow_down` lowers the send rate and holds it; a 503 `server_is_overloaded` is retried, then
+ * failed over; a CDN's 52x page is retried or failed over and never shown; an overload event
+ * inside a 200 stream before any content is retried or failed over unseen. Real sockets on
+ * 127.0.0.1: the simulator, and a small server that answers by key.
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -65,6 +66,7 @@ beforeAll(async () => {
       'gpt-broke': only({ kind: 'billing', code: 'project_spend_limit_exceeded' }),
       'gpt-slow-down': only({ kind: 'slow_down', retryAfterS: 1 }),
       'gpt-cdn': only({ kind: 'cdn_error', status: 522 }),
+      'gpt-overloaded': only({ kind: 'server_overloaded' }),
       'claude-cdn': only({ kind: 'cdn_error', status: 520 }),
       'claude-event': only({ kind: 'overloaded_event' }),
       'gpt-event': only({ kind: 'overloaded_event' }),
@@ -212,6 +214,31 @@ describe.each(['openai', 'anthropic'] as const)('for a %s caller', (dialect) => 
     const rendered = JSON.stringify(renderError(error, dialect).body);
     expect(rendered).not.toMatch(/<|cloudflare/i);
     expect(error.message).toContain('answered 520 from a CDN in front of it');
+  });
+
+  it('a 503 server_is_overloaded is retried, then failed over', async () => {
+    mock.reset();
+    const clock = new ManualClock(Date.now());
+    const e = engine({ chat: { tiers: ['openai/gpt-overloaded', 'openai/gpt-ok'] } }, clock);
+    const answer = await pumped(e.call(dialect, ask(dialect, 'chat')), clock);
+    expect(answer.meta.target).toBe('openai/gpt-ok');
+    expect(answer.meta.trail.map((a) => a.code ?? 'ok')).toEqual([
+      'unavailable',
+      'unavailable',
+      'unavailable',
+      'ok',
+    ]);
+    expect(mock.stats().models['gpt-overloaded']?.server_overloaded).toBe(3);
+    const error = await pumped(
+      failed(e.call(dialect, ask(dialect, 'openai/gpt-overloaded'))),
+      clock,
+    );
+    expect([error.code, error.providerCode, error.retryable]).toEqual([
+      'unavailable',
+      'server_is_overloaded',
+      true,
+    ]);
+    expect(renderError(error, dialect).status).toBe(503);
   });
 
   it('an overload event before any content is retried and failed over unseen', async () => {
