@@ -102,7 +102,8 @@ async function servedMeanwhile() {
     body: JSON.stringify({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Hi' }] }),
   });
   expect(other.status).toBe(200);
-  expect((await other.json()).choices[0].message.content).toBeTruthy();
+  const body = (await other.json()) as { choices: { message: { content: string } }[] };
+  expect(body.choices[0]?.message.content).toBeTruthy();
   expect(aborted()).toBe(0);
 }
 
