@@ -118,6 +118,29 @@ describe('breakwater check', () => {
   });
 });
 
+describe('breakwater mock', () => {
+  it('lists every problem of a scenario file with its field, exit 1', async () => {
+    const path = file(
+      'bad-scenario.yaml',
+      [
+        'default:',
+        '  faults:',
+        '    - { kind: hang, probability: 2 }',
+        '  toolcall: true',
+        '',
+      ].join('\n'),
+    );
+    const run = io();
+    expect(await main(['mock', '--scenario', path, '--port', '0'], run.cli)).toBe(1);
+    const lines = run.err().trim().split('\n');
+    expect(lines[0]).toBe(`breakwater mock: ${path}: scenario: 2 problems:`);
+    expect(lines.slice(1).map((l) => l.trim())).toEqual([
+      'default.faults[0].probability: expected a number between 0 and 1, got 2',
+      'default.toolcall: unknown option "toolcall" — did you mean "toolCall"? (allowed here: latency, outputTokens, toolCall, faults, down, rateLimits)',
+    ]);
+  });
+});
+
 describe('breakwater policies', () => {
   const path = file(
     'policies.yaml',

@@ -3,6 +3,7 @@
  */
 
 export type {
+  BareFault,
   Behaviour,
   BehaviourInput,
   BillingCode,
@@ -10,6 +11,7 @@ export type {
   Dialect,
   DownWindow,
   Fault,
+  FaultInput,
   FaultKind,
   FaultStatus,
   Latency,
@@ -25,7 +27,7 @@ export {
   FAULT_STATUSES,
   STATUS_VARIANTS,
 } from './scenario.ts';
-export { ScenarioError } from './scenario-fields.ts';
+export { ScenarioError, type ScenarioIssue } from './scenario-error.ts';
 export { loadScenarioFile, resolveScenario } from './scenario-load.ts';
 export { parseScenario } from './scenario-parse.ts';
 export { type MockServer, type StartMockOptions, startMock } from './server.ts';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import type { ResolvedScenario, Scenario } from './scenario.ts';
-import { ScenarioError } from './scenario-fields.ts';
+import { ScenarioError } from './scenario-error.ts';
 import { parseScenario } from './scenario-parse.ts';
 
 export async function loadScenarioFile(path: string): Promise<ResolvedScenario> {
@@ -15,7 +15,10 @@ export async function loadScenarioFile(path: string): Promise<ResolvedScenario> 
   try {
     data = parse(text);
   } catch (error) {
-    throw new ScenarioError('', `${path} is not valid YAML or JSON: ${(error as Error).message}`);
+    throw new ScenarioError({
+      field: '',
+      problem: `${path} is not valid YAML or JSON: ${(error as Error).message}`,
+    });
   }
   try {
     return parseScenario(data);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { behaviourFor } from './scenario.ts';
-import { ScenarioError } from './scenario-fields.ts';
+import { ScenarioError } from './scenario-error.ts';
 import { parseScenario } from './scenario-parse.ts';
 
 describe('parseScenario', () => {
@@ -71,7 +71,7 @@ describe('parseScenario', () => {
     })();
     expect(error?.field).toBe('models["gpt-4.1"].faults[0].probability');
     expect(error?.message).toBe(
-      'scenario: models["gpt-4.1"].faults[0].probability: expected a number between 0 and 1, got undefined',
+      'scenario: models["gpt-4.1"].faults[0].probability: expected a number between 0 and 1, got nothing',
     );
   });
 
@@ -107,6 +107,58 @@ describe('parseScenario', () => {
   it('refuses fields a fault kind does not take', () => {
     expect(() =>
       parseScenario({ default: { faults: [{ kind: 'hang', probability: 1, delayMs: 5 }] } }),
-    ).toThrow('default.faults[0].delayMs: unknown field');
+    ).toThrow(
+      'default.faults[0].delayMs: unknown option "delayMs" (allowed here: kind, probability, dialect)',
+    );
+  });
+
+  it('lists every problem at once, each at its field, with a guess for a misspelt name', () => {
+    let error: ScenarioError | undefined;
+    try {
+      parseScenario({
+        seed: -1,
+        defualt: {},
+        models: {
+          'gpt-4o': {
+            latency: { fixedMs: '5' },
+            outputTokens: { min: 9, max: 3 },
+            faults: [{ kind: 'explode', probability: 1 }],
+            down: [{ fromS: 10, toS: 5 }],
+          },
+        },
+      });
+    } catch (e) {
+      error = e as ScenarioError;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect(error!.issues).toEqual([
+      { field: 'seed', problem: 'expected an integer between 0 and 4294967295, got -1' },
+      { field: 'models["gpt-4o"].latency.fixedMs', problem: 'expected a number >= 0, got "5"' },
+      {
+        field: 'models["gpt-4o"].outputTokens.max',
+        problem: 'expected an integer >= 9 (min), got 3',
+      },
+      {
+        field: 'models["gpt-4o"].faults[0].kind',
+        problem: expect.stringMatching(/^expected one of status, hang, .*, got "explode"$/),
+      },
+      { field: 'models["gpt-4o"].down[0].toS', problem: 'expected a number >= 10 (fromS), got 5' },
+      {
+        field: 'defualt',
+        problem:
+          'unknown option "defualt" — did you mean "default"? (allowed here: seed, apiKeys, default, models)',
+      },
+    ]);
+    expect(error!.field).toBe('seed');
+    expect(error!.message).toMatch(/^scenario: 6 problems:\n {2}seed: expected an integer/);
+  });
+
+  it('reads a named model left empty as the default, and refuses a scenario that is not a mapping', () => {
+    const s = parseScenario({ default: { toolCall: true }, models: { 'gpt-4o': null } });
+    expect(behaviourFor(s, 'gpt-4o').behaviour).toEqual(s.default);
+    expect(() => parseScenario(['a'])).toThrow('scenario: (root): expected a mapping, got a list');
+    expect(() => parseScenario({ default: { outputTokens: 'many' } })).toThrow(
+      'default.outputTokens: expected an integer, or { min, max }, got "many"',
+    );
   });
 });

@@ -147,23 +147,8 @@ export interface Behaviour {
   rateLimits?: RateLimits;
 }
 
-/** What a scenario file holds. */
-export interface Scenario {
-  seed?: number;
-  /** Keys accepted; any key when absent. */
-  apiKeys?: string[];
-  default?: BehaviourInput;
-  models?: Record<string, BehaviourInput>;
-}
-
-export interface BehaviourInput {
-  latency?: Partial<Latency>;
-  outputTokens?: number | { min: number; max: number };
-  toolCall?: boolean;
-  faults?: Array<Partial<Fault> & { kind: FaultKind }>;
-  down?: Array<{ fromS: number; toS?: number; status?: number }>;
-  rateLimits?: RateLimits;
-}
+/** What a scenario file holds, and one model's entry in it: the schema's input types. */
+export type { BareFault, BehaviourInput, FaultInput, Scenario } from './scenario-schema.ts';
 
 export interface ResolvedScenario {
   seed: number | undefined;

@@ -14,7 +14,7 @@ import { readBody, sendJson } from './http-io.ts';
 import { modelsList } from './models-list.ts';
 import { handleProvider } from './provider-route.ts';
 import type { ResolvedScenario, Scenario } from './scenario.ts';
-import { ScenarioError } from './scenario-fields.ts';
+import { ScenarioError } from './scenario-error.ts';
 import { resolveScenario } from './scenario-load.ts';
 import { parseScenario } from './scenario-parse.ts';
 import { Simulator } from './simulator.ts';

@@ -13,7 +13,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { APICallError, generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scenario } from '../../src/mock/index.ts';
+import type { BareFault, Scenario } from '../../src/mock/index.ts';
 import {
   CLIENT_KEY,
   eventually,
@@ -27,9 +27,7 @@ const DEADLINE_MS = 1_200;
 /** Time allowed past the deadline: writing the error, the SDK reading it, a busy 2-core CI box. */
 const SLACK_MS = 1_000;
 
-type FaultInput = NonNullable<NonNullable<Scenario['default']>['faults']>[number];
-
-const FAULTS: Record<string, FaultInput> = {
+const FAULTS: Record<string, BareFault> = {
   'status-429': { kind: 'status', status: 429, retryAfterS: 1 },
   'status-500': { kind: 'status', status: 500 },
   'status-503': { kind: 'status', status: 503 },

@@ -17,7 +17,7 @@ import { renderError } from '../../src/dialects/render-error.ts';
 import { Engine, type EngineAnswer } from '../../src/engine/engine.ts';
 import type { BreakwaterError } from '../../src/errors/index.ts';
 import type { LimiterStats } from '../../src/limiter/index.ts';
-import { type Fault, type MockServer, startMock } from '../../src/mock/index.ts';
+import { type BareFault, type MockServer, startMock } from '../../src/mock/index.ts';
 
 let mock: MockServer;
 /** Answers a billing 429 to `sk-broke`, a completion to any other key; counts by key. */
@@ -56,7 +56,7 @@ const keyed = createServer(async (req, res) => {
 const engines: Engine[] = [];
 
 beforeAll(async () => {
-  const only = (fault: Partial<Fault> & { kind: Fault['kind'] }) => ({
+  const only = (fault: BareFault) => ({
     faults: [{ ...fault, probability: 1 }],
   });
   mock = await startMock({

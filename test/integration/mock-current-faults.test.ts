@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyResponse, classifyStreamError } from '../../src/dialects/classify.ts';
-import { type Fault, type MockServer, startMock } from '../../src/mock/index.ts';
+import { type BareFault, type MockServer, startMock } from '../../src/mock/index.ts';
 
 let mock: MockServer;
 
 beforeAll(async () => {
-  const only = (fault: Partial<Fault> & { kind: Fault['kind'] }) => ({
+  const only = (fault: BareFault) => ({
     faults: [{ ...fault, probability: 1 }],
   });
   mock = await startMock({
