@@ -5,7 +5,8 @@
  * breakwater's own validation, limiter, budget, route and key refusals), retries, fallback,
  * cache, static, streaming and a cancelled stream — at every log level with the log written to
  * the rotated file sink. No marker may appear in any byte written: not in a log file, not in
- * /metrics, /status or /dashboard/data, not in a span.
+ * /metrics, /status or /dashboard/data, not in a span. And no byte sent to a client — status
+ * lines, headers, bodies, stream events — may hold a configured provider key or a piece of one.
  */
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -24,7 +25,7 @@ import { resolveConfig } from '../../src/config/config-resolve.ts';
 import type { LogLevel } from '../../src/config/config-telemetry.ts';
 import { buildGateway } from '../../src/gateway/index.ts';
 import { type MockServer, type Scenario, startMock } from '../../src/mock/index.ts';
-import { COMPAT_POLICY, faultScenario } from './gateway-harness.ts';
+import { COMPAT_POLICY, captureWire, faultScenario } from './gateway-harness.ts';
 
 const MARK = `CANARY${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
 const OPENAI_KEY = `sk-proj-${MARK}openaikey0123456789`;
@@ -72,7 +73,7 @@ afterAll(async () => {
 async function gateway(
   level: LogLevel,
   content = false,
-): Promise<{ app: FastifyInstance; url: string }> {
+): Promise<{ app: FastifyInstance; url: string; wire: () => string }> {
   const config = resolveConfig(
     {
       providers: {
@@ -109,9 +110,10 @@ async function gateway(
       { id: 'narrow', key: NARROW_KEY, routes: ['chat'] },
     ],
   });
+  const wire = captureWire(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}` };
+  return { app, url: `http://127.0.0.1:${port}`, wire };
 }
 
 const messages = [
@@ -220,7 +222,7 @@ async function written(folder: string): Promise<{ files: string[]; text: string 
 
 describe('the canary', () => {
   it.each(LEVELS)('finds no marker in anything written at level %s', async (level) => {
-    const { app, url } = await gateway(level);
+    const { app, url, wire } = await gateway(level);
     const { statuses, served } = await everyPath(url);
     // The paths really were taken: successes, the provider's errors and breakwater's own.
     for (const status of [200, 400, 401, 403, 429, 502, 503]) expect(statuses).toContain(status);
@@ -246,6 +248,18 @@ describe('the canary', () => {
     );
     expect(spanText).not.toContain(MARK);
     exporter.reset();
+
+    // Every byte sent to a client, whatever the path took: no provider key, whole or in part.
+    const sent = wire();
+    expect(sent).toContain('HTTP/1.1 502');
+    expect(sent).toContain('data: ');
+    for (const key of [OPENAI_KEY, ANTHROPIC_KEY]) {
+      for (const part of [key, key.slice(0, 16), key.slice(-12)]) {
+        expect(sent, part).not.toContain(part);
+      }
+    }
+    // Nor any other marker: the gateway echoes no key and no prompt text in its answers.
+    expect(sent).not.toContain(MARK);
   });
 
   it('would see a marker that was written: content logging, opted in, writes the prompt', async () => {
