@@ -2,12 +2,14 @@
  * The layer check `npm run lint` runs (.dependency-cruiser.cjs), tried on small trees written to a
  * temporary folder: it must fail on an upward import (type-only ones too), on a face importing
  * another face and on two folders importing each other, and pass a tree whose imports all point
- * down. The real tree is checked by `npm run lint` itself.
+ * down. Then on a copy of the real tree: clean as it is, and failing once one upward type-only
+ * import is added to it.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cruise, type IForbiddenRuleType } from 'dependency-cruiser';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -32,8 +34,13 @@ async function violations(files: Record<string, string>): Promise<string[]> {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), source);
   }
+  return check(dir);
+}
+
+/** The repo's rules over `base`/src, as `npm run lint` applies them. */
+async function check(base: string): Promise<string[]> {
   const result = await cruise(['src'], {
-    baseDir: dir,
+    baseDir: base,
     validate: true,
     ruleSet: { forbidden: config.forbidden },
     parser: config.options.parser,
@@ -109,4 +116,23 @@ describe('the layer rules', () => {
     });
     expect(found).toEqual(['unplaced-folder: src/plugins/extra.ts → src/core/clock.ts']);
   });
+
+  it('pass the real tree, and fail it once core imports a type from the engine', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bw-layers-'));
+    const src = fileURLToPath(new URL('../src', import.meta.url));
+    await cp(src, join(dir, 'src'), { recursive: true });
+    expect(await check(dir)).toEqual([]);
+    expect(cruised).toBeGreaterThan(200);
+    await appendFile(
+      join(dir, 'src/core/clock.ts'),
+      "import type { Engine } from '../engine/engine.ts';\nexport type Owner = Engine;\n",
+    );
+    const found = await check(dir);
+    // The one arrow against the layer order, and the folder loops it closes (the engine stands
+    // on core, so core → engine is a cycle too).
+    expect(found.filter((v) => !v.startsWith('folder-cycle: '))).toEqual([
+      'layer-order: src/core/clock.ts → src/engine/engine.ts',
+    ]);
+    expect(found.some((v) => v.startsWith('folder-cycle: src/core → '))).toBe(true);
+  }, 60_000);
 });
