@@ -1,10 +1,11 @@
 /**
  * Panic mode through the engine, against the simulator: when every tier of a route is ejected,
  * the call goes to the target whose open period ends soonest (marked so), and only when that
- * fails is the caller told `circuit_open` with a Retry-After. And the scenario the issue was
- * filed for: two tiers that both fail 35% of the time (5xx, 529, some 429s) — 2,000 requests at
- * 20 a second of virtual time, all but a handful served, none answered `circuit_open`, whatever
- * the breakers do (also with breakers set to open at the slightest excuse).
+ * fails is the caller told `circuit_open` with a Retry-After; under load, an ejected target gets
+ * no more than its retry budget allows. And the scenario the issue was filed for: two tiers that
+ * both fail 35% of the time (5xx, 529, some 429s) — 2,000 requests at 20 a second of virtual
+ * time, all but a handful served, none answered `circuit_open`, whatever the breakers do (also
+ * with breakers set to open at the slightest excuse).
  *
  * Sockets are real (127.0.0.1); backoff, deadlines and breaker periods run on a manual clock,
  * which the load driver moves 10 ms per turn of the event loop.
@@ -168,6 +169,36 @@ async function load(e: Engine, clock: ManualClock, count: number, everyMs: numbe
   }
   return { answers, errors };
 }
+
+describe('panic mode under load, both tiers down', () => {
+  it('keeps each ejected target within its retry budget, never maxAttempts per call', async () => {
+    mock.setScenario(down(['gpt-a', 'claude-b']));
+    mock.reset();
+    const clock = new ManualClock(Date.now());
+    // The default retry policy: up to 4 attempts a target, half the requests as retries.
+    const e = engine(clock, { policy: {} }, 7);
+    const started = clock.now();
+    const calls = 200;
+    const { answers, errors } = await load(e, clock, calls, 50);
+    expect(answers).toEqual([]);
+    expect(errors).toHaveLength(calls);
+    // Both breakers opened early on; nearly every call then went to both targets in panic mode.
+    const panicked = errors.filter((err) => err.attempts?.some((a) => a.panic));
+    expect(panicked.length).toBeGreaterThan(calls * 0.9);
+    for (const err of panicked) {
+      expect(err.code).toBe('circuit_open');
+      expect(err.retryAfterMs).toBeGreaterThan(0);
+    }
+    // Each target saw each call once, and retries at most half as many again (plus the budget's
+    // floor of 10 per 10 s window) — not the 4 attempts a call its retry policy allows.
+    const windows = Math.ceil((clock.now() - started) / 10_000) + 1;
+    for (const model of ['gpt-a', 'claude-b']) {
+      const requests = mock.stats().models[model]?.requests ?? 0;
+      expect(requests).toBeGreaterThanOrEqual(calls);
+      expect(requests).toBeLessThanOrEqual(calls * 1.5 + 10 * windows);
+    }
+  }, 60_000);
+});
 
 const flaky35: Scenario = {
   seed: 35,
