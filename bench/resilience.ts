@@ -13,7 +13,10 @@
  * contender; `--serial` runs them one after another on one simulator, reset between runs. Each
  * simulator is a process of its own (resilience-simulator.ts); `--inline` runs it in this one.
  */
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { commandLine } from './lib/flags.ts';
+import { formatMs } from './lib/format.ts';
 import { type LoadOptions, runLoad } from './lib/load.ts';
 import { summarizeLatency } from './lib/percentiles.ts';
 import { startContender } from './resilience-contenders.ts';
@@ -59,6 +62,8 @@ const FLAGS = {
   help: { type: 'boolean', help: 'this text' },
 } as const;
 
+const LAG_RESOLUTION_MS = 10;
+
 async function main(): Promise<number> {
   const flags = commandLine('resilience', FLAGS);
   if (typeof flags === 'number') return flags;
@@ -77,8 +82,19 @@ async function main(): Promise<number> {
       durationMs: (flags.duration ?? scenario.load.durationS) * 1000,
     };
     printScenario(scenario, load);
+    // Latency figures on a shared machine mean little without the load they were taken under:
+    // the bench process's own event-loop delay (every breakwater contender runs in it) and the
+    // machine's load average say whether a tail is the engine's or the machine's.
+    const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+    lag.enable();
     const figures = await runScenario(scenario, load, seed, flags.serial === true, inline);
+    lag.disable();
     printFigures(figures);
+    // The histogram holds the time between ticks of a 10 ms timer: lag is what exceeds 10 ms.
+    const ns = (n: number) => formatMs(Math.max(0, n / 1e6 - LAG_RESOLUTION_MS));
+    console.log(
+      `\nmachine: load average ${loadavg()[0]!.toFixed(2)} (1 min, at the end); bench process event-loop lag p50 ${ns(lag.percentile(50))}, p99 ${ns(lag.percentile(99))}, max ${ns(lag.max)}`,
+    );
     const judged = judge(scenario.name, figures);
     console.log('\ntargets:');
     for (const verdict of judged) {
