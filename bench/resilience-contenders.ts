@@ -31,6 +31,12 @@ export interface RunningContender {
   watch: BreakerWatch | undefined;
   /** breakwater's running totals (hedges), read after the load. */
   counters?: () => EngineCounters;
+  /**
+   * The hedge delay breakwater would use now for a request on the primary — `delayFactor` × its
+   * learned p95 time to a head, at least `minDelayMs` — or `undefined` while it has not learned
+   * one (or hedging is off). Sampled during the load: a slow machine shows here as a long delay.
+   */
+  hedgeDelayMs?: () => number | undefined;
   close(): Promise<void>;
 }
 
@@ -74,6 +80,16 @@ export function startContender(spec: ContenderSpec, baseUrl: string): RunningCon
     call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: 'chat' })),
     watch,
     counters: () => client.engine.counters(),
+    hedgeDelayMs: () => {
+      const hedge = client.engine.config.routes.get('chat')?.policy.hedge;
+      if (!hedge?.enabled) return undefined;
+      for (const state of client.engine.targets()) {
+        if (state.target.id !== `openai/${PRIMARY}`) continue;
+        const p95 = state.heads.p95(false, REQUEST.max_tokens);
+        return p95 === undefined ? undefined : Math.max(hedge.minDelayMs, hedge.delayFactor * p95);
+      }
+      return undefined;
+    },
     close: async () => {
       watch?.dispose();
       await client.close();

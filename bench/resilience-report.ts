@@ -83,6 +83,18 @@ export function printFigures(figures: readonly ContenderFigures[]): void {
     const failures = f.failures.map(([cause, n]) => `${cause} ×${n}`).join(', ') || 'none';
     console.log(`  ${f.label}: ${byModel || 'no attempts'}; failures: ${failures}`);
   }
+  const delays = figures.filter((f) => f.hedgeDelay);
+  if (delays.length > 0) {
+    console.log(
+      '\nhedge delay on the primary (delayFactor × its learned p95 to a head, ≥ minDelayMs), sampled every 250 ms:',
+    );
+    for (const f of delays) {
+      const d = f.hedgeDelay!;
+      console.log(
+        `  ${f.label}: p50 ${formatMs(d.p50)}, p95 ${formatMs(d.p95)}, max ${formatMs(d.max)}`,
+      );
+    }
+  }
   for (const f of figures) if (f.watch) printBreaker(f.watch);
 }
 

@@ -25,6 +25,8 @@ export interface ContenderFigures {
   watch: BreakerWatch | undefined;
   /** Hedged attempts breakwater started (breakwater contenders only). */
   hedges: number | undefined;
+  /** The hedge delay on the primary, sampled every 250 ms once learned (hedging on only). */
+  hedgeDelay: LatencySummary | undefined;
 }
 
 export interface Verdict {

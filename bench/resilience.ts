@@ -63,6 +63,7 @@ const FLAGS = {
 } as const;
 
 const LAG_RESOLUTION_MS = 10;
+const HEDGE_DELAY_SAMPLE_MS = 250;
 
 async function main(): Promise<number> {
   const flags = commandLine('resilience', FLAGS);
@@ -149,7 +150,16 @@ async function runContender(
   try {
     await mock.reset();
     contender.watch?.start();
-    const { results, wallMs } = await runLoad(load, () => contender.call());
+    const delays: number[] = [];
+    const sampler = contender.hedgeDelayMs
+      ? setInterval(() => {
+          const ms = contender.hedgeDelayMs!();
+          if (ms !== undefined) delays.push(ms);
+        }, HEDGE_DELAY_SAMPLE_MS)
+      : undefined;
+    const { results, wallMs } = await runLoad(load, () => contender.call()).finally(() =>
+      clearInterval(sampler),
+    );
     const stats = await mock.stats();
     const failures = new Map<string, number>();
     for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);
@@ -168,6 +178,7 @@ async function runContender(
       failures: [...failures].sort((a, b) => b[1] - a[1]),
       watch: contender.watch,
       hedges: contender.counters?.().hedges,
+      hedgeDelay: delays.length > 0 ? summarizeLatency(delays) : undefined,
     };
   } finally {
     await contender.close();
