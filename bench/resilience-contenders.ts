@@ -5,6 +5,7 @@
  */
 import OpenAI from 'openai';
 import type { PolicyConfig } from '../src/config/config-types.ts';
+import type { Clock } from '../src/core/clock.ts';
 import { type BreakwaterConfig, createClient, type EngineCounters } from '../src/index.ts';
 import { BreakerWatch } from './resilience-breaker-watch.ts';
 import { type ContenderSpec, PRIMARY } from './resilience-scenarios.ts';
@@ -52,8 +53,18 @@ export function breakwaterConfig(
   };
 }
 
-export function startContender(spec: ContenderSpec, baseUrl: string): RunningContender {
+/**
+ * `clock`: breakwater's engine runs on it (virtual time) and latency is read off it; the SDK's
+ * own retries and timeouts run on real timers, so it has no virtual-time contender.
+ */
+export function startContender(
+  spec: ContenderSpec,
+  baseUrl: string,
+  clock?: Clock,
+): RunningContender {
+  const now = clock ? () => clock.now() : () => performance.now();
   if (spec.kind === 'sdk') {
+    if (clock) throw new Error('the official SDK runs on real time only');
     const sdk = new OpenAI({
       apiKey: 'sk-bench',
       baseURL: `${baseUrl}/v1`,
@@ -61,12 +72,12 @@ export function startContender(spec: ContenderSpec, baseUrl: string): RunningCon
       timeout: SDK_TIMEOUT_MS,
     });
     return {
-      call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: spec.model })),
+      call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: spec.model }), now),
       watch: undefined,
       close: async () => {},
     };
   }
-  const client = createClient(breakwaterConfig(baseUrl, spec.tiers, spec.policy));
+  const client = createClient(breakwaterConfig(baseUrl, spec.tiers, spec.policy), { clock });
   const sdk = new OpenAI({
     apiKey: 'unused',
     baseURL: 'http://breakwater.invalid/v1',
@@ -77,7 +88,7 @@ export function startContender(spec: ContenderSpec, baseUrl: string): RunningCon
     ? new BreakerWatch(client.engine, `openai/${PRIMARY}`)
     : undefined;
   return {
-    call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: 'chat' })),
+    call: () => timed(() => sdk.chat.completions.create({ ...REQUEST, model: 'chat' }), now),
     watch,
     counters: () => client.engine.counters(),
     hedgeDelayMs: () => {
@@ -97,13 +108,13 @@ export function startContender(spec: ContenderSpec, baseUrl: string): RunningCon
   };
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<CallResult> {
-  const started = performance.now();
+async function timed(fn: () => Promise<unknown>, now: () => number): Promise<CallResult> {
+  const started = now();
   try {
     await fn();
-    return { ok: true, latencyMs: performance.now() - started };
+    return { ok: true, latencyMs: now() - started };
   } catch (error) {
-    return { ok: false, latencyMs: performance.now() - started, error: describe(error) };
+    return { ok: false, latencyMs: now() - started, error: describe(error) };
   }
 }
 

@@ -12,20 +12,36 @@ import { breakwaterConfig, REQUEST, SDK_TIMEOUT_MS } from './resilience-contende
 import type { BenchScenario } from './resilience-scenarios.ts';
 import type { ContenderFigures } from './resilience-targets.ts';
 
-export function printPreamble(seed: number, serial: boolean, inline: boolean): void {
+export function printPreamble(
+  seed: number,
+  serial: boolean,
+  inline: boolean,
+  virtual: boolean,
+): void {
   const policy = resolveConfig(breakwaterConfig('http://127.0.0.1:1', ['openai/m'])).policy;
   console.log(
     `breakwater resilience bench: node ${process.version}, openai SDK ${SDK_VERSION}, simulator seed ${seed}`,
   );
+  if (virtual) {
+    console.log(
+      "VIRTUAL TIME (--virtual): breakwater's rows only, one after another, each engine and an in-process simulator on one manual clock moved 5 ms per turn of the event loop; latency is virtual (the engine's waits and the simulator's latency, to 5 ms), not the machine's",
+    );
+    console.log(
+      "  but an attempt's first-byte and idle timeouts are undici's own real-time timers: a hung attempt no hedge rescues runs to the call's deadline here (a deadline_exceeded failure), where on real time it is retried after the hang timeout (≥ 1 s)",
+    );
+  } else {
+    console.log(
+      serial
+        ? 'contenders run one after another on one simulator, reset between runs'
+        : 'contenders of a drill run at once, each on its own simulator (same scenario, seed and schedule)',
+    );
+  }
   console.log(
-    serial
-      ? 'contenders run one after another on one simulator, reset between runs'
-      : 'contenders of a drill run at once, each on its own simulator (same scenario, seed and schedule)',
-  );
-  console.log(
-    inline
-      ? 'the simulator runs in the bench process (--inline)'
-      : 'each simulator runs in a process of its own (`breakwater mock`), as a provider would',
+    virtual
+      ? 'the simulator runs in the bench process, on the same clock'
+      : inline
+        ? 'the simulator runs in the bench process (--inline)'
+        : 'each simulator runs in a process of its own (`breakwater mock`), as a provider would',
   );
   console.log(
     `every request: non-streaming chat completion, max_tokens ${REQUEST.max_tokens}; latency counts failures too`,

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../src/core/clock.ts';
 import { type MockStats, type Scenario, startMock } from '../src/mock/index.ts';
 import { startServer } from './overhead/processes.ts';
 
@@ -21,13 +22,15 @@ export interface BenchSimulator {
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
+/** `clock` (virtual time) needs `inline`: the simulator's latency runs on the bench's clock. */
 export async function startSimulator(
   scenario: Scenario,
   seed: number,
   inline: boolean,
+  clock?: Clock,
 ): Promise<BenchSimulator> {
-  if (inline) {
-    const mock = await startMock(scenario, { seed });
+  if (inline || clock) {
+    const mock = await startMock(scenario, { seed, clock });
     return {
       url: mock.url,
       stats: async () => mock.stats(),

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- resilience [--scenario NAME] [--requests N] [--concurrency C] [--duration S]
- * [--seed N] [--serial] [--inline] [--strict]`
+ * [--seed N] [--serial] [--inline] [--virtual] [--strict]`
  *
  * breakwater (through `client.fetch`, the OpenAI SDK's own retries off) — with its defaults, and
  * with hedging and eager failover off — against the official OpenAI SDK alone with maxRetries 2
@@ -12,12 +12,18 @@
  * scenario, same seed, same request schedule), so a drill takes as long as its slowest
  * contender; `--serial` runs them one after another on one simulator, reset between runs. Each
  * simulator is a process of its own (resilience-simulator.ts); `--inline` runs it in this one.
+ *
+ * `--virtual` runs breakwater's rows alone on virtual time: the engine and an in-process
+ * simulator share a manual clock, moved a few milliseconds per turn of the event loop, so the
+ * figures are the engine's decisions (hedge delay, budget, failover, backoff) and the simulator's
+ * latency — not the load of a shared machine. The SDK's timers are real, so it has no row there.
  */
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type Clock, ManualClock } from '../src/core/clock.ts';
 import { commandLine } from './lib/flags.ts';
 import { formatMs } from './lib/format.ts';
-import { type LoadOptions, runLoad } from './lib/load.ts';
+import { type LoadOptions, runLoad, runVirtualLoad } from './lib/load.ts';
 import { summarizeLatency } from './lib/percentiles.ts';
 import { startContender } from './resilience-contenders.ts';
 import { printFigures, printPreamble, printScenario } from './resilience-report.ts';
@@ -58,12 +64,33 @@ const FLAGS = {
     type: 'boolean',
     help: 'run the simulator in the bench process (default: a process of its own per simulator)',
   },
+  virtual: {
+    type: 'boolean',
+    help: "breakwater's rows only, on virtual time: each engine and its simulator share a manual clock (the machine's load out of the figures)",
+  },
   strict: { type: 'boolean', help: 'exit 1 when a target FAILs' },
   help: { type: 'boolean', help: 'this text' },
 } as const;
 
 const LAG_RESOLUTION_MS = 10;
 const HEDGE_DELAY_SAMPLE_MS = 250;
+/** Virtual time per turn of the event loop: latencies are read to this step. */
+const VIRTUAL_STEP_MS = 5;
+
+/** Calls `fn` every `ms` — of `clock` when given, else of real time — until stopped. */
+function every(ms: number, clock: Clock | undefined, fn: () => void): () => void {
+  if (!clock) {
+    const handle = setInterval(fn, ms);
+    return () => clearInterval(handle);
+  }
+  let stop = () => {};
+  const tick = () => {
+    fn();
+    stop = clock.timer(ms, tick);
+  };
+  stop = clock.timer(ms, tick);
+  return () => stop();
+}
 
 async function main(): Promise<number> {
   const flags = commandLine('resilience', FLAGS);
@@ -72,7 +99,8 @@ async function main(): Promise<number> {
   const names =
     !flags.scenario || flags.scenario === 'all' ? SCENARIO_NAMES : [flags.scenario as ScenarioName];
   const inline = flags.inline === true;
-  printPreamble(seed, flags.serial === true, inline);
+  const virtual = flags.virtual === true;
+  printPreamble(seed, flags.serial === true, inline, virtual);
 
   const verdicts: { scenario: string; verdict: Verdict }[] = [];
   for (const name of names) {
@@ -88,7 +116,9 @@ async function main(): Promise<number> {
     // machine's load average say whether a tail is the engine's or the machine's.
     const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
     lag.enable();
-    const figures = await runScenario(scenario, load, seed, flags.serial === true, inline);
+    const figures = virtual
+      ? await runVirtual(scenario, load, seed)
+      : await runScenario(scenario, load, seed, flags.serial === true, inline);
     lag.disable();
     printFigures(figures);
     // The histogram holds the time between ticks of a 10 ms timer: lag is what exceeds 10 ms.
@@ -137,6 +167,24 @@ async function runScenario(
   }
 }
 
+/**
+ * breakwater's contenders one after another, each on a manual clock of its own shared with an
+ * in-process simulator, moved `VIRTUAL_STEP_MS` per turn of the event loop.
+ */
+async function runVirtual(
+  scenario: BenchScenario,
+  load: LoadOptions,
+  seed: number,
+): Promise<ContenderFigures[]> {
+  const figures: ContenderFigures[] = [];
+  for (const spec of scenario.contenders) {
+    if (spec.kind !== 'breakwater') continue;
+    const clock = new ManualClock(Date.now());
+    figures.push(await runContender(spec, scenario, load, seed, true, undefined, clock));
+  }
+  return figures;
+}
+
 async function runContender(
   spec: ContenderSpec,
   scenario: BenchScenario,
@@ -144,22 +192,23 @@ async function runContender(
   seed: number,
   inline: boolean,
   shared?: BenchSimulator,
+  clock?: ManualClock,
 ): Promise<ContenderFigures> {
-  const mock = shared ?? (await startSimulator(scenario.simulator, seed, inline));
-  const contender = startContender(spec, mock.url);
+  const mock = shared ?? (await startSimulator(scenario.simulator, seed, inline, clock));
+  const contender = startContender(spec, mock.url, clock);
   try {
     await mock.reset();
     contender.watch?.start();
     const delays: number[] = [];
-    const sampler = contender.hedgeDelayMs
-      ? setInterval(() => {
-          const ms = contender.hedgeDelayMs!();
-          if (ms !== undefined) delays.push(ms);
-        }, HEDGE_DELAY_SAMPLE_MS)
-      : undefined;
-    const { results, wallMs } = await runLoad(load, () => contender.call()).finally(() =>
-      clearInterval(sampler),
-    );
+    const stopSampling = every(HEDGE_DELAY_SAMPLE_MS, clock, () => {
+      const ms = contender.hedgeDelayMs?.();
+      if (ms !== undefined) delays.push(ms);
+    });
+    const call = () => contender.call();
+    const { results, wallMs } = await (clock
+      ? runVirtualLoad(load, clock, VIRTUAL_STEP_MS, call)
+      : runLoad(load, call)
+    ).finally(stopSampling);
     const stats = await mock.stats();
     const failures = new Map<string, number>();
     for (const r of results) if (r.error) failures.set(r.error, (failures.get(r.error) ?? 0) + 1);

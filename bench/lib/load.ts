@@ -5,6 +5,7 @@
  * starts them as fast as the limit allows (a closed loop).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ManualClock } from '../../src/core/clock.ts';
 
 export interface LoadOptions {
   requests: number;
@@ -38,4 +39,43 @@ export async function runLoad<T>(
   const workers = Array.from({ length: Math.min(concurrency, requests) }, worker);
   await Promise.all(workers);
   return { results, wallMs: performance.now() - started };
+}
+
+/**
+ * The same schedule on a manual clock: calls start at their virtual times (at most `concurrency`
+ * in flight) and the clock moves `stepMs` per turn of the event loop, so sockets are read between
+ * steps. Latency then counts the engine's decisions and the simulator's latency, not how busy the
+ * machine is; `wallMs` is virtual too.
+ */
+export async function runVirtualLoad<T>(
+  options: LoadOptions,
+  clock: ManualClock,
+  stepMs: number,
+  call: (index: number) => Promise<T>,
+): Promise<LoadResult<T>> {
+  const { requests, concurrency, durationMs } = options;
+  const results = new Array<T>(requests);
+  const gapMs = requests > 0 ? durationMs / requests : 0;
+  const started = clock.now();
+  let launched = 0;
+  let inFlight = 0;
+  let done = 0;
+  while (done < requests) {
+    while (
+      launched < requests &&
+      inFlight < concurrency &&
+      clock.now() >= started + launched * gapMs
+    ) {
+      const i = launched++;
+      inFlight++;
+      void call(i).then((result) => {
+        results[i] = result;
+        inFlight--;
+        done++;
+      });
+    }
+    await clock.advance(stepMs);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { results, wallMs: clock.now() - started };
 }
