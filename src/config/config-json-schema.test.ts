@@ -3,7 +3,7 @@
  * is what the zod schema generates today, and a standard validator (ajv, draft 2020-12) accepts
  * config/default.yaml and every config example in the docs with it — and refuses a typo.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -11,38 +11,38 @@ import { CONFIG_JSON_SCHEMA_FILE, configJsonSchemaText } from './config-json-sch
 
 const file = readFileSync(CONFIG_JSON_SCHEMA_FILE, 'utf8');
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(file));
-const SECTIONS = new Set([
-  'providers',
-  'routes',
-  'policy',
-  'cache',
-  'idempotency',
-  'limits',
-  'budgets',
-  'catalog',
-]);
+const SCHEMA = JSON.parse(file) as { properties: Record<string, unknown> };
+/** The config's top-level sections, as the schema names them. */
+const SECTIONS = new Set(Object.keys(SCHEMA.properties));
+/** YAML examples in the docs that are not configs, by their top-level keys. */
+const OTHER_FILES: Readonly<Record<string, string>> = { keys: 'a client keys file' };
 
-/** Every ```yaml block of the docs whose top-level keys are config sections. */
+const root = new URL('../../', import.meta.url);
+const DOCS = [
+  'README.md',
+  ...readdirSync(new URL('docs/', root))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
+
+/**
+ * Every ```yaml block of README.md and docs/*.md: each is a config (its top-level keys are config
+ * sections) or one of OTHER_FILES — a block that is neither fails, rather than going unchecked.
+ */
 function docExamples(): { where: string; config: Record<string, unknown> }[] {
   const out: { where: string; config: Record<string, unknown> }[] = [];
-  for (const doc of [
-    'README.md',
-    'docs/config.md',
-    'docs/limits.md',
-    'docs/gateway.md',
-    'docs/engine.md',
-    'docs/context.md',
-  ]) {
-    let text: string;
-    try {
-      text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8');
-    } catch {
-      continue;
-    }
-    for (const match of text.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+  for (const doc of DOCS) {
+    const text = readFileSync(new URL(doc, root), 'utf8');
+    for (const match of text.matchAll(/```ya?ml\n([\s\S]*?)```/g)) {
+      const where = `${doc}:${text.slice(0, match.index).split('\n').length}`;
       const config = parse(match[1]!) as Record<string, unknown> | null;
-      if (config && typeof config === 'object' && Object.keys(config).every((k) => SECTIONS.has(k)))
-        out.push({ where: `${doc}:${text.slice(0, match.index).split('\n').length}`, config });
+      const keys = Object.keys(config ?? {});
+      if (keys.length > 0 && keys.every((k) => k in OTHER_FILES)) continue;
+      expect(
+        keys.length > 0 && keys.every((k) => SECTIONS.has(k)),
+        `${where}: a yaml example that is neither a config nor one of ${Object.values(OTHER_FILES).join(', ')} (keys: ${keys.join(', ')})`,
+      ).toBe(true);
+      out.push({ where, config: config! });
     }
   }
   return out;
@@ -66,9 +66,11 @@ describe('config/config.schema.json', () => {
     expect(validate(parse(yaml)), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  it('accepts every config example in the docs', () => {
+  it('accepts every config example in README.md and docs/*.md', () => {
     const examples = docExamples();
-    expect(examples.length).toBeGreaterThanOrEqual(3);
+    // config.md's three, limits.md's two and fleet.md's store: a glob that found none would pass.
+    expect(examples.length).toBeGreaterThanOrEqual(6);
+    expect(examples.some((e) => e.where.startsWith('docs/fleet.md'))).toBe(true);
     for (const { where, config } of examples) {
       expect(validate(config), `${where}: ${JSON.stringify(validate.errors)}`).toBe(true);
     }
