@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allOptions, parseCommandArgs, UsageError } from './command.ts';
 import { commandHelp, usageLine } from './help.ts';
@@ -20,6 +21,16 @@ describe('help lists every flag the parser accepts, and only those', () => {
       const shown = [...help.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]!);
       for (const name of shown) expect(Object.keys(options)).toContain(name);
       expect(() => parseCommandArgs(command, ['--no-such-flag'])).toThrow(UsageError);
+    });
+  }
+});
+
+describe('docs/cli.md', () => {
+  const doc = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+  for (const command of COMMANDS) {
+    it(`shows the help of ${command.name} as the parser defines it`, () => {
+      expect(doc).toContain(`\`\`\`text\n${commandHelp(command)}\`\`\``);
+      expect(doc).toContain(`| \`${command.name}\` |`);
     });
   }
 });

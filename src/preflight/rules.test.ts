@@ -2,6 +2,7 @@
  * Every semantic rule, by id, with a request that breaks it and the message it gets. A rule
  * added without a row here fails the last test.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/config-resolve.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
@@ -275,5 +276,16 @@ describe('route rules: each with a failing example and its message', () => {
 
   it('covers every route rule', () => {
     expect(new Set(ROUTE_ROWS.map((r) => r.rule))).toEqual(new Set(ROUTE_RULES.map((r) => r.id)));
+  });
+});
+
+describe('docs/preflight.md', () => {
+  it('has a row for every rule, request and route rules alike', () => {
+    const doc = readFileSync(new URL('../../docs/preflight.md', import.meta.url), 'utf8');
+    const rows = new Set([...doc.matchAll(/^\| `([a-z_.]+)` \|/gm)].map((m) => m[1]));
+    const ids = [...REQUEST_RULES.openai, ...REQUEST_RULES.anthropic, ...ROUTE_RULES].map(
+      (r) => r.id,
+    );
+    expect(rows).toEqual(new Set(ids));
   });
 });
