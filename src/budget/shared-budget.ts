@@ -24,7 +24,7 @@ import {
 import { windowAt } from './budget-window.ts';
 
 /** A hold in the store lapses after this unless settled: longer than any deadline plus grace. */
-export const HOLD_TTL_MS = 15 * 60_000;
+const HOLD_TTL_MS = 15 * 60_000;
 /** Counters are kept this long past their window's end, for reports. */
 const KEEP_MS = 86_400_000;
 

@@ -20,10 +20,10 @@ import { canonicalHash, compilePaths, type ExcludedPath } from '../core/canonica
 import type { DialectName } from '../dialects/dialect-name.ts';
 
 /** Bumped whenever the key's input changes shape, so old entries are never misread. */
-export const CACHE_KEY_VERSION = 1;
+const CACHE_KEY_VERSION = 1;
 
 /** Fields that never change the output, per dialect. `*` is any array index or property. */
-export const EXCLUDED_FIELDS: Readonly<Record<DialectName, readonly ExcludedPath[]>> = {
+const EXCLUDED_FIELDS: Readonly<Record<DialectName, readonly ExcludedPath[]>> = {
   openai: [
     ['stream'],
     ['stream_options'],
@@ -91,7 +91,7 @@ function normalizeMessage(dialect: DialectName, message: unknown): unknown {
 }
 
 /** The request as it is keyed (exclusions are applied while hashing, not here). */
-export function normalizeForKey(
+function normalizeForKey(
   dialect: DialectName,
   request: Readonly<Record<string, unknown>>,
   model?: string,

@@ -29,10 +29,10 @@ export interface ResponseCacheOptions {
   allowStale?: boolean;
 }
 
-export const RESPONSE_CACHE_DEFAULTS = Object.freeze({ ttlMs: 3_600_000, allowStale: true });
+const RESPONSE_CACHE_DEFAULTS = Object.freeze({ ttlMs: 3_600_000, allowStale: true });
 
 /** `serve`: before calling the provider. `fallback`: after every tier failed. */
-export type LookupPurpose = 'serve' | 'fallback';
+type LookupPurpose = 'serve' | 'fallback';
 
 export interface LookupOptions {
   mode: CacheMode;

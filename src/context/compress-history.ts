@@ -78,7 +78,7 @@ function contentText(content: unknown): string {
 }
 
 /** One message as a transcript line: `role: text`, tool calls spelled out. */
-export function transcriptLine(message: Message): string {
+function transcriptLine(message: Message): string {
   let text = contentText(message.content);
   if (Array.isArray(message.tool_calls)) {
     for (const call of message.tool_calls) {

@@ -33,7 +33,7 @@ export interface ErrorFields {
   requestId?: string;
 }
 
-export function parseBody(body: unknown): unknown {
+function parseBody(body: unknown): unknown {
   if (typeof body !== 'string') return body;
   try {
     return JSON.parse(body);
@@ -78,7 +78,7 @@ export function readErrorFields(body: unknown): ErrorFields {
 const HTML = /^\s*<(!doctype|html|head|body|center|h1|title)\b/i;
 
 /** A page meant for a browser, not an API client. */
-export function looksLikeHtml(text: string): boolean {
+function looksLikeHtml(text: string): boolean {
   return HTML.test(text);
 }
 
@@ -94,7 +94,7 @@ const CDN_STATUSES: Readonly<Record<number, string>> = {
   524: 'the origin took too long to answer',
 };
 
-export function isCdnStatus(status: number | undefined): boolean {
+function isCdnStatus(status: number | undefined): boolean {
   return status !== undefined && CDN_STATUSES[status] !== undefined;
 }
 

@@ -8,7 +8,7 @@ import type { DialectContext, DialectName } from './dialect-name.ts';
 import type { HeadersLike } from './headers.ts';
 import type { Usage } from './usage.ts';
 
-export interface Accumulator<Ev, Res> {
+interface Accumulator<Ev, Res> {
   add(event: Ev): void;
   /** The final answer the events add up to. */
   result(): Res;

@@ -26,7 +26,7 @@ export interface RateLimitState {
 }
 
 /** A non-negative count from a header value, or `undefined` for a missing or garbled one. */
-export function parseCount(value: string | undefined): number | undefined {
+function parseCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
@@ -71,7 +71,7 @@ export function readWindow(
 }
 
 /** The window, or `undefined` when none of its three fields was present. */
-export function windowOrUndefined(window: RateLimitWindow): RateLimitWindow | undefined {
+function windowOrUndefined(window: RateLimitWindow): RateLimitWindow | undefined {
   const out: RateLimitWindow = {};
   if (window.limit !== undefined) out.limit = window.limit;
   if (window.remaining !== undefined) out.remaining = window.remaining;

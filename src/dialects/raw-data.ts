@@ -9,7 +9,7 @@
  * is what keeps the text true.
  */
 
-export const RAW_DATA: unique symbol = Symbol('breakwater.rawData');
+const RAW_DATA: unique symbol = Symbol('breakwater.rawData');
 
 /** `event` with its JSON text attached, when that text is a single line. */
 export function keepRawData<T extends object>(event: T, data: string): T {

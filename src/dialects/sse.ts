@@ -23,7 +23,7 @@ export interface SseDecodeOptions {
   maxBufferSize?: number;
 }
 
-export const DEFAULT_SSE_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
+const DEFAULT_SSE_MAX_BUFFER_SIZE = 16 * 1024 * 1024;
 
 /** A single SSE line or event grew past `maxBufferSize`: the stream is not plausible SSE. */
 export class SseBufferOverflowError extends Error {

@@ -52,7 +52,7 @@ export interface StreamEnd {
 }
 
 /** How long a stream may live, and what to cancel when it may not any more. */
-export interface StreamLifetime {
+interface StreamLifetime {
   clock: Clock;
   /** The longest the caller may take to come back for the next frame. */
   idleMs: number;

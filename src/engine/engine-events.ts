@@ -138,5 +138,3 @@ export interface BreakerMoved {
   /** The open period, when the breaker opened. */
   readonly openMs: number | undefined;
 }
-
-export type { LimiterNotice } from '../limiter/limiter-events.ts';

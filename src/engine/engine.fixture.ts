@@ -14,12 +14,9 @@ import type {
 } from '../config/config-types.ts';
 import type { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
-import { message } from '../dialects/answers.fixture.ts';
-import { replayMessage } from '../dialects/anthropic/replay.ts';
-import type { AnthropicMessage } from '../dialects/anthropic/types.ts';
 import { replayChatCompletion } from '../dialects/openai/replay.ts';
 import type { ChatCompletion } from '../dialects/openai/types.ts';
-import { anthropicFrame, OPENAI_DONE_FRAME, openAIFrame } from '../dialects/sse-encode.ts';
+import { OPENAI_DONE_FRAME, openAIFrame } from '../dialects/sse-encode.ts';
 import type { Admission, AdmissionRequest, Lease, Settlement } from '../limiter/admission.ts';
 import type { AttemptDeps } from './attempt.ts';
 import { createBridges } from './bridge.ts';
@@ -115,10 +112,6 @@ export function openaiStream(completion: ChatCompletion): string {
     replayChatCompletion(completion, { includeUsage: true }).map(openAIFrame).join('') +
     OPENAI_DONE_FRAME
   );
-}
-
-export function anthropicStream(answer: AnthropicMessage = message()): string {
-  return replayMessage(answer).map(anthropicFrame).join('');
 }
 
 /** An admission that admits everything (or refuses with `refuse`) and keeps every lease. */

@@ -15,7 +15,7 @@
 
 import { applyMaxTokensPolicy, defaultMaxTokensOf } from '../budget/max-tokens-policy.ts';
 import { resolveRoute, resolveTarget } from '../config/config-resolve.ts';
-import type { ResolvedConfig, ResolvedPolicy, ResolvedTarget } from '../config/config-types.ts';
+import type { ResolvedConfig, ResolvedTarget } from '../config/config-types.ts';
 import { limiterOptionsFrom } from '../config/limits-budgets.ts';
 import { maxTokensPolicyFor } from '../config/limits-config.ts';
 import type { SummaryCaller } from '../context/compress-history.ts';
@@ -86,7 +86,6 @@ export type {
   EngineCounters,
   EngineEvent,
   EngineOptions,
-  Fallback,
 } from './engine-types.ts';
 
 export class Engine {
@@ -464,8 +463,6 @@ function storeFor(config: ResolvedConfig, clock: Clock): Store {
 function canFallBack(error: BreakwaterError): boolean {
   return error.fallbackable && error.code !== 'aborted';
 }
-
-export type { ResolvedPolicy };
 
 /** The targets the config's routes name (tiers and context fallbacks). */
 function namedTargets(config: ResolvedConfig): Set<string> {

@@ -5,7 +5,7 @@
  */
 import { RejectedError } from '../errors/index.ts';
 
-export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 export function parseIdempotencyKey(value: string | undefined): string | undefined {

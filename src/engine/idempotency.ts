@@ -44,7 +44,7 @@ export interface IdempotencyOptions {
   pollMs?: number;
 }
 
-export const IDEMPOTENCY_DEFAULTS = Object.freeze({ ttlMs: 86_400_000, pollMs: 100 });
+const IDEMPOTENCY_DEFAULTS = Object.freeze({ ttlMs: 86_400_000, pollMs: 100 });
 
 /** How much longer than its deadline a stream's claim lives: its generation may run on. */
 const STREAM_CLAIM_EXTRA_MS = 600_000;
@@ -144,7 +144,7 @@ export class Idempotency {
 }
 
 /** `idem:v1:<tenant>:<sha256 of the key>`: never the key itself. */
-export function recordKeyFor(tenant: string | undefined, key: string): string {
+function recordKeyFor(tenant: string | undefined, key: string): string {
   const digest = createHash('sha256').update(key).digest('hex');
   return `idem:v1:${encodeURIComponent(tenant ?? '')}:${digest}`;
 }

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  addSecretValue,
-  clearSecretValuesForTest,
-  scrubSecretValues,
-  scrubSecretValuesDeep,
-} from './secret-values.ts';
+import { describe, expect, it } from 'vitest';
+import { addSecretValue, scrubSecretValues, scrubSecretValuesDeep } from './secret-values.ts';
 
 const KEY = 'PLAINKEY-example-0008hhhh';
 
-afterEach(() => clearSecretValuesForTest());
+// The values are the process's for its whole life (there is no way to forget one): each test
+// adds the one it needs, and none relies on a value being absent.
 
 describe('scrubSecretValues', () => {
   it('takes out a key of no known shape, whole, cut short or masked as providers echo it', () => {

@@ -19,7 +19,7 @@
  * not tracked (docs/gateway.md says so).
  */
 
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 /** A key function may rotate forever; the oldest values beyond this many are forgotten. */
 const MAX_VALUES = 1024;
 const HEAD_LENGTH = 8;
@@ -44,12 +44,6 @@ export function addSecretValue(value: string): void {
   if (escaped !== key) values.add(escaped);
   while (values.size > MAX_VALUES) values.delete(values.values().next().value as string);
   heads = [...values].map((v) => v.slice(0, HEAD_LENGTH));
-}
-
-/** Forgets every value (tests only: a process's keys are secret for its whole life). */
-export function clearSecretValuesForTest(): void {
-  values.clear();
-  heads = [];
 }
 
 /** Whether `text` may hold a secret value in any of the shapes above; allocates nothing. */

@@ -15,7 +15,7 @@ import { parsePriority } from '../engine/priority-header.ts';
 import { RejectedError } from '../errors/index.ts';
 
 /** The longest deadline a caller may ask for: ten minutes, the SDKs' own default timeout. */
-export const MAX_DEADLINE_MS = 600_000;
+const MAX_DEADLINE_MS = 600_000;
 
 /**
  * Caller headers the engine is given: the Anthropic ones reach the provider; the W3C trace

@@ -38,7 +38,7 @@ type ParserError = Error & { code?: string; rawPacket?: unknown };
 const REQUEST_LINE = /^[^ \r\n]{1,24} (\/[^ \r\n]{0,200})/;
 
 /** The path the unparsable bytes asked for, when they start with a request line. */
-export function pathOf(raw: unknown): string | undefined {
+function pathOf(raw: unknown): string | undefined {
   if (!Buffer.isBuffer(raw)) return undefined;
   return REQUEST_LINE.exec(raw.toString('latin1', 0, Math.min(raw.length, 256)))?.[1];
 }

@@ -18,14 +18,14 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 const HASH = /^(?:sha256:)?[0-9a-fA-F]{64}$/;
 const PER_MINUTE = { min: 0, max: 1e12, exclusiveMin: true, integer: true } as const;
 
-export const ClientKeyLimitsSchema = section({
+const ClientKeyLimitsSchema = section({
   rpm: number({ ...PER_MINUTE, unit: 'requests' }).optional(),
   tpm: number({ ...PER_MINUTE, unit: 'tokens' }).optional(),
 });
 
 const ID_RULE = 'a name of 1–64 letters, digits or ._:@- characters';
 
-export const ClientKeySchema = section({
+const ClientKeySchema = section({
   id: z
     .string({ error: (issue) => `expected ${ID_RULE}, got ${describe(issue.input)}` })
     .regex(ID, { error: `expected ${ID_RULE}` }),

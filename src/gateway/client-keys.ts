@@ -20,7 +20,6 @@ import { type ClientKeyEntry, clientKeyProblems } from './client-key-schema.ts';
 
 export type { ClientKeyLimits } from './client-key-limits.ts';
 export { mergeClientKeyBudgets } from './client-key-limits.ts';
-export { MIN_CLIENT_KEY_LENGTH } from './client-key-schema.ts';
 
 export interface ClientKeyInput {
   /** A name for logs, limits and budgets (the request's tenant). Never the key itself. */

@@ -27,7 +27,7 @@ import { estimateAnthropicPrompt } from '../tokens/index.ts';
 import { authorizeRoute } from './completion-route.ts';
 
 /** Longest run of characters without white space that goes to the tokenizer. */
-export const MAX_RUN = 2_000;
+const MAX_RUN = 2_000;
 
 /** True when some string in `value` has more than `MAX_RUN` characters without white space. */
 function hasLongRun(value: unknown): boolean {

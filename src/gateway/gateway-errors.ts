@@ -162,7 +162,7 @@ export function clientClosedBody(): BreakwaterError {
 }
 
 /** The server's headers or request timeout fired (see build-gateway.ts for the bounds). */
-export function requestTimedOut(phase: 'headers' | 'body', limitMs: number): BreakwaterError {
+function requestTimedOut(phase: 'headers' | 'body', limitMs: number): BreakwaterError {
   return new RejectedError(
     'request_timeout',
     phase === 'headers'

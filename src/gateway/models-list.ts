@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/config-types.ts';
 import type { ClientIdentity } from './client-keys.ts';
 import { mayUse } from './client-keys.ts';
 
-export interface ModelEntry {
+interface ModelEntry {
   id: string;
   object: 'model';
   created: number;
@@ -28,7 +28,7 @@ export interface ModelList {
 }
 
 /** Routes first (in config order), then each target any route names, each once. */
-export function modelIds(config: ResolvedConfig): { id: string; owner: string; label: string }[] {
+function modelIds(config: ResolvedConfig): { id: string; owner: string; label: string }[] {
   const out: { id: string; owner: string; label: string }[] = [];
   for (const route of config.routes.values()) {
     const path = route.tiers.flat().map((t) => t.id);

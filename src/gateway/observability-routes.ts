@@ -29,7 +29,7 @@ export interface ObservabilityDeps extends HealthDeps {
 }
 
 /** How often the page asks for its figures. */
-export const DASHBOARD_REFRESH_MS = 2_000;
+const DASHBOARD_REFRESH_MS = 2_000;
 
 const PAGE_URL = new URL('../../assets/dashboard.html', import.meta.url);
 let page: string | undefined;

@@ -28,7 +28,7 @@ export interface Readiness {
 const DEGRADED = 'degraded: ';
 
 /** How long one check may take. */
-export const READINESS_TIMEOUT_MS = 2_000;
+const READINESS_TIMEOUT_MS = 2_000;
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<'ok' | string> {
   const controller = new AbortController();

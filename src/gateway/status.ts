@@ -83,7 +83,7 @@ export interface StatusInput {
 const CLOSED: BreakerSnapshot = Object.freeze({ state: 'closed', openMs: 0 });
 
 /** Targets no route names listed in `/status` at most; the rest are only counted. */
-export const MAX_LISTED_UNNAMED = 50;
+const MAX_LISTED_UNNAMED = 50;
 
 function targetStatus({ target, breaker }: TargetState, now: number): TargetStatus {
   const snapshot: TargetStatus['breaker'] = breaker.toJSON();

@@ -15,7 +15,7 @@ import type { AdaptiveOptions } from '../config/limits-types.ts';
 
 export type { AdaptiveOptions } from '../config/limits-types.ts';
 
-export const ADAPTIVE_DEFAULTS: Readonly<Required<AdaptiveOptions>> = Object.freeze({
+const ADAPTIVE_DEFAULTS: Readonly<Required<AdaptiveOptions>> = Object.freeze({
   enabled: true,
   decrease: 0.7,
   increase: 0.02,

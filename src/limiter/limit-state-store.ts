@@ -12,21 +12,3 @@ export interface LimitStateStore {
   load(scope: string): LaneState | undefined;
   save(scope: string, state: LaneState): void;
 }
-
-/** A store in this process's memory (tests, or handing state to a new limiter). */
-export class MemoryLimitStateStore implements LimitStateStore {
-  readonly #states = new Map<string, LaneState>();
-
-  load(scope: string): LaneState | undefined {
-    const state = this.#states.get(scope);
-    return state && structuredClone(state);
-  }
-
-  save(scope: string, state: LaneState): void {
-    this.#states.set(scope, structuredClone(state));
-  }
-
-  get size(): number {
-    return this.#states.size;
-  }
-}

@@ -7,6 +7,8 @@ import type { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { type BreakwaterError, isBreakwaterError } from '../errors/index.ts';
 import type { AdmissionRequest, Priority } from './admission.ts';
+import type { LaneState } from './limit-lane.ts';
+import type { LimitStateStore } from './limit-state-store.ts';
 
 const config = resolveConfig(
   { providers: { openai: { apiKey: 'sk-test' }, anthropic: { apiKey: 'sk-ant-test' } } },
@@ -58,4 +60,22 @@ export async function rejection(promise: Promise<unknown>): Promise<BreakwaterEr
     throw error;
   }
   throw new Error('expected a rejection');
+}
+
+/** A state store in this process's memory: what a host's own store would keep between limiters. */
+export class MemoryLimitStateStore implements LimitStateStore {
+  readonly #states = new Map<string, LaneState>();
+
+  load(scope: string): LaneState | undefined {
+    const state = this.#states.get(scope);
+    return state && structuredClone(state);
+  }
+
+  save(scope: string, state: LaneState): void {
+    this.#states.set(scope, structuredClone(state));
+  }
+
+  get size(): number {
+    return this.#states.size;
+  }
 }

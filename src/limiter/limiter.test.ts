@@ -8,8 +8,7 @@ import { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { emptyUsage, type Usage } from '../dialects/usage.ts';
 import { ProviderError } from '../errors/index.ts';
-import { MemoryLimitStateStore } from './limit-state-store.ts';
-import { admission, HI, rejection } from './limiter.fixture.ts';
+import { admission, HI, MemoryLimitStateStore, rejection } from './limiter.fixture.ts';
 import { createLimiter } from './limiter.ts';
 
 const usage = (u: Partial<Usage>): Usage => ({ ...emptyUsage(), ...u });

@@ -16,7 +16,7 @@ import type { Cost, Reservation } from './request-cost.ts';
 export type { OutputCharge } from '../config/limits-types.ts';
 
 /** The input tokens the provider's input limit counted for `usage`. */
-export function countedInput(dialect: DialectName, usage: Usage): number {
+function countedInput(dialect: DialectName, usage: Usage): number {
   if (dialect === 'openai') return totalInputTokens(usage);
   return usage.inputTokens + usage.cacheCreationInputTokens;
 }

@@ -7,7 +7,7 @@
  */
 import type { Priority } from './admission.ts';
 
-export const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
+const PRIORITIES: readonly Priority[] = ['high', 'normal', 'low'];
 
 export interface Queued {
   readonly priority: Priority;

@@ -26,7 +26,7 @@ export interface LatencyTrackerOptions {
   recomputeEvery?: number;
 }
 
-export const LATENCY_TRACKER_DEFAULTS = Object.freeze({
+const LATENCY_TRACKER_DEFAULTS = Object.freeze({
   size: 256,
   minSamples: 20,
   multiplier: 3,

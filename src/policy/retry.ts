@@ -65,7 +65,7 @@ export interface RetryContext {
   firstAttempt?: number;
 }
 
-export type StopReason =
+type StopReason =
   | 'success'
   | 'not_retryable'
   | 'attempts_exhausted'

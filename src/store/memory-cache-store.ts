@@ -23,7 +23,7 @@ export interface MemoryCacheStoreOptions {
   clock?: Clock;
 }
 
-export const MEMORY_CACHE_STORE_DEFAULTS = Object.freeze({
+const MEMORY_CACHE_STORE_DEFAULTS = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
   staleRetentionMs: Number.POSITIVE_INFINITY,
 });

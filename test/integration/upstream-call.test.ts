@@ -9,12 +9,8 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { describe, expect, it } from 'vitest';
 import { Deadline } from '../../src/core/deadline.ts';
 import { AbortedError, ConnectionError, TimeoutError } from '../../src/errors/index.ts';
-import {
-  type CallUpstreamOptions,
-  callUpstream,
-  createUpstreamPool,
-  type UpstreamPool,
-} from '../../src/upstream/index.ts';
+import { type CallUpstreamOptions, callUpstream } from '../../src/upstream/call-upstream.ts';
+import { createUpstreamPool, type UpstreamPool } from '../../src/upstream/upstream-pool.ts';
 
 interface TestServer {
   origin: string;

@@ -8,12 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deadline } from '../../src/core/deadline.ts';
 import { ConnectionError, type TimeoutError } from '../../src/errors/index.ts';
 import { type MockServer, startMock } from '../../src/mock/index.ts';
-import {
-  type CallUpstreamOptions,
-  callUpstream,
-  createUpstreamPool,
-  type UpstreamPool,
-} from '../../src/upstream/index.ts';
+import { type CallUpstreamOptions, callUpstream } from '../../src/upstream/call-upstream.ts';
+import { createUpstreamPool, type UpstreamPool } from '../../src/upstream/upstream-pool.ts';
 
 let mock: MockServer;
 let pool: UpstreamPool;

@@ -10,7 +10,7 @@ import type { RedisConnection, ScriptCall } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /** KEYS: the fleet set. ARGV: member, now, staleMs. */
-export const HEARTBEAT_LUA = `
+const HEARTBEAT_LUA = `
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[2]) - tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)

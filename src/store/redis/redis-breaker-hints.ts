@@ -14,7 +14,7 @@ import { RedisConnection, type ScriptCall } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /** KEYS: hint. ARGV: channel, JSON, ttl ms (0: remove). */
-export const PUBLISH_LUA = `
+const PUBLISH_LUA = `
 if tonumber(ARGV[3]) > 0 then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 else

@@ -48,7 +48,7 @@ local function refill(key, now, o)
 end
 `;
 
-export const TAKE_LUA = `${REFILL}
+const TAKE_LUA = `${REFILL}
 local key, now, ttl, n = KEYS[1], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local blocked = tonumber(redis.call('HGET', key, 'b') or '0')
 local wait = 0
@@ -82,7 +82,7 @@ for i = 1, n do out[3 + i] = tostring(level[i]) end
 return out
 `;
 
-export const CHARGE_LUA = `${REFILL}
+const CHARGE_LUA = `${REFILL}
 local key, now, ttl, n = KEYS[1], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local block = tonumber(ARGV[4])
 local blocked = tonumber(redis.call('HGET', key, 'b') or '0')

@@ -45,7 +45,7 @@ end
 `;
 
 /** KEYS: counter, holds per budget. ARGV: now, hold, amount, holdTtl, n, then (limit, ttl) each. */
-export const RESERVE_LUA = `${SWEEP}
+const RESERVE_LUA = `${SWEEP}
 local now, hold, amount, holdTtl, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local out = { 0 }
 for i = 1, n do
@@ -72,7 +72,7 @@ return out
 `;
 
 /** KEYS as reserve. ARGV: now, hold ('' for none), spent, n, then (ttl, m, m thresholds) each. */
-export const SETTLE_LUA = `${SWEEP}
+const SETTLE_LUA = `${SWEEP}
 local now, hold, spent, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local out = {}
 local o = 5
@@ -97,7 +97,7 @@ return out
 `;
 
 /** KEYS as reserve. ARGV: hold. */
-export const RELEASE_LUA = `${SWEEP}
+const RELEASE_LUA = `${SWEEP}
 for i = 1, #KEYS / 2 do drop(KEYS[2 * i - 1], KEYS[2 * i], ARGV[1]) end
 return 1
 `;

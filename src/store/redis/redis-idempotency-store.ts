@@ -17,7 +17,7 @@ import { RedisConnection, type ScriptCall } from './redis-connection.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /** KEYS: record. ARGV: fingerprint, now, ttl. An existing record comes back whole. */
-export const BEGIN_LUA = `
+const BEGIN_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return redis.call('HMGET', KEYS[1], 'f', 's', 'c', 'r')
 end
@@ -27,7 +27,7 @@ return 0
 `;
 
 /** KEYS: record. ARGV: fingerprint, result, ttl. */
-export const COMPLETE_LUA = `
+const COMPLETE_LUA = `
 if redis.call('HGET', KEYS[1], 'f') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 's', 'complete', 'r', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -35,7 +35,7 @@ return 1
 `;
 
 /** KEYS: record. ARGV: fingerprint. */
-export const RELEASE_LUA = `
+const RELEASE_LUA = `
 if redis.call('HGET', KEYS[1], 'f') == ARGV[1] and redis.call('HGET', KEYS[1], 's') == 'pending' then
   redis.call('DEL', KEYS[1])
 end

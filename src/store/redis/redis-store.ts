@@ -44,7 +44,7 @@ export const REDIS_STORE_DEFAULTS = Object.freeze({
 });
 
 /** A fleet that never reached its store and was given no `fleetSize` assumes this many. */
-export const ASSUMED_FLEET_SIZE = 2;
+const ASSUMED_FLEET_SIZE = 2;
 
 export interface RedisStore extends Store {
   readonly kind: 'redis';
