@@ -5,15 +5,14 @@
  * test keeps the three in step.
  *
  * `--max-semi-space-size=16` (MiB): V8 sizes the young generation from the heap limit, and on a
- * machine with a few GiB of memory it grew to 128 MiB under load. Short-lived garbage then
- * filled it before each scavenge, and that showed as resident memory: 80 MB more for 1,000 open
- * streams, against 33–42 MB with the young generation capped here (bench/overhead, memory
- * phase), with CPU per request and latency unchanged within the run-to-run noise.
+ * machine with a few GiB of memory it grew far larger under load; short-lived garbage then
+ * filled it before each scavenge, and that showed as resident memory, with no gain in CPU per
+ * request or latency.
  *
- * `--min-semi-space-size=16`: capped but free to shrink, the semi-space started at 1 MiB, so at
- * low load a scavenge came every dozen requests, and a burst grew it back, which counted as the
- * burst's memory. Fixed at 16 MiB it is about 28 MB resident from the first requests on, and
- * 1,000 open streams then add 25–35 MB instead of 37–42 MB.
+ * `--min-semi-space-size=16`: capped but free to shrink, the semi-space started small, so at low
+ * load a scavenge came every few requests, and a burst grew it back, which counted as the
+ * burst's memory. Fixed, it costs a constant amount of resident memory from the first requests
+ * on. The figures (bench/overhead, memory phase) are in docs/gateway.md.
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = Object.freeze([
   '--max-semi-space-size=16',

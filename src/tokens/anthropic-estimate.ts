@@ -18,8 +18,8 @@
  * - Images ~1,600 tokens (a full-size image; Anthropic's rule is width×height/750), PDFs ~1,500
  *   tokens per 50 KB; thinking blocks of earlier assistant turns are not counted (documented).
  *
- * The measured error (bench/goodput prints it with the rest; docs/limits.md records it): exact on
- * the two examples it was fitted to, −28% on the held-out extended-thinking example, whose
+ * Its measured error is in docs/limits.md (bench/goodput prints it with the rest): it is exact on
+ * the two examples it was fitted to and low on a held-out extended-thinking example, whose
  * request carries framing the estimate does not model. In the limiter the estimate is only a
  * starting point: `PromptCalibration` rescales it per target from the `input_tokens` each answer
  * reports, and `anthropic-count-tokens.ts` asks the provider when exactness is worth a call.

@@ -4,9 +4,9 @@
  * o-series and chatgpt-4o; `cl100k_base` for gpt-4, gpt-3.5-turbo and the embedding models.
  * gpt-oss uses `o200k_harmony`, whose plain-text counts equal `o200k_base`'s.
  *
- * Each encoding's merge table takes ~300 ms and tens of MB to load, so it is loaded on first use
- * (synchronously, from the package's CommonJS build) and never at import time: a gateway that
- * only talks to Anthropic never pays for it.
+ * An encoding's merge table is slow and large to load (docs/limits.md), so it is loaded on first
+ * use (synchronously, from the package's CommonJS build) and never at import time: a gateway
+ * that only talks to Anthropic never pays for it.
  *
  * BPE's cost grows with the square of a word's length, and counting runs on every request, so a
  * client must not be able to stall the gateway with one long word: a run of more than

@@ -6,8 +6,8 @@
  * Written here rather than using undici's `request()`, which wraps every call in an
  * AsyncResource, a Readable stream for the body, an abort listener of its own, and (for the
  * caller's signal and the deadline to reach it) an AbortController linking the two and a promise
- * racing them. That machinery was a sixth of what a call cost in undici
- * (figures: docs/gateway.md, "Why these parts are written by hand").
+ * racing them. That machinery was a sizeable share of what a call cost in undici (figures:
+ * docs/gateway.md, "Why these parts are written by hand").
  *
  * The rules it keeps:
  * - Whichever fires first of the caller's signal and the deadline decides the error, whatever
