@@ -114,7 +114,7 @@ declare module 'fastify' {
   }
 }
 
-export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
+const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /** The paths served, with the methods they take: any other method on them is a 405. */
 const ALLOWED_METHODS: ReadonlyMap<string, string> = new Map([

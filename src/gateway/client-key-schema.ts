@@ -12,7 +12,7 @@ import { configIssues } from '../config/config-issues.ts';
 import { BudgetLimitSchema } from '../config/config-schema.ts';
 
 /** Shorter keys are refused: a gateway key must not be guessable. */
-export const MIN_CLIENT_KEY_LENGTH = 16;
+const MIN_CLIENT_KEY_LENGTH = 16;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 const HASH = /^(?:sha256:)?[0-9a-fA-F]{64}$/;

@@ -74,7 +74,7 @@ export interface CallUpstreamOptions {
   clock?: Clock;
 }
 
-export const UPSTREAM_TIMEOUT_DEFAULTS = Object.freeze({ idleMs: 15_000 });
+const UPSTREAM_TIMEOUT_DEFAULTS = Object.freeze({ idleMs: 15_000 });
 
 function checkMs(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) {
