@@ -3,7 +3,8 @@
  * simulator's latency and the engine's hedge timer: the hedge starts at the delay learned from
  * the target's answers and not a moment before, the first usable head wins and the other attempt
  * is aborted with its lease settled, the hedge budget holds under a target that stays slow, a
- * stream past its first content is never hedged, and a route can turn hedging off.
+ * stream with headers but no content by the delay is hedged while one past its first content
+ * never is, and a route can turn hedging off.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config/config-resolve.ts';
@@ -195,6 +196,39 @@ describe('hedged attempts', () => {
     expect(hedges).toBeLessThanOrEqual(Math.ceil(0.05 * 140));
     expect(requests('gpt-b')).toBe(hedges);
     expect(e.counters().hedgesWon).toBe(hedges);
+  });
+
+  it('hedges a stream that has its headers but no content by the delay; the hedge streams the answer', async () => {
+    const { admission, settled } = recordingAdmission();
+    const e = engine({}, admission);
+    await warmUp(e, 40, { stream: true });
+    settled.length = 0;
+    // gpt-a sends its headers and the role chunk at 100 ms, then nothing for 5 s: no content.
+    mock.setScenario(
+      withModel('gpt-a', {
+        faults: [{ kind: 'stall_midstream', afterChunks: 1, delayMs: 5000, probability: 1 }],
+      }),
+    );
+    const call = e.call('openai', ask('chat', { stream: true }));
+    await eventually(() => expect(requests('gpt-a')).toBe(1));
+    await clock.advance(100);
+    // Delay: 2 × the p95 time to first content (100 ms) = 200 ms, headers or not.
+    await clock.advance(99);
+    expect(requests('gpt-b')).toBe(0);
+    await clock.advance(1);
+    await eventually(() => expect(requests('gpt-b')).toBe(1));
+    await clock.advance(100);
+    const answer = await call;
+    expect(answer.kind).toBe('stream');
+    if (answer.kind !== 'stream') return;
+    expect(answer.meta).toMatchObject({ target: 'openai/gpt-b', hedge: 'won' });
+    let text = '';
+    for await (const chunk of answer.body) text += Buffer.from(chunk).toString('utf8');
+    expect(text).toContain('[DONE]');
+    // The stalled stream is closed and its lease settled as a cancellation.
+    const loser = settled.find((s) => s.target === 'openai/gpt-a');
+    expect((loser?.settlement.error as BreakwaterError | undefined)?.code).toBe('aborted');
+    expect(e.counters()).toMatchObject({ hedges: 1, hedgesWon: 1 });
   });
 
   it('never hedges a stream that has committed, however long it then stalls', async () => {
