@@ -177,6 +177,10 @@ describe('breakwater serve', () => {
         return { path, reader, head: new TextDecoder().decode(first.value) };
       }),
     );
+    let out = '';
+    cli.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     const stopping = waitFor(cli.stdout!, /"msg":"shutting down"/);
     cli.kill('SIGTERM');
     await stopping;
@@ -191,5 +195,14 @@ describe('breakwater serve', () => {
     });
     expect((await stopped)[1]).toBe('10');
     expect(await exited).toBe(0);
+    // Each cut stream's request line says the shutdown ended it, not that its client left.
+    const lines = out
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"'))
+      .map((l) => JSON.parse(l) as { cut?: boolean; outcome: string; code?: string });
+    expect(lines).toHaveLength(10);
+    for (const line of lines) {
+      expect(line).toMatchObject({ cut: true, outcome: 'error', code: 'unavailable' });
+    }
   }, 30_000);
 });
