@@ -141,9 +141,6 @@ export const POLICY_RULES: PolicyRules = Object.freeze({
 /** `cache.maxBytes`: 0 stores nothing; at most 16 GiB. */
 export const CACHE_MAX_BYTES_RULE: NumberRule = int(0, 17_179_869_184, 'bytes');
 
-/** A route's `coalesce`. */
-export const COALESCE_RULE: BooleanRule = Object.freeze({ type: 'boolean' });
-
 export const DEFAULT_IDEMPOTENCY = Object.freeze({ ttlMs: DAY_MS, maxBytes: 67_108_864 });
 
 /** The `idempotency` section: answers kept up to 30 days, in up to 16 GiB. */

@@ -338,7 +338,3 @@ export const ConfigSchema = section(
   },
   "breakwater's configuration (docs/config.md).",
 );
-
-/** The config as written (YAML, JSON or a TypeScript object), checked. */
-export type ConfigInput = z.input<typeof ConfigSchema>;
-export type CheckedConfig = z.output<typeof ConfigSchema>;

@@ -16,10 +16,9 @@
  */
 import type { ModelInfoOverride } from '../tokens/model-catalog.ts';
 import type { ConfigIssue, ConfigPath } from './config-defaults.ts';
-import { ConfigError } from './config-defaults.ts';
 import { configIssues } from './config-issues.ts';
 import { BudgetsSchema, CatalogSchema } from './config-schema.ts';
-import { parseLimitsSection, type ResolvedLimits } from './limits-config.ts';
+import type { ResolvedLimits } from './limits-config.ts';
 import type { BudgetOptions, LimiterSettings } from './limits-types.ts';
 
 /** A budget entry that sets neither limit, at its path: the schema cannot say "one of". */
@@ -91,22 +90,6 @@ export interface LimitsConfig {
   limits: ResolvedLimits;
   budgets: BudgetOptions | undefined;
   catalog: Readonly<Record<string, ModelInfoOverride>>;
-}
-
-/**
- * All three sections at once, throwing a `ConfigError` listing every problem — for a library
- * user building a limiter without the rest of the config.
- */
-export function resolveLimitsConfig(
-  raw: { limits?: unknown; budgets?: unknown; catalog?: unknown },
-  providers?: readonly string[],
-): LimitsConfig {
-  const limits = parseLimitsSection(raw.limits, { providers });
-  const budgets = parseBudgetsSection(raw.budgets);
-  const catalog = parseCatalogSection(raw.catalog);
-  const issues = [...limits.issues, ...budgets.issues, ...catalog.issues];
-  if (issues.length > 0) throw new ConfigError(issues);
-  return { limits: limits.value, budgets: budgets.value, catalog: catalog.value };
 }
 
 /** The limiter's options from the resolved sections (clock and state are the caller's). */
