@@ -4,7 +4,10 @@
  * Anthropic model; the offline estimate, flagged `x-breakwater-estimate: true`, otherwise.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/config-resolve.ts';
+import { buildGateway } from '../../src/gateway/index.ts';
 import { estimateInputTokens } from '../../src/mock/token-estimate.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 import { type Stack, startStack } from './gateway-harness.ts';
 
 let stack: Stack;
@@ -43,5 +46,31 @@ describe('count_tokens', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['x-breakwater-estimate']).toBe('true');
     expect(res.json().input_tokens).toBeGreaterThan(40);
+  });
+
+  it('answers the estimate, and says so, when the gateway holds no Anthropic key', async () => {
+    const config = resolveConfig(
+      {
+        providers: { anthropic: { baseUrl: stack.mock.url } },
+        routes: { claude: { tiers: ['anthropic/claude-haiku-4-5'] } },
+      },
+      { env: {} },
+    );
+    const logger = createLogger({ level: 'error', destination: { write: () => {} } });
+    const app = buildGateway({ config, logger });
+    try {
+      const before = stack.mock.stats().total.requests;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/messages/count_tokens',
+        payload: body('claude'),
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-breakwater-estimate']).toBe('true');
+      expect(res.json().input_tokens).toBeGreaterThan(40);
+      expect(stack.mock.stats().total.requests).toBe(before);
+    } finally {
+      await app.close();
+    }
   });
 });
