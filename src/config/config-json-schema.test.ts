@@ -87,4 +87,38 @@ describe('config/config.schema.json', () => {
       validate({ ...base, policy: { timeouts: { deadlineMs: `$${'{'}DEADLINE_MS:-120000}` } } }),
     ).toBe(true);
   });
+
+  it('has every option it describes named in docs/config.md or docs/limits.md', () => {
+    const docs = ['docs/config.md', 'docs/limits.md']
+      .map((doc) => readFileSync(new URL(doc, root), 'utf8'))
+      .join('\n');
+    type Node = {
+      $ref?: string;
+      properties?: Record<string, Node>;
+      additionalProperties?: Node | boolean;
+      items?: Node;
+      anyOf?: Node[];
+      oneOf?: Node[];
+    };
+    const defs = (JSON.parse(file) as { $defs?: Record<string, Node> }).$defs ?? {};
+    const options = new Map<string, string>();
+    const walk = (node: Node | undefined, path: string[]) => {
+      const at = node?.$ref ? defs[node.$ref.split('/').pop()!] : node;
+      if (!at) return;
+      for (const alt of at.anyOf ?? at.oneOf ?? []) walk(alt, path);
+      for (const [key, value] of Object.entries(at.properties ?? {})) {
+        options.set([...path, key].join('.'), key);
+        walk(value, [...path, key]);
+      }
+      if (typeof at.additionalProperties === 'object')
+        walk(at.additionalProperties, [...path, '*']);
+      if (at.items) walk(at.items, [...path, '[]']);
+    };
+    walk(JSON.parse(file) as Node, []);
+    expect(options.size).toBeGreaterThan(100);
+    const missing = [...options].filter(
+      ([, key]) => !new RegExp(`\`[^\`]*\\b${key}\\b`).test(docs) && !docs.includes(`${key}:`),
+    );
+    expect(missing.map(([option]) => option)).toEqual([]);
+  });
 });
