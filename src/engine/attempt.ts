@@ -9,6 +9,7 @@
  * made, lands in the run's trail.
  */
 import { createHash } from 'node:crypto';
+import type { Cancellation } from '../core/cancellation.ts';
 import type { Clock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { failure, type Outcome, success } from '../core/outcome.ts';
@@ -61,14 +62,20 @@ export interface AttemptPlan {
   final: boolean;
   /** Every tier is ejected: go past the open breaker (panic.ts); the breaker counts nothing. */
   panic?: boolean;
-  /** Cancels this attempt alone (a hedge race); @default the caller's signal */
+  /** Cancels this attempt alone (a hedge that started); @default the caller's signal */
   signal?: AbortSignal;
-  /** Told as the request goes out (the limiter's lease and the key in hand). */
-  onSend?: () => void;
-  /** Told when a usable head arrives: a whole answer's headers, a stream's first content. */
-  onHead?: () => void;
   /** This attempt is a hedge: started beside a slow one, racing it. */
   hedge?: boolean;
+}
+
+/** An attempt's side of a hedge race (hedge.ts). */
+export interface RaceSide {
+  /** Stops this attempt alone, beside the caller's signal: the other side won. */
+  readonly cancellation?: Cancellation;
+  /** The request goes out (the limiter's lease and the key in hand). */
+  sent(): void;
+  /** A usable head arrived: a whole answer's headers, a stream's first content. */
+  head(): void;
 }
 
 /** The ticket of a panic attempt: of no generation, so its verdict never moves the breaker. */
@@ -98,11 +105,15 @@ export interface Delivered {
   hedge?: 'won' | 'lost';
 }
 
-/** breaker → key → lease → call (again with another key after a 401 or a billing 429) → answer. */
+/**
+ * breaker → key → lease → call (again with another key after a 401 or a billing 429) → answer.
+ * `side`: the attempt's place in a hedge race, told of its request and its head.
+ */
 export async function attempt(
   deps: AttemptDeps,
   run: Run,
   plan: AttemptPlan,
+  side?: RaceSide,
 ): Promise<Outcome<Delivered>> {
   const { state, bridge } = plan;
   const ticket = plan.panic ? PANIC_TICKET : state.breaker.admit();
@@ -136,14 +147,14 @@ export async function attempt(
     const headers = upstreamHeaders(run, plan, key);
     const call: Call = { ticket, lease, ctx, started: deps.clock.now(), start: undefined };
     call.start = attemptStarted(run, state.target, plan.tier, plan.attempt ?? 0, headers);
-    plan.onSend?.();
+    side?.sent();
     try {
-      const res = await send(deps, run, plan, headers, timeouts);
-      const delivered = delivery(deps, run, plan, call, res);
+      const res = await send(deps, run, plan, headers, timeouts, side?.cancellation);
+      const delivered = delivery(deps, run, plan, call, res, side);
       if (run.stream) {
         const events = bridge.target.parseStream(res.body, ctx);
         delivered.opened = await openStream(events, (e) => bridge.target.isContent(e), ctx);
-        streamHeadRead(deps, plan, call);
+        streamHeadRead(deps, plan, call, side);
       } else {
         readWhole(delivered, await res.jsonAndText());
       }
@@ -297,6 +308,7 @@ function send(
   { state: { target }, bridge, body, signal }: AttemptPlan,
   headers: Record<string, string>,
   timeouts: UpstreamTimeouts,
+  cancellation: Cancellation | undefined,
 ): Promise<UpstreamResponse> {
   return callUpstream({
     pool: deps.pool,
@@ -309,6 +321,7 @@ function send(
     model: target.model,
     stream: run.stream,
     signal: signal ?? run.options.signal,
+    cancellation,
     deadline: run.deadline,
     timeouts,
     clock: deps.clock,
@@ -325,6 +338,7 @@ function delivery(
   plan: AttemptPlan,
   call: Call,
   res: UpstreamResponse,
+  side: RaceSide | undefined,
 ): Delivered {
   const { state, bridge } = plan;
   call.firstByteMs = res.timings.firstByteMs;
@@ -346,15 +360,20 @@ function delivery(
       bridge.caller.maxTokens(run.request),
       deps.clock.now() - call.started,
     );
-    plan.onHead?.();
+    side?.head();
   }
   return delivered;
 }
 
 /** A stream read up to its first content: its head, counted for hedging. */
-function streamHeadRead(deps: AttemptDeps, plan: AttemptPlan, call: Call): void {
+function streamHeadRead(
+  deps: AttemptDeps,
+  plan: AttemptPlan,
+  call: Call,
+  side: RaceSide | undefined,
+): void {
   plan.state.heads.record(true, undefined, deps.clock.now() - call.started);
-  plan.onHead?.();
+  side?.head();
 }
 
 /** A whole answer's body, its text kept to pass on unchanged; its lease settled with its usage. */

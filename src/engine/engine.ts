@@ -231,13 +231,24 @@ export class Engine {
   }
 
   /** One call in `dialect`. Resolves with the answer, rejects with a `BreakwaterError`. */
-  async call(
+  call(dialect: DialectName, body: unknown, options: CallOptions = {}): Promise<EngineAnswer> {
+    let call: CallInfo | undefined;
+    try {
+      call = callStarted(this, dialect, body, options, this.#clock.now());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Not async: a call nobody observes pays for no promise around #call's own.
+    if (call === undefined) return this.#call(dialect, body, options, undefined);
+    return this.#observed(dialect, body, options, call);
+  }
+
+  async #observed(
     dialect: DialectName,
     body: unknown,
-    options: CallOptions = {},
+    options: CallOptions,
+    call: CallInfo,
   ): Promise<EngineAnswer> {
-    const call = callStarted(this, dialect, body, options, this.#clock.now());
-    if (call === undefined) return this.#call(dialect, body, options, undefined);
     try {
       const answer = await this.#call(dialect, body, options, call);
       answerEnded(call, answer, this.#clock);
@@ -347,10 +358,12 @@ export class Engine {
     let last: BreakwaterError | undefined;
     let from = '';
     // Targets their breaker turned away: panic mode's last resort when nothing else delivers.
-    const ejected: Ejected[] = [];
+    let ejected: Ejected[] | undefined;
     const walk = new TierWalk(this.#deps, run);
-    for (let step = await walk.next(); step; step = await walk.next()) {
-      const current = step;
+    for (let next = walk.next(); ; next = walk.next()) {
+      // Awaited only when the walk may wait (a target left for failover): most calls try one.
+      const step = next instanceof Promise ? await next : next;
+      if (!step) break;
       if (last && step.target.id !== from)
         fallbackTaken(run, from, step.target.id, last.code, 'tier');
       from = step.target.id;
@@ -359,12 +372,14 @@ export class Engine {
         : await tryTarget(this.#deps, run, step.target, step.tier, {
             last: step.last,
             resumeAfter: step.resumeAfter,
-            failover: (delayMs) => walk.failover(delayMs),
-            hedgeTo: () => walk.hedgeTo(current),
+            place: walk,
           });
       if (tried.outcome.ok) return deliver(run, tried.outcome.value, this.#cache);
       last = tried.outcome.error;
-      if (tried.ejected) ejected.push({ target: step.target, tier: step.tier });
+      if (tried.ejected) {
+        ejected ??= [];
+        ejected.push({ target: step.target, tier: step.tier });
+      }
       if (tried.resumeInMs !== undefined) {
         walk.leave(step, tried.attempts, tried.resumeInMs);
         continue;
@@ -378,7 +393,7 @@ export class Engine {
       }
       if (!canFallBack(last)) break;
     }
-    if (ejected.length > 0 && last !== undefined && canFallBack(last)) {
+    if (ejected !== undefined && last !== undefined && canFallBack(last)) {
       fallbackTaken(run, from, 'panic', last.code, 'panic');
       const panicked = await panic(this.#deps, run, ejected);
       if (panicked.ok) return deliver(run, panicked.value, this.#cache, 'panic');

@@ -17,10 +17,18 @@
  * with the first attempt's failure (the hedge's is in the trail and counted by its own breaker).
  */
 import type { ResolvedTarget } from '../config/config-types.ts';
+import { Cancellation } from '../core/cancellation.ts';
 import type { Outcome } from '../core/outcome.ts';
 import { AbortedError } from '../errors/index.ts';
-import { type AttemptDeps, type AttemptPlan, attempt, type Delivered } from './attempt.ts';
+import {
+  type AttemptDeps,
+  type AttemptPlan,
+  attempt,
+  type Delivered,
+  type RaceSide,
+} from './attempt.ts';
 import type { Run } from './run.ts';
+import type { TargetPlace } from './try-target.ts';
 
 /** Where a hedge goes: a target, its tier, and the plan to reach it (the request in its dialect). */
 export interface HedgeTarget {
@@ -39,28 +47,167 @@ export function hedgedAttempt(
   deps: HedgeDeps,
   run: Run,
   primary: AttemptPlan,
-  hedgeTo: () => HedgeTarget | undefined,
+  place: Pick<TargetPlace, 'hedgeTo'> | undefined,
 ): Promise<Outcome<Delivered>> {
   const policy = run.route.policy.hedge;
-  if (!policy.enabled) return attempt(deps, run, primary);
+  if (!policy.enabled || !place) return attempt(deps, run, primary);
   const { state } = primary;
   state.hedgeBudget.recordRequest();
   const maxTokens = run.stream ? undefined : primary.bridge.caller.maxTokens(run.request);
   const p95 = state.heads.p95(run.stream, maxTokens);
   if (p95 === undefined) return attempt(deps, run, primary);
-  const delayMs = Math.max(policy.minDelayMs, policy.delayFactor * p95);
+  // In whole milliseconds (never sooner): Node keeps one list of timers per distinct duration,
+  // and a learned delay with a fraction made and dropped a list of its own on every attempt.
+  const delayMs = Math.ceil(Math.max(policy.minDelayMs, policy.delayFactor * p95));
   if (delayMs >= run.deadline.remainingMs()) return attempt(deps, run, primary);
-  return race(deps, run, primary, delayMs, () => hedgePlan(run, primary, hedgeTo, maxTokens));
+  return new HedgeRace(deps, run, primary, place, maxTokens, delayMs).run();
+}
+
+/**
+ * One attempt, raced by a hedge if it has no head in time. Every attempt of a hedging route
+ * runs one and nearly all end without a hedge, so the race is one object, the first attempt's
+ * side of it (told of its request and its head): that attempt follows the caller's signal as
+ * any attempt does, and a `Cancellation` stops it if the hedge wins. The hedge's controller, its
+ * listener on the caller's signal and its side are made only when it starts.
+ */
+class HedgeRace implements RaceSide {
+  readonly cancellation = new Cancellation();
+  readonly #deps: HedgeDeps;
+  readonly #run: Run;
+  readonly #primary: AttemptPlan;
+  readonly #place: Pick<TargetPlace, 'hedgeTo'>;
+  readonly #maxTokens: number | undefined;
+  readonly #delayMs: number;
+  #winner: 'first' | 'hedge' | undefined;
+  /** The first attempt is over, or has its head: no hedge starts any more. */
+  #over = false;
+  #stopTimer: (() => void) | undefined;
+  #hedge: Promise<Outcome<Delivered>> | undefined;
+  #hedgeCtl: AbortController | undefined;
+  #onCallerAbort: (() => void) | undefined;
+
+  constructor(
+    deps: HedgeDeps,
+    run: Run,
+    primary: AttemptPlan,
+    place: Pick<TargetPlace, 'hedgeTo'>,
+    maxTokens: number | undefined,
+    delayMs: number,
+  ) {
+    this.#deps = deps;
+    this.#run = run;
+    this.#primary = primary;
+    this.#place = place;
+    this.#maxTokens = maxTokens;
+    this.#delayMs = delayMs;
+  }
+
+  async run(): Promise<Outcome<Delivered>> {
+    try {
+      const first = await attempt(this.#deps, this.#run, this.#primary, this);
+      // No hedge once the first attempt is over, whatever its outcome.
+      this.#end();
+      const hedge = this.#hedge;
+      if (hedge === undefined) return first;
+      if (this.#winner === 'first') {
+        // Let the loser finish its abort, so its trail entry and lease are settled first.
+        await hedge;
+        return first.ok ? won(first.value, 'lost') : first;
+      }
+      // The hedge answered first, or the first attempt failed with the hedge still running.
+      const second = await hedge;
+      if (second.ok) {
+        if (first.ok) discard(first.value);
+        this.#deps.onHedgeWon(this.#run);
+        return won(second.value, 'won');
+      }
+      return first.ok ? won(first.value, 'lost') : first;
+    } finally {
+      this.#end();
+      if (this.#onCallerAbort) {
+        this.#run.options.signal?.removeEventListener('abort', this.#onCallerAbort);
+      }
+    }
+  }
+
+  /**
+   * The first attempt's request goes out: the delay counts from now, as the learned times to a
+   * head do (a wait for the limiter or a key is not the target being slow).
+   */
+  sent(): void {
+    if (this.#over || this.#stopTimer !== undefined) return;
+    // Node runs due timers before the I/O that waited beside them: after a stall of the event
+    // loop (a long GC, a busy machine) the timer would see no head although it sits in the
+    // socket. Deciding on the next turn, after I/O has been read, hedges only what is late.
+    this.#stopTimer = this.#deps.clock.timer(this.#delayMs, () =>
+      setImmediate(HedgeRace.#startHedge, this),
+    );
+  }
+
+  /** The first attempt's head. */
+  head(): void {
+    this.#headOf('first');
+  }
+
+  #headOf(who: 'first' | 'hedge'): void {
+    if (this.#winner === undefined) {
+      this.#winner = who;
+      this.#end();
+      this.#stop(who === 'first' ? 'hedge' : 'first');
+    } else if (this.#winner !== who) {
+      this.#stop(who);
+    }
+  }
+
+  /** Stops the side that lost (the hedge only if it started). */
+  #stop(loser: 'first' | 'hedge'): void {
+    if (loser === 'hedge' && this.#hedgeCtl === undefined) return;
+    const reason = new AbortedError('the other attempt of a hedge answered first');
+    if (loser === 'first') this.cancellation.cancel(reason);
+    else this.#hedgeCtl?.abort(reason);
+  }
+
+  #end(): void {
+    this.#over = true;
+    this.#stopTimer?.();
+  }
+
+  static #startHedge(race: HedgeRace): void {
+    race.#start();
+  }
+
+  /** The hedge, if one may start now: the first attempt still without a head, a plan for it. */
+  #start(): void {
+    const caller = this.#run.options.signal;
+    if (this.#over || this.#winner !== undefined) return;
+    if (this.cancellation.reason !== undefined || caller?.aborted) return;
+    const plan = hedgePlan(this.#run, this.#primary, this.#place, this.#maxTokens);
+    if (!plan) return;
+    this.#deps.onHedge(this.#run, this.#primary.state.target.id, plan.state.target.id);
+    const controller = new AbortController();
+    this.#hedgeCtl = controller;
+    if (caller) {
+      this.#onCallerAbort = () => controller.abort(caller.reason);
+      caller.addEventListener('abort', this.#onCallerAbort);
+    }
+    const side: RaceSide = { sent() {}, head: () => this.#headOf('hedge') };
+    this.#hedge = attempt(
+      this.#deps,
+      this.#run,
+      { ...plan, hedge: true, signal: controller.signal },
+      side,
+    );
+  }
 }
 
 /** The hedge's plan, if a hedge may start now: a target to go to, budget, and time for it. */
 function hedgePlan(
   run: Run,
   primary: AttemptPlan,
-  hedgeTo: () => HedgeTarget | undefined,
+  place: Pick<TargetPlace, 'hedgeTo'>,
   maxTokens: number | undefined,
 ): AttemptPlan | undefined {
-  const to = hedgeTo();
+  const to = place.hedgeTo();
   const plan = to?.plan();
   if (!plan) return undefined;
   // A call to the hedge target must be able to answer before the deadline.
@@ -68,93 +215,6 @@ function hedgePlan(
   if (expected >= run.deadline.remainingMs()) return undefined;
   if (!primary.state.hedgeBudget.tryRetry()) return undefined;
   return plan;
-}
-
-async function race(
-  deps: HedgeDeps,
-  run: Run,
-  primary: AttemptPlan,
-  delayMs: number,
-  hedgePlan: () => AttemptPlan | undefined,
-): Promise<Outcome<Delivered>> {
-  // Every attempt runs this, so it allocates little: one controller for the first attempt, one
-  // listener on the caller's signal for both, and the hedge's controller only if it starts.
-  const caller = run.options.signal;
-  const firstCtl = new AbortController();
-  let hedgeCtl: AbortController | undefined;
-  const onCallerAbort = () => {
-    firstCtl.abort(caller!.reason);
-    hedgeCtl?.abort(caller!.reason);
-  };
-  if (caller?.aborted) firstCtl.abort(caller.reason);
-  else caller?.addEventListener('abort', onCallerAbort);
-  let winner: 'first' | 'hedge' | undefined;
-  const lost = () => new AbortedError('the other attempt of a hedge answered first');
-  const onHead = (who: 'first' | 'hedge') => () => {
-    if (winner === undefined) {
-      winner = who;
-      cancelTimer();
-      (who === 'first' ? hedgeCtl : firstCtl)?.abort(lost());
-    } else if (winner !== who) {
-      (who === 'first' ? firstCtl : hedgeCtl)?.abort(lost());
-    }
-  };
-  let hedge: Promise<Outcome<Delivered>> | undefined;
-  let over = false;
-  const startHedge = () => {
-    if (over || winner !== undefined || firstCtl.signal.aborted) return;
-    const plan = hedgePlan();
-    if (!plan) return;
-    deps.onHedge(run, primary.state.target.id, plan.state.target.id);
-    hedgeCtl = new AbortController();
-    hedge = attempt(deps, run, {
-      ...plan,
-      hedge: true,
-      signal: hedgeCtl.signal,
-      onHead: onHead('hedge'),
-    });
-  };
-  // The delay counts from when the request goes out, as the learned times to a head do: a wait
-  // for the limiter or a key is not the target being slow.
-  let stopTimer: (() => void) | undefined;
-  const onSend = () => {
-    // Node runs due timers before the I/O that waited beside them: after a stall of the event
-    // loop (a long GC, a busy machine) the timer would see no head although it sits in the
-    // socket. Deciding on the next turn, after I/O has been read, hedges only what is late.
-    if (!over && stopTimer === undefined)
-      stopTimer = deps.clock.timer(delayMs, () => setImmediate(startHedge));
-  };
-  const cancelTimer = () => {
-    over = true;
-    stopTimer?.();
-  };
-  try {
-    const first = await attempt(deps, run, {
-      ...primary,
-      signal: firstCtl.signal,
-      onSend,
-      onHead: onHead('first'),
-    });
-    // No hedge once the first attempt is over, whatever its outcome.
-    cancelTimer();
-    if (hedge === undefined) return first;
-    if (winner === 'first') {
-      // Let the loser finish its abort, so its trail entry and lease are settled first.
-      await hedge;
-      return first.ok ? won(first.value, 'lost') : first;
-    }
-    // The hedge answered first, or the first attempt failed with the hedge still running.
-    const second = await hedge;
-    if (second.ok) {
-      if (first.ok) discard(first.value);
-      deps.onHedgeWon(run);
-      return won(second.value, 'won');
-    }
-    return first.ok ? won(first.value, 'lost') : first;
-  } finally {
-    cancelTimer();
-    caller?.removeEventListener('abort', onCallerAbort);
-  }
 }
 
 /** The race's answer, saying whether the hedge or the first attempt gave it. */

@@ -52,6 +52,13 @@ describe('TierWalk', () => {
     ]);
   });
 
+  it('hands the targets in order at once, not as promises, each step made once per route', () => {
+    const { deps, run, walk } = setup();
+    const first = walk.next();
+    expect(first).not.toBeInstanceOf(Promise);
+    expect(new TierWalk(deps, run).next()).toBe(first);
+  });
+
   it('does not mark a target last while the context fallback is still to come', async () => {
     const { walk } = setup({ contextFallback: 'openai/gpt-4.1' });
     await walk.next();
@@ -78,7 +85,7 @@ describe('TierWalk', () => {
     await clock.advance(1_000);
     await walk.next();
     const started = clock.now();
-    const back = await drive(clock, walk.next());
+    const back = await drive(clock, Promise.resolve(walk.next()));
     expect(back).toMatchObject({ target: first.target, tier: 0, resumeAfter: 2, last: true });
     // Left at t0 due at t0 + 3 s; 1 s had passed: 2 s more were slept, on the clock.
     expect(clock.now() - started).toBeGreaterThanOrEqual(2_000);
@@ -93,8 +100,8 @@ describe('TierWalk', () => {
     const b = (await walk.next())!;
     walk.leave(b, 1, 1_000);
     await walk.next();
-    expect((await drive(clock, walk.next()))?.target).toBe(b.target);
-    expect((await drive(clock, walk.next()))?.target).toBe(a.target);
+    expect((await drive(clock, Promise.resolve(walk.next())))?.target).toBe(b.target);
+    expect((await drive(clock, Promise.resolve(walk.next())))?.target).toBe(a.target);
   });
 
   it('gives up on a target due after the deadline, without sleeping', async () => {
@@ -126,16 +133,17 @@ describe('TierWalk', () => {
 
   it('hedges to the next healthy target, to the same one on a one-target route, else nowhere', async () => {
     const { walk, open } = setup();
-    const first = (await walk.next())!;
-    expect(walk.hedgeTo(first)?.target.id).toBe('openai/gpt-4o-mini');
+    // The walk's place is the step it gave last.
+    await walk.next();
+    expect(walk.hedgeTo()?.target.id).toBe('openai/gpt-4o-mini');
     open(1);
-    expect(walk.hedgeTo(first)?.target.id).toBe('anthropic/claude-sonnet-4-5');
+    expect(walk.hedgeTo()?.target.id).toBe('anthropic/claude-sonnet-4-5');
     open(2);
-    expect(walk.hedgeTo(first)).toBeUndefined();
+    expect(walk.hedgeTo()).toBeUndefined();
 
     const single = setup({ tiers: ['openai/gpt-4o'] });
     const only = (await single.walk.next())!;
-    const hedge = single.walk.hedgeTo(only);
+    const hedge = single.walk.hedgeTo();
     expect(hedge?.target).toBe(only.target);
     expect(hedge?.plan()).toMatchObject({ final: false, tier: 0 });
   });

@@ -14,7 +14,7 @@
 import type { ResolvedRoute, ResolvedTarget } from '../config/config-types.ts';
 import type { HedgeTarget } from './hedge.ts';
 import type { Run } from './run.ts';
-import { planFor, type TargetDeps } from './try-target.ts';
+import { planFor, type TargetDeps, type TargetPlace } from './try-target.ts';
 
 interface Place {
   target: ResolvedTarget;
@@ -36,15 +36,28 @@ interface Left extends Place {
   dueAt: number;
 }
 
-/** Each route's targets in order, computed once. */
-const orders = new WeakMap<ResolvedRoute, readonly Place[]>();
+/** A place in a route's order, with its step as the last target to try and as not the last. */
+interface Ordered extends Place {
+  readonly asLast: Step;
+  readonly notLast: Step;
+}
 
-function orderOf(route: ResolvedRoute): readonly Place[] {
+/** Each route's targets in order, computed once, their fresh steps with them. */
+const orders = new WeakMap<ResolvedRoute, readonly Ordered[]>();
+
+function orderOf(route: ResolvedRoute): readonly Ordered[] {
   let order = orders.get(route);
   if (!order) {
-    const places: Place[] = [];
+    const places: Ordered[] = [];
     route.tiers.forEach((tier, t) => {
-      for (const target of tier) places.push({ target, tier: t, index: places.length });
+      for (const target of tier) {
+        const place = { target, tier: t, index: places.length };
+        places.push({
+          ...place,
+          asLast: Object.freeze({ ...place, last: true }),
+          notLast: Object.freeze({ ...place, last: false }),
+        });
+      }
     });
     order = Object.freeze(places);
     orders.set(route, order);
@@ -52,12 +65,15 @@ function orderOf(route: ResolvedRoute): readonly Place[] {
   return order;
 }
 
-export class TierWalk {
+/** The walk is the place of the step it last gave: asked about eager failover and hedges. */
+export class TierWalk implements TargetPlace {
   readonly #deps: TargetDeps;
   readonly #run: Run;
-  readonly #order: readonly Place[];
+  readonly #order: readonly Ordered[];
   #next = 0;
   #left: Left[] | undefined;
+  /** The step given last, being tried. */
+  #current: Step | undefined;
 
   constructor(deps: TargetDeps, run: Run) {
     this.#deps = deps;
@@ -68,15 +84,25 @@ export class TierWalk {
   /**
    * The next target to try: the next in tier order, else the target left earliest due, once its
    * wait is over. `undefined` when none is left, or none is due before the deadline, or the
-   * caller cancelled while waiting.
+   * caller cancelled while waiting. A promise only when there may be a wait: the next target in
+   * order is handed over as it is, its step made once per route.
    */
-  async next(): Promise<Step | undefined> {
-    const contextFallback = this.#run.route.contextFallback !== undefined;
+  next(): Step | undefined | Promise<Step | undefined> {
     if (this.#next < this.#order.length) {
       const place = this.#order[this.#next++]!;
-      const last = this.#next === this.#order.length && !this.#left?.length && !contextFallback;
-      return { ...place, last };
+      const last =
+        this.#next === this.#order.length &&
+        !this.#left?.length &&
+        this.#run.route.contextFallback === undefined;
+      this.#current = last ? place.asLast : place.notLast;
+      return this.#current;
     }
+    return this.#resume();
+  }
+
+  /** The target left earliest due, once its wait is over. */
+  async #resume(): Promise<Step | undefined> {
+    const contextFallback = this.#run.route.contextFallback !== undefined;
     const left = this.#takeEarliest();
     if (!left) return undefined;
     const { clock } = this.#deps;
@@ -95,7 +121,8 @@ export class TierWalk {
       }
     }
     const last = !this.#left?.length && !contextFallback;
-    return { ...left, resumeAfter: left.attempts, last };
+    this.#current = { ...left, resumeAfter: left.attempts, last };
+    return this.#current;
   }
 
   /** Eager failover: whether a wait of `delayMs` before retrying `step`'s target is left for later. */
@@ -120,8 +147,10 @@ export class TierWalk {
     });
   }
 
-  /** Where a hedge of an attempt on `step`'s target goes, if anywhere. */
-  hedgeTo(step: Step): HedgeTarget | undefined {
+  /** Where a hedge of an attempt on the current step's target goes, if anywhere. */
+  hedgeTo(): HedgeTarget | undefined {
+    const step = this.#current;
+    if (!step) return undefined;
     const order = this.#order;
     let to: Place | undefined;
     if (order.length === 1) to = step;

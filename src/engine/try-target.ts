@@ -29,10 +29,16 @@ export interface TargetTry {
   panic?: boolean;
   /** Resumes a target left for eager failover, after the attempts it already made. */
   resumeAfter?: number;
+  /** Where the engine is in the route's targets (tier-walk.ts); without it, no failover nor hedge. */
+  place?: TargetPlace;
+}
+
+/** Where the target stands among the route's others. */
+export interface TargetPlace {
   /** Whether a wait of `delayMs` should be left for another tier instead (eager failover). */
-  failover?: (delayMs: number) => boolean;
+  failover(delayMs: number): boolean;
   /** Where a hedge of a slow attempt would go. */
-  hedgeTo?: () => HedgeTarget | undefined;
+  hedgeTo(): HedgeTarget | undefined;
 }
 
 /** What trying a target came to. */
@@ -82,12 +88,12 @@ export async function tryTarget(
   const { state } = plan;
   const panic = how.panic === true;
   const retry = deps.retries.get(run.route, state);
-  const hedgeTo = how.hedgeTo ?? noHedge;
+  const place = how.place;
   const result = await retry.execute(
     ({ attempt: n }) => {
       const one = { ...plan, attempt: n, final: how.last && n === retry.maxAttempts - 1, panic };
       // A panic attempt is the route's last resort, past an open breaker: not raced.
-      return panic ? attempt(deps, run, one) : hedgedAttempt(deps, run, one, hedgeTo);
+      return panic ? attempt(deps, run, one) : hedgedAttempt(deps, run, one, place);
     },
     {
       remainingMs: () => run.deadline.remainingMs(),
@@ -99,7 +105,7 @@ export async function tryTarget(
       counted: panic,
       onRetry:
         run.call && ((e) => retryScheduled(run, target.id, e.attempt, e.delayMs, e.error.code)),
-      failover: panic ? undefined : how.failover,
+      failover: panic || !place ? undefined : (delayMs) => place.failover(delayMs),
       firstAttempt: how.resumeAfter,
     },
   );
@@ -113,8 +119,6 @@ export async function tryTarget(
     out.ejected = true;
   return out;
 }
-
-const noHedge = (): undefined => undefined;
 
 function cannotTake(err: unknown, target: ResolvedTarget): BreakwaterError {
   const known = err instanceof BreakwaterError ? err : undefined;

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { Cancellation } from '../core/cancellation.ts';
 import { ManualClock } from '../core/clock.ts';
 import { Deadline } from '../core/deadline.ts';
 import { AbortedError, type BreakwaterError, TimeoutError } from '../errors/index.ts';
@@ -152,6 +153,47 @@ describe('AttemptHandler', () => {
     await clock.advance(10);
     const handler = new AttemptHandler(clock, ctx, new AbortController().signal, deadline);
     await expect(handler.head).rejects.toBe(deadline.error);
+  });
+
+  it("the owner's cancellation stops the attempt mid-stream like an abort, and is let go once it is over", async () => {
+    const cancellation = new Cancellation();
+    const handler = new AttemptHandler(new ManualClock(), ctx, undefined, undefined, cancellation);
+    const wire = connection(handler);
+    wire.start();
+    wire.head();
+    await handler.head;
+    const read = handler.read();
+    const lost = new AbortedError('the other attempt of a hedge answered first');
+    cancellation.cancel(lost);
+    const err = (await read.catch((e: unknown) => e)) as BreakwaterError;
+    expect(err.code).toBe('aborted');
+    expect(handler.failure).toBe(err);
+    expect(wire.asked).toEqual(['abort']);
+
+    // An attempt that ended is no longer told.
+    const later = new Cancellation();
+    const done = new AttemptHandler(new ManualClock(), ctx, undefined, undefined, later);
+    const doneWire = connection(done);
+    doneWire.start();
+    doneWire.head();
+    await done.head;
+    const text = done.text();
+    doneWire.data('{}');
+    doneWire.end();
+    expect(await text).toBe('{}');
+    later.cancel(new AbortedError('too late'));
+    expect(done.failure).toBeUndefined();
+    expect(doneWire.asked).toEqual([]);
+  });
+
+  it('a cancellation that came before the call fails it before anything is sent', async () => {
+    const cancellation = new Cancellation();
+    cancellation.cancel(new AbortedError('the other attempt of a hedge answered first'));
+    const handler = new AttemptHandler(new ManualClock(), ctx, undefined, undefined, cancellation);
+    await expect(handler.head).rejects.toMatchObject({ code: 'aborted' });
+    const wire = connection(handler);
+    wire.start();
+    expect(wire.asked).toEqual(['abort']);
   });
 
   it('stops following the deadline once the attempt is over', async () => {

@@ -10,13 +10,14 @@
  * docs/gateway.md, "Why these parts are written by hand").
  *
  * The rules it keeps:
- * - Whichever fires first of the caller's signal and the deadline decides the error, whatever
- *   undici reports after it (a destroyed socket, a reset): the deadline's `TimeoutError` gives
- *   `deadline_exceeded`, the caller's reason `aborted` (see `toAbortError`); when both had fired
- *   before the call, the caller's wins. An abort is answered at once in every phase, also while
- *   the request still waits for a connection (undici only learns of it once the request is
- *   handed one, and then drops it unsent). The deadline is followed through
- *   `Deadline.onExpire`, a listener in a list, rather than its AbortSignal.
+ * - Whichever fires first of the caller's signal, the deadline and the owner's cancellation (a
+ *   hedge race's) decides the error, whatever undici reports after it (a destroyed socket, a
+ *   reset): the deadline's `TimeoutError` gives `deadline_exceeded`, the caller's reason
+ *   `aborted` (see `toAbortError`); when several had fired before the call, the caller's wins.
+ *   An abort is answered at once in every phase, also while the request still waits for a
+ *   connection (undici only learns of it once the request is handed one, and then drops it
+ *   unsent). The deadline is followed through `Deadline.onExpire`, a listener in a list, rather
+ *   than its AbortSignal, and the owner's `Cancellation` (core/cancellation.ts) likewise.
  * - Any other failure goes through `classifyNetworkError`, which reads undici's codes: they name
  *   the timer that fired, connect, first byte (`headersTimeout`) or idle (`bodyTimeout`).
  * - Backpressure: past 64 KiB of unread body the connection is paused; undici's idle timer does
@@ -27,6 +28,7 @@
  *   failed, or cancelled.
  */
 import type { Dispatcher } from 'undici';
+import type { Cancellable, Cancellation } from '../core/cancellation.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Deadline } from '../core/deadline.ts';
 import { toAbortError } from '../core/signals.ts';
@@ -61,7 +63,7 @@ export interface BoundedBody {
 
 type State = 'head' | 'body' | 'ended' | 'failed';
 
-export class AttemptHandler implements Dispatcher.DispatchHandler {
+export class AttemptHandler implements Dispatcher.DispatchHandler, Cancellable {
   /** `clock.now()` when the request was handed a connection; undefined until then. */
   writtenAt: number | undefined;
   /** `x-request-id` (OpenAI) or `request-id` (Anthropic), once the head has arrived. */
@@ -71,6 +73,9 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly #ctx: NetworkErrorContext;
   /** The caller's signal, followed until the attempt is over. */
   #signal: AbortSignal | undefined;
+  #onAbort: (() => void) | undefined;
+  /** The owner's cancellation (a hedge race's), followed until the attempt is over. */
+  #cancellation: Cancellation | undefined;
   #stopDeadline: (() => void) | undefined;
   #controller: Controller | undefined;
   #state: State = 'head';
@@ -91,14 +96,16 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   #wake: (() => void) | undefined;
 
   /**
-   * Follows the caller's `signal` and the request's `deadline` until the attempt is over. When
-   * both have already fired, the caller's wins.
+   * Follows the caller's `signal`, the request's `deadline` and the owner's `cancellation` until
+   * the attempt is over. When more than one has already fired, the caller's wins, then the
+   * deadline.
    */
   constructor(
     clock: Clock,
     ctx: NetworkErrorContext,
     signal?: AbortSignal | null,
     deadline?: Deadline,
+    cancellation?: Cancellation,
   ) {
     this.#clock = clock;
     this.#ctx = ctx;
@@ -114,11 +121,25 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
       this.#aborted(deadline.error);
       return;
     }
+    if (cancellation?.reason) {
+      this.#aborted(cancellation.reason);
+      return;
+    }
     if (signal) {
       this.#signal = signal;
+      this.#onAbort = () => this.#aborted(signal.reason);
       signal.addEventListener('abort', this.#onAbort);
     }
     if (deadline) this.#stopDeadline = deadline.onExpire(() => this.#aborted(deadline.error));
+    if (cancellation) {
+      this.#cancellation = cancellation;
+      cancellation.follow(this);
+    }
+  }
+
+  /** The owner's cancellation fired: as an abort, its reason is the error. */
+  cancelled(reason: Error): void {
+    this.#aborted(reason);
   }
 
   /** The error the attempt failed with, once it has failed. */
@@ -249,10 +270,6 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
 
   // --- inside ---
 
-  readonly #onAbort = (): void => {
-    this.#aborted(this.#signal!.reason);
-  };
-
   /** The caller's signal or the deadline fired: its reason is the error (see `toAbortError`). */
   #aborted(reason: unknown): void {
     if (this.#state === 'ended' || this.#state === 'failed') return;
@@ -314,8 +331,11 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   }
 
   #unlink(): void {
-    this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort);
     this.#signal = undefined;
+    this.#onAbort = undefined;
+    this.#cancellation?.unfollow(this);
+    this.#cancellation = undefined;
     this.#stopDeadline?.();
     this.#stopDeadline = undefined;
   }

@@ -20,6 +20,7 @@
  * not undici's `request()`.
  */
 import type { Dispatcher } from 'undici';
+import type { Cancellation } from '../core/cancellation.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Deadline } from '../core/deadline.ts';
 import type { DialectName } from '../dialects/dialect-name.ts';
@@ -65,6 +66,8 @@ export interface CallUpstreamOptions {
   maxTokens?: number;
   /** The caller's cancellation. */
   signal?: AbortSignal;
+  /** The owner's cancellation of this attempt alone (a hedge race's), beside the caller's. */
+  cancellation?: Cancellation;
   /** The request's overall time budget. */
   deadline?: Deadline;
   timeouts?: UpstreamTimeouts;
@@ -120,7 +123,13 @@ export async function callUpstream(options: CallUpstreamOptions): Promise<Upstre
 
   const dispatcher = pool.dispatcher(options.origin, connectMs);
   // Follows the caller's signal and the deadline for as long as the attempt runs.
-  const handler = new AttemptHandler(clock, ctx, options.signal, options.deadline);
+  const handler = new AttemptHandler(
+    clock,
+    ctx,
+    options.signal,
+    options.deadline,
+    options.cancellation,
+  );
   const startedAt = clock.now();
   // A signal that has already fired sends nothing; the head promise carries its error.
   if (handler.failure === undefined) {
