@@ -238,25 +238,8 @@ export class Engine {
     } catch (err) {
       return Promise.reject(err);
     }
-    // Not async: a call nobody observes pays for no promise around #call's own.
-    if (call === undefined) return this.#call(dialect, body, options, undefined);
-    return this.#observed(dialect, body, options, call);
-  }
-
-  async #observed(
-    dialect: DialectName,
-    body: unknown,
-    options: CallOptions,
-    call: CallInfo,
-  ): Promise<EngineAnswer> {
-    try {
-      const answer = await this.#call(dialect, body, options, call);
-      answerEnded(call, answer, this.#clock);
-      return answer;
-    } catch (err) {
-      callEnded(call, this.#clock.now(), { error: err as BreakwaterError });
-      throw err;
-    }
+    // Not async: no promise around #call's own.
+    return this.#call(dialect, body, options, call);
   }
 
   async #call(
@@ -265,63 +248,72 @@ export class Engine {
     options: CallOptions,
     call: CallInfo | undefined,
   ): Promise<EngineAnswer> {
-    const { request: checked, warnings } = checkRequest(dialect, body, options.preflight);
-    const routeName = options.route ?? checked.model;
-    checkModelName(routeName, options.route === undefined ? 'model' : 'route');
-    const route = resolveRoute(this.config, routeName);
-    if (!route) throw unknownRoute(this.config, routeName);
-    if (warnings.length > 0) this.#warn(route.name, warnings);
-    // The route's max_tokens cap (clamp or reject) and default apply once, for every tier.
-    const limit = maxTokensPolicyFor(this.config.limits, route.name);
-    const capped = applyMaxTokensPolicy(dialect, checked, limit);
-    if (!capped.ok) throw capped.error;
-    let request = capped.request;
-    // What the route's targets make of it: output limits, reasoning models, context windows.
-    checkForRoute({ dialect, request, route, catalog: this.#catalog });
-    const fit = contextFit(dialect, request, route, this.#catalog);
-    let skip: ReadonlySet<ResolvedTarget> | undefined;
-    if (fit) {
-      const mode = options.onContextOverflow ?? route.onContextOverflow;
-      const plan = await planContext(
-        {
-          dialect,
-          request,
-          route,
-          catalog: this.#catalog,
-          mode,
-          engine: this.#summaries,
-          signal: options.signal,
-        },
-        fit,
-      );
-      request = plan.request;
-      skip = plan.skip;
-    }
-    const policy = route.policy;
-    const deadline = Deadline.after(options.deadlineMs ?? policy.timeouts.deadlineMs, this.#clock, {
-      model: route.name,
-    });
-    const run: Run = {
-      request,
-      dialect,
-      route,
-      stream: DIALECTS[dialect].isStream(request),
-      defaultMaxTokens: defaultMaxTokensOf(limit),
-      deadline,
-      options,
-      trail: [],
-      cacheKey: this.#cache.key(dialect, request, route, options),
-      call,
-      skip,
-    };
-    let streaming = false;
+    // Observed here rather than in a wrapper: another async layer cost every observed call.
     try {
-      const answer = await this.#answer(run);
-      streaming = answer.kind === 'stream' && answer.meta.target !== undefined;
-      return answer;
-    } finally {
-      // A committed stream outlives the call; past the commit point only the idle timer guards it.
-      if (!streaming) deadline.dispose();
+      const { request: checked, warnings } = checkRequest(dialect, body, options.preflight);
+      const routeName = options.route ?? checked.model;
+      checkModelName(routeName, options.route === undefined ? 'model' : 'route');
+      const route = resolveRoute(this.config, routeName);
+      if (!route) throw unknownRoute(this.config, routeName);
+      if (warnings.length > 0) this.#warn(route.name, warnings);
+      // The route's max_tokens cap (clamp or reject) and default apply once, for every tier.
+      const limit = maxTokensPolicyFor(this.config.limits, route.name);
+      const capped = applyMaxTokensPolicy(dialect, checked, limit);
+      if (!capped.ok) throw capped.error;
+      let request = capped.request;
+      // What the route's targets make of it: output limits, reasoning models, context windows.
+      checkForRoute({ dialect, request, route, catalog: this.#catalog });
+      const fit = contextFit(dialect, request, route, this.#catalog);
+      let skip: ReadonlySet<ResolvedTarget> | undefined;
+      if (fit) {
+        const mode = options.onContextOverflow ?? route.onContextOverflow;
+        const plan = await planContext(
+          {
+            dialect,
+            request,
+            route,
+            catalog: this.#catalog,
+            mode,
+            engine: this.#summaries,
+            signal: options.signal,
+          },
+          fit,
+        );
+        request = plan.request;
+        skip = plan.skip;
+      }
+      const policy = route.policy;
+      const deadline = Deadline.after(
+        options.deadlineMs ?? policy.timeouts.deadlineMs,
+        this.#clock,
+        { model: route.name },
+      );
+      const run: Run = {
+        request,
+        dialect,
+        route,
+        stream: DIALECTS[dialect].isStream(request),
+        defaultMaxTokens: defaultMaxTokensOf(limit),
+        deadline,
+        options,
+        trail: [],
+        cacheKey: this.#cache.key(dialect, request, route, options),
+        call,
+        skip,
+      };
+      let streaming = false;
+      try {
+        const answer = await this.#answer(run);
+        streaming = answer.kind === 'stream' && answer.meta.target !== undefined;
+        if (call) answerEnded(call, answer, this.#clock);
+        return answer;
+      } finally {
+        // A committed stream outlives the call; past the commit point only the idle timer guards it.
+        if (!streaming) deadline.dispose();
+      }
+    } catch (err) {
+      if (call) callEnded(call, this.#clock.now(), { error: err as BreakwaterError });
+      throw err;
     }
   }
 

@@ -45,6 +45,8 @@ export function callStarted(
 
 /** Publishes `request:end` for an answer: at once for a whole one, when it ends for a stream. */
 export function answerEnded(call: CallInfo, answer: EngineAnswer, clock: Clock): void {
+  // A call may be observed for its attempts alone (the request log hears failed ones).
+  if (!channels.requestEnd.hasSubscribers) return;
   if (answer.kind === 'json') {
     callEnded(call, clock.now(), {
       answer: answer.meta,
