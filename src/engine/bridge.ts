@@ -56,18 +56,21 @@ export interface Bridge {
     body: Wire,
     model: string,
     defaultMaxTokens: number,
-  ): { request: Wire; warnings: TranslationWarning[] };
+  ): { request: Wire; warnings: readonly TranslationWarning[] };
   /** The target's final answer as the caller reads it. */
   response(answer: unknown): unknown;
   /** A fresh translator for one stream, or undefined when events pass through. */
   stream(body: Wire): EventTranslator | undefined;
 }
 
+/** A same-dialect request warns of nothing: one empty list for all. */
+const NO_WARNINGS: readonly TranslationWarning[] = Object.freeze([]);
+
 const same = (dialect: AnyDialect): Bridge => ({
   caller: dialect,
   target: dialect,
   translates: false,
-  request: (body, model) => ({ request: dialect.forTarget(body, model), warnings: [] }),
+  request: (body, model) => ({ request: dialect.forTarget(body, model), warnings: NO_WARNINGS }),
   response: (answer) => answer,
   stream: () => undefined,
 });

@@ -55,8 +55,11 @@ export function stopBodyRead(socket: Socket, error: BreakwaterError): boolean {
  * The codings of a `content-encoding` header, in the order they must be undone; an error for one
  * the gateway does not decode. `identity` (and an empty header) means none.
  */
-export function codingsOf(header: string | undefined): string[] | BreakwaterError {
-  if (header === undefined) return [];
+/** No `content-encoding`: nothing to undo, the same empty list for every such request. */
+const NO_CODINGS: readonly string[] = Object.freeze([]);
+
+export function codingsOf(header: string | undefined): readonly string[] | BreakwaterError {
+  if (header === undefined) return NO_CODINGS;
   const codings = header
     .split(',')
     .map((c) => c.trim().toLowerCase())
@@ -91,7 +94,7 @@ export function readBody(
   done: (error: BreakwaterError | null, body?: Buffer) => void,
 ): void {
   const codings = codingsOf(headers['content-encoding']);
-  if (!Array.isArray(codings)) {
+  if (codings instanceof Error) {
     done(codings);
     return;
   }

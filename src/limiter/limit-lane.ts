@@ -98,6 +98,8 @@ const MAX_BLOCK_MS = 60_000;
 
 export class LimitLane {
   readonly buckets: LimitBuckets;
+  /** `provider/model`, made once: every notice names it. */
+  readonly target: string;
   readonly #o: LaneOptions;
   readonly #adaptive: AdaptiveRate;
   /** Recent answers: clean ones as successes, 429s as failures (see #throttled). */
@@ -125,6 +127,7 @@ export class LimitLane {
 
   constructor(options: LaneOptions) {
     this.#o = options;
+    this.target = `${options.provider}/${options.model}`;
     this.buckets = new LimitBuckets(options.limits, options.clock, options.initial?.buckets);
     this.#adaptive = new AdaptiveRate(options.adaptive, options.initial?.adaptive);
     this.#answers = new RollingWindow(ANSWER_WINDOW_MS, 10, options.clock);
@@ -140,10 +143,6 @@ export class LimitLane {
   get store(): 'shared' | 'local' | 'process' {
     if (!this.#shared) return 'process';
     return this.#shared.local ? 'local' : 'shared';
-  }
-
-  get target(): string {
-    return `${this.#o.provider}/${this.#o.model}`;
   }
 
   get inFlight(): number {
