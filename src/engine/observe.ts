@@ -48,10 +48,18 @@ export function answerEnded(call: CallInfo, answer: EngineAnswer, clock: Clock):
   // A call may be observed for its attempts alone (the request log hears failed ones).
   if (!channels.requestEnd.hasSubscribers) return;
   if (answer.kind === 'json') {
-    callEnded(call, clock.now(), {
+    const now = clock.now();
+    // The message itself, not an Ending for callEnded to copy: one object per observed call.
+    channels.requestEnd.publish({
+      call,
+      started: true,
       answer: answer.meta,
+      error: undefined,
+      abandoned: false,
       usage: answer.usage,
       stopReason: stopReasonOf(answer.body),
+      durationMs: now - call.startedAt,
+      firstChunkMs: undefined,
     });
     return;
   }

@@ -101,6 +101,7 @@ export class LimitLane {
   /** `provider/model`, made once: every notice names it. */
   readonly target: string;
   readonly #o: LaneOptions;
+  readonly #atOnce = new Map<Priority, LimiterEvent>();
   readonly #adaptive: AdaptiveRate;
   /** Recent answers: clean ones as successes, 429s as failures (see #throttled). */
   readonly #answers: RollingWindow;
@@ -483,7 +484,27 @@ export class LimitLane {
 
   #emitAdmitted(priority: Priority, waitMs: number): void {
     if (this.#o.observed?.() === false) return;
+    if (waitMs === 0) {
+      this.#o.emit(this.#admittedAtOnce(priority));
+      return;
+    }
     this.#o.emit({ type: 'admitted', scope: this.#o.scope, target: this.target, priority, waitMs });
+  }
+
+  /** The notice of an admission without a wait (nearly all): one per priority, made once. */
+  #admittedAtOnce(priority: Priority): LimiterEvent {
+    let event = this.#atOnce.get(priority);
+    if (event === undefined) {
+      event = Object.freeze({
+        type: 'admitted',
+        scope: this.#o.scope,
+        target: this.target,
+        priority,
+        waitMs: 0,
+      } as const);
+      this.#atOnce.set(priority, event);
+    }
+    return event;
   }
 
   #ctx() {
