@@ -17,6 +17,7 @@ import { buildGateway } from '../../src/gateway/index.ts';
 import { type MockServer, startMock } from '../../src/mock/index.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { eventually } from './gateway-harness.ts';
+import { parseRawAnswer, type RawAnswer } from './raw-http.ts';
 
 const CLIENT_KEY = 'bw-pre-route-client-key-0123456789';
 const PROMPT = 'PROMPT-the-vault-code-is-7261';
@@ -58,35 +59,9 @@ afterAll(async () => {
   await mock.close();
 });
 
-interface RawAnswer {
-  status: number;
-  headers: Headers;
-  body: string;
+interface ClosedAnswer extends RawAnswer {
   /** The server closed the connection after answering. */
   closed: boolean;
-}
-
-function parse(bytes: Buffer): Omit<RawAnswer, 'closed'> {
-  const split = bytes.indexOf('\r\n\r\n');
-  const [statusLine, ...lines] = bytes.subarray(0, split).toString('latin1').split('\r\n');
-  const headers = new Headers();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-  }
-  let body = bytes.subarray(split + 4);
-  if (headers.get('transfer-encoding') === 'chunked') {
-    const out: Buffer[] = [];
-    for (let rest = body; ; ) {
-      const end = rest.indexOf('\r\n');
-      const size = Number.parseInt(rest.subarray(0, end).toString('latin1'), 16);
-      if (!size) break;
-      out.push(rest.subarray(end + 2, end + 2 + size));
-      rest = rest.subarray(end + 4 + size);
-    }
-    body = Buffer.concat(out);
-  }
-  return { status: Number(statusLine!.split(' ')[1]), headers, body: body.toString('utf8') };
 }
 
 /**
@@ -96,7 +71,7 @@ function parse(bytes: Buffer): Omit<RawAnswer, 'closed'> {
 function exchange(
   parts: (string | Buffer)[],
   gapMs = 0,
-): Promise<RawAnswer & { partsSent: number }> {
+): Promise<ClosedAnswer & { partsSent: number }> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -115,7 +90,7 @@ function exchange(
       clearTimeout(timer);
       const bytes = Buffer.concat(chunks);
       if (bytes.length === 0) return reject(new Error('the connection closed without an answer'));
-      resolve({ ...parse(bytes), closed: true, partsSent: sent });
+      resolve({ ...parseRawAnswer(bytes), closed: true, partsSent: sent });
     });
   });
 }
@@ -136,7 +111,7 @@ const head = (method: string, path: string, extra: string) =>
   `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: ${CLIENT_KEY}\r\n${extra}`;
 
 /** The answer as each SDK raises it: class, type and message all read from the body. */
-function checkDialect(path: string, answer: RawAnswer, status: number, text: RegExp): void {
+function checkDialect(path: string, answer: ClosedAnswer, status: number, text: RegExp): void {
   expect(answer.status).toBe(status);
   expect(answer.closed).toBe(true);
   const json = JSON.parse(answer.body);

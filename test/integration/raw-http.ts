@@ -12,7 +12,7 @@ export interface RawAnswer {
 }
 
 /** One answer from `bytes` (status line, headers, body; chunked bodies joined). */
-function parseRawAnswer(all: Buffer): RawAnswer {
+export function parseRawAnswer(all: Buffer): RawAnswer {
   let bytes = all;
   // Interim answers (`100 Continue`) come first, with no body: the answer is the one after.
   while (/^HTTP\/1\.[01] 1\d\d /.test(bytes.toString('latin1', 0, 13))) {
