@@ -194,3 +194,10 @@ export async function drive<T>(clock: ManualClock, promise: Promise<T>, stepMs =
   }
   return settled;
 }
+
+/** An OpenAI 5xx body: retryable, fallbackable. */
+export const UNAVAILABLE_BODY = { error: { message: 'overloaded', type: 'server_error' } };
+/** An OpenAI 400 body: the caller's mistake, neither retried nor failed over. */
+export const BAD_REQUEST_BODY = {
+  error: { message: 'bad', type: 'invalid_request_error', param: 'x' },
+};

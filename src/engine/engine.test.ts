@@ -10,6 +10,7 @@ import { completion, message } from '../dialects/answers.fixture.ts';
 import { BreakwaterError } from '../errors/index.ts';
 import {
   ANTHROPIC,
+  BAD_REQUEST_BODY,
   chatRequest,
   drive,
   type FakeUpstream,
@@ -18,6 +19,7 @@ import {
   openaiStream,
   RecordingAdmission,
   testConfig,
+  UNAVAILABLE_BODY,
 } from './engine.fixture.ts';
 import { Engine, type EngineAnswer } from './engine.ts';
 
@@ -27,7 +29,7 @@ afterEach(async () => {
   await upstream.pool.close();
 });
 
-const unavailable = { error: { message: 'overloaded', type: 'server_error' } };
+const unavailable = UNAVAILABLE_BODY;
 const once = { retry: { maxAttempts: 1 } };
 
 function setup(route: Partial<RouteConfig> = {}, extra: Partial<BreakwaterConfig> = {}) {

@@ -4,6 +4,7 @@ import { ManualClock } from '../core/clock.ts';
 import { completion } from '../dialects/answers.fixture.ts';
 import {
   ANTHROPIC,
+  BAD_REQUEST_BODY,
   chatRequest,
   drive,
   type FakeUpstream,
@@ -12,6 +13,7 @@ import {
   testConfig,
   testDeps,
   testRun,
+  UNAVAILABLE_BODY,
 } from './engine.fixture.ts';
 import { panic } from './panic.ts';
 
@@ -21,9 +23,9 @@ afterEach(async () => {
   await upstream.pool.close();
 });
 
-const unavailable = { error: { message: 'overloaded', type: 'server_error' } };
+const unavailable = UNAVAILABLE_BODY;
 const anthropicDown = { type: 'error', error: { type: 'overloaded_error', message: 'busy' } };
-const badRequest = { error: { message: 'bad', type: 'invalid_request_error', param: 'x' } };
+const badRequest = BAD_REQUEST_BODY;
 
 /** Two tiers whose breakers are both open: openai's until +30 s, anthropic's until +10 s. */
 function setup() {

@@ -4,6 +4,7 @@ import { ManualClock } from '../core/clock.ts';
 import { completion, message } from '../dialects/answers.fixture.ts';
 import {
   ANTHROPIC,
+  BAD_REQUEST_BODY,
   chatRequest,
   drive,
   type FakeUpstream,
@@ -12,6 +13,7 @@ import {
   testConfig,
   testDeps,
   testRun,
+  UNAVAILABLE_BODY,
 } from './engine.fixture.ts';
 import { tryTarget } from './try-target.ts';
 
@@ -21,8 +23,8 @@ afterEach(async () => {
   await upstream.pool.close();
 });
 
-const unavailable = { error: { message: 'overloaded', type: 'server_error' } };
-const badRequest = { error: { message: 'bad', type: 'invalid_request_error', param: 'x' } };
+const unavailable = UNAVAILABLE_BODY;
+const badRequest = BAD_REQUEST_BODY;
 
 function setup(route: Partial<RouteConfig> = {}, extra: Partial<BreakwaterConfig> = {}) {
   const clock = new ManualClock(1_000_000);
